@@ -1,0 +1,175 @@
+/**
+ * The one typed configuration of apitwin. `loadConfig` is the only place that
+ * reads flags and the environment; everything else receives a Config.
+ */
+import { parseArgs } from 'node:util';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  /** Address both twins listen on. */
+  host: string;
+  /** Port of the MaxScale twin (MaxScale's default admin port). */
+  maxscalePort: number;
+  /** Port of the pip-sessions twin (the real service's default). */
+  pipPort: number;
+  /** Base URL written into JSON API `links`; defaults to http://localhost:<maxscalePort>. */
+  publicUrl: string | undefined;
+  /** The default administrative user of the MaxScale twin. */
+  adminUser: string;
+  adminPassword: string;
+  /** `memory` (default) or `sqlite:PATH`. */
+  store: string;
+  /** JSON file with the MaxScale twin's initial objects; defaults to data/maxscale.json. */
+  dataFile: string | undefined;
+  /** A MaxScale 2.3 configuration file (maxscale.cnf) to start from. */
+  maxscaleConfig: string | undefined;
+  logLevel: LogLevel;
+  /** Validate every response against the spec (on in tests and by default). */
+  validateResponses: boolean;
+  /** Mount test-only routes such as `POST /__test/reset` outside the spec. */
+  testRoutes: boolean;
+  pip: {
+    /** Largest page `get_sessions` returns (`take` is capped here). */
+    maxPageSize: number;
+    /** Idle time after which an active session is closed by the expiry timer. */
+    expireTimeoutMs: number;
+    /** How often the expiry timer runs; 0 turns it off. */
+    cleanupIntervalMs: number;
+  };
+}
+
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    host: '127.0.0.1',
+    maxscalePort: 8989,
+    pipPort: 8080,
+    publicUrl: undefined,
+    adminUser: 'admin',
+    adminPassword: 'mariadb',
+    store: 'memory',
+    dataFile: undefined,
+    maxscaleConfig: undefined,
+    logLevel: 'info',
+    validateResponses: true,
+    testRoutes: false,
+    ...overrides,
+    pip: {
+      maxPageSize: 100,
+      expireTimeoutMs: 24 * 60 * 60 * 1000,
+      cleanupIntervalMs: 15 * 60 * 1000,
+      ...overrides.pip,
+    },
+  };
+}
+
+/** A config for tests: ephemeral, validating, with test routes and quiet logs. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return defaultConfig({ logLevel: 'silent', testRoutes: true, validateResponses: true, ...overrides });
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function toPort(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a port number (0-65535), got '${value}'`);
+  return n;
+}
+
+function toInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${value}'`);
+  return n;
+}
+
+function toBool(name: string, value: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${value}'`);
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Each option: its flag, its environment variable, and what it means. */
+export const OPTIONS = {
+  host: { env: 'APITWIN_HOST', help: 'address to listen on (default 127.0.0.1)' },
+  'maxscale-port': { env: 'APITWIN_MAXSCALE_PORT', help: 'port of the MaxScale twin (default 8989)' },
+  'pip-port': { env: 'APITWIN_PIP_PORT', help: 'port of the pip-sessions twin (default 8080)' },
+  'public-url': { env: 'APITWIN_PUBLIC_URL', help: 'base URL used in JSON API links (default http://localhost:<maxscale-port>)' },
+  'admin-user': { env: 'APITWIN_ADMIN_USER', help: 'default MaxScale admin user (default admin)' },
+  'admin-password': { env: 'APITWIN_ADMIN_PASSWORD', help: 'its password (default mariadb)' },
+  store: { env: 'APITWIN_STORE', help: 'memory (default) or sqlite:PATH' },
+  'data-file': { env: 'APITWIN_DATA_FILE', help: 'JSON file with the MaxScale initial state (default data/maxscale.json)' },
+  'maxscale-config': { env: 'APITWIN_MAXSCALE_CONFIG', help: 'a maxscale.cnf to use as the initial state' },
+  'log-level': { env: 'APITWIN_LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
+  'validate-responses': { env: 'APITWIN_VALIDATE_RESPONSES', help: 'validate every response against the spec (default true)' },
+  'test-routes': { env: 'APITWIN_TEST_ROUTES', help: 'mount POST /__test/reset (default false)' },
+  'pip-max-page-size': { env: 'APITWIN_PIP_MAX_PAGE_SIZE', help: 'largest get_sessions page (default 100)' },
+  'pip-expire-timeout': { env: 'APITWIN_PIP_EXPIRE_TIMEOUT_MS', help: 'idle ms before a session expires (default 86400000)' },
+  'pip-cleanup-interval': { env: 'APITWIN_PIP_CLEANUP_INTERVAL_MS', help: 'ms between expiry sweeps, 0 = off (default 900000)' },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+
+/** Reads flags (which win) and environment variables into a Config. */
+export function loadConfig(argv: readonly string[], env: Record<string, string | undefined>): Config {
+  const parsed = parseArgs({
+    args: [...argv],
+    options: Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const }])),
+    allowPositionals: false,
+    strict: true,
+  });
+  const get = (name: OptionName): string | undefined => {
+    const flag = parsed.values[name];
+    if (typeof flag === 'string') return flag;
+    return env[OPTIONS[name].env];
+  };
+  const config = defaultConfig();
+  const v = {
+    host: get('host'),
+    maxscalePort: get('maxscale-port'),
+    pipPort: get('pip-port'),
+    publicUrl: get('public-url'),
+    adminUser: get('admin-user'),
+    adminPassword: get('admin-password'),
+    store: get('store'),
+    dataFile: get('data-file'),
+    maxscaleConfig: get('maxscale-config'),
+    logLevel: get('log-level'),
+    validateResponses: get('validate-responses'),
+    testRoutes: get('test-routes'),
+    maxPageSize: get('pip-max-page-size'),
+    expire: get('pip-expire-timeout'),
+    cleanup: get('pip-cleanup-interval'),
+  };
+  if (v.host !== undefined) config.host = v.host;
+  if (v.maxscalePort !== undefined) config.maxscalePort = toPort('--maxscale-port', v.maxscalePort);
+  if (v.pipPort !== undefined) config.pipPort = toPort('--pip-port', v.pipPort);
+  if (v.publicUrl !== undefined) config.publicUrl = v.publicUrl.replace(/\/+$/, '');
+  if (v.adminUser !== undefined) config.adminUser = v.adminUser;
+  if (v.adminPassword !== undefined) config.adminPassword = v.adminPassword;
+  if (v.store !== undefined) {
+    if (v.store !== 'memory' && !/^sqlite:.+/.test(v.store))
+      throw new ConfigError(`--store must be memory or sqlite:PATH, got '${v.store}'`);
+    config.store = v.store;
+  }
+  if (v.dataFile !== undefined) config.dataFile = v.dataFile;
+  if (v.maxscaleConfig !== undefined) config.maxscaleConfig = v.maxscaleConfig;
+  if (v.logLevel !== undefined) {
+    if (!(LOG_LEVELS as readonly string[]).includes(v.logLevel))
+      throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+    config.logLevel = v.logLevel as LogLevel;
+  }
+  if (v.validateResponses !== undefined) config.validateResponses = toBool('--validate-responses', v.validateResponses);
+  if (v.testRoutes !== undefined) config.testRoutes = toBool('--test-routes', v.testRoutes);
+  if (v.maxPageSize !== undefined) config.pip.maxPageSize = Math.max(1, toInt('--pip-max-page-size', v.maxPageSize));
+  if (v.expire !== undefined) config.pip.expireTimeoutMs = toInt('--pip-expire-timeout', v.expire);
+  if (v.cleanup !== undefined) config.pip.cleanupIntervalMs = toInt('--pip-cleanup-interval', v.cleanup);
+  return config;
+}
+
+export function publicUrl(config: Config): string {
+  return config.publicUrl ?? `http://localhost:${config.maxscalePort}`;
+}

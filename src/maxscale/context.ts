@@ -1,0 +1,20 @@
+import type { operations } from '../../generated/maxscale.js';
+import type { TypedHandler } from '../http/types.js';
+import type { MaxscaleModel } from './model.js';
+import type { Links } from './views.js';
+
+/** Who made the request: MaxScale's `admin` accounts may write, `basic` ones only read. */
+export interface MaxscaleAuth {
+  user: string;
+  account: 'admin' | 'basic';
+}
+
+export interface MaxscaleContext {
+  model: MaxscaleModel;
+  links: Links;
+}
+
+export type MaxscaleOperations = operations;
+
+/** The handler of one MaxScale operation, typed from its generated operation. */
+export type Handler<K extends keyof operations> = TypedHandler<operations[K], MaxscaleContext, MaxscaleAuth>;

@@ -1,0 +1,12 @@
+import type { Handler } from '../context.js';
+import { sessionResource } from '../views.js';
+
+export const listSessions: Handler<'listSessions'> = (_req, { model, links }) => ({
+  status: 200,
+  body: { links: { self: links.collection('sessions') }, data: model.sessions.list().map((s) => sessionResource(links, s)) },
+});
+
+export const getSession: Handler<'getSession'> = (req, { model, links }) => ({
+  status: 200,
+  body: { links: { self: links.resource('sessions', req.params.id) }, data: sessionResource(links, model.getSession(req.params.id)) },
+});
