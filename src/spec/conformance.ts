@@ -1,0 +1,161 @@
+/**
+ * Checks an HTTP exchange against a spec: is the status documented for the
+ * operation, is the Content-Type the documented one, does the body validate
+ * against the documented schema (error statuses too), are documented
+ * required headers present. Used by our tests (every response they see is
+ * checked) and by the contract suite.
+ */
+import { OpenAPIBackend, type Operation } from 'openapi-backend';
+import type { OpenAPIV3 } from 'openapi-types';
+import { type ApiName, loadSpec } from './load.js';
+
+export interface Exchange {
+  method: string;
+  /** Path with query string, as sent. */
+  path: string;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body, or undefined when there was none. */
+  body: unknown;
+  /** Raw body text, to tell an empty body from a JSON one. */
+  text: string;
+}
+
+export type CheckName =
+  | 'status_code_conformance'
+  | 'content_type_conformance'
+  | 'response_schema_conformance'
+  | 'response_headers_conformance';
+
+export interface Violation {
+  check: CheckName;
+  title: string;
+  message: string;
+}
+
+export interface ConformanceChecker {
+  operationOf(method: string, path: string): (Operation & OpenAPIV3.OperationObject) | undefined;
+  check(exchange: Exchange): Violation[];
+  definition: OpenAPIV3.Document;
+}
+
+/** Path prefixes that the spec's servers add (MaxScale's /v1); stripped before matching. */
+function serverPrefixes(doc: OpenAPIV3.Document): string[] {
+  const prefixes = new Set<string>();
+  for (const server of doc.servers ?? []) {
+    const path = new URL(server.url, 'http://x').pathname.replace(/\/+$/, '');
+    if (path) prefixes.add(path);
+  }
+  return [...prefixes].sort((a, b) => b.length - a.length);
+}
+
+export async function createConformanceChecker(api: ApiName): Promise<ConformanceChecker> {
+  const definition = structuredClone(await loadSpec(api));
+  const backend = new OpenAPIBackend({
+    definition: structuredClone(definition) as OpenAPIBackend['definition'],
+    validate: true,
+    quick: false,
+    ignoreTrailingSlashes: true,
+    ajvOpts: { strict: false, allErrors: true },
+  });
+  await backend.init();
+  const prefixes = serverPrefixes(definition);
+
+  const operationOf = (method: string, rawPath: string) => {
+    let path = new URL(rawPath, 'http://x').pathname;
+    let op = backend.router.matchOperation({ method: method.toLowerCase(), path, headers: {} });
+    if (!op) {
+      for (const prefix of prefixes) {
+        if (path === prefix || path.startsWith(`${prefix}/`)) {
+          path = path.slice(prefix.length) || '/';
+          op = backend.router.matchOperation({ method: method.toLowerCase(), path, headers: {} });
+          if (op) break;
+        }
+      }
+    }
+    return op as (Operation & OpenAPIV3.OperationObject) | undefined;
+  };
+
+  const check = (x: Exchange): Violation[] => {
+    const operation = operationOf(x.method, x.path);
+    if (!operation) return [];
+    const id = operation.operationId ?? `${x.method} ${x.path}`;
+    const responses = operation.responses ?? {};
+    const documented = (responses[String(x.status)] ?? responses[`${String(x.status)[0]}XX`] ?? responses.default) as
+      | OpenAPIV3.ResponseObject
+      | undefined;
+    if (!documented) {
+      return [
+        {
+          check: 'status_code_conformance',
+          title: 'Undocumented HTTP status code',
+          message: `${id}: Received: ${x.status}\nDocumented: ${Object.keys(responses).join(', ')}`,
+        },
+      ];
+    }
+    const violations: Violation[] = [];
+    const contentType = String(x.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase();
+    const mediaTypes = Object.keys(documented.content ?? {});
+    const hasBody = x.text.length > 0;
+    if (mediaTypes.length === 0 && hasBody) {
+      violations.push({
+        check: 'content_type_conformance',
+        title: 'Unexpected response body',
+        message: `${id} ${x.status}: Received: a ${contentType || 'body'} of ${x.text.length} bytes\nDocumented: no body`,
+      });
+    }
+    if (mediaTypes.length > 0) {
+      if (!hasBody) {
+        violations.push({
+          check: 'content_type_conformance',
+          title: 'Missing response body',
+          message: `${id} ${x.status}: Received: no body\nDocumented: ${mediaTypes.join(', ')}`,
+        });
+      } else if (!contentType || !mediaTypes.includes(contentType)) {
+        violations.push({
+          check: 'content_type_conformance',
+          title: 'Undocumented Content-Type',
+          message: `${id} ${x.status}: Received: ${contentType || '(none)'}\nDocumented: ${mediaTypes.join(', ')}`,
+        });
+      } else if (x.body === undefined) {
+        violations.push({
+          check: 'response_schema_conformance',
+          title: 'Response body is not JSON',
+          message: `${id} ${x.status}: Received: ${x.text.slice(0, 200)}\nDocumented: a JSON document`,
+        });
+      } else {
+        const verdict = backend.validator.validateResponse(x.body, operation, x.status);
+        if (verdict.errors?.length) {
+          violations.push({
+            check: 'response_schema_conformance',
+            title: 'Response violates schema',
+            message: `${id} ${x.status}: Received: ${JSON.stringify(x.body).slice(0, 500)}\nDocumented: ${verdict.errors
+              .map(
+                (e) =>
+                  `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`,
+              )
+              .join('; ')}`,
+          });
+        }
+      }
+    }
+    for (const [name, header] of Object.entries(documented.headers ?? {})) {
+      const h = header as OpenAPIV3.HeaderObject;
+      const value = x.headers[name.toLowerCase()];
+      // A documented response header must be sent: WWW-Authenticate on 401 is the case that matters.
+      if (value === undefined && h.required !== false) {
+        violations.push({
+          check: 'response_headers_conformance',
+          title: 'Missing documented header',
+          message: `${id} ${x.status}: Received: no ${name} header\nDocumented: ${name}`,
+        });
+      }
+    }
+    return violations;
+  };
+
+  return { operationOf, check, definition };
+}
