@@ -29,6 +29,8 @@ export interface Config {
   validateResponses: boolean;
   /** Mount test-only routes such as `POST /__test/reset` outside the spec. */
   testRoutes: boolean;
+  /** Which settings were given by flag or environment (a maxscale.cnf must not override those). */
+  explicit: { host: boolean; maxscalePort: boolean; adminUser: boolean };
   pip: {
     /** Largest page `get_sessions` returns (`take` is capped here). */
     maxPageSize: number;
@@ -53,6 +55,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'info',
     validateResponses: true,
     testRoutes: false,
+    explicit: { host: false, maxscalePort: false, adminUser: false },
     ...overrides,
     pip: {
       maxPageSize: 100,
@@ -144,6 +147,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     expire: get('pip-expire-timeout'),
     cleanup: get('pip-cleanup-interval'),
   };
+  config.explicit = { host: v.host !== undefined, maxscalePort: v.maxscalePort !== undefined, adminUser: v.adminUser !== undefined };
   if (v.host !== undefined) config.host = v.host;
   if (v.maxscalePort !== undefined) config.maxscalePort = toPort('--maxscale-port', v.maxscalePort);
   if (v.pipPort !== undefined) config.pipPort = toPort('--pip-port', v.pipPort);

@@ -113,8 +113,9 @@ export function writeResult(res: express.Response, result: HandlerResult, serial
     res.end();
     return;
   }
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.send(serialized);
+  // RFC 8259 §11: application/json has no charset parameter (JSON is UTF-8); MaxScale sends it bare.
+  res.setHeader('Content-Type', 'application/json');
+  res.send(Buffer.from(serialized, 'utf8'));
 }
 
 export interface OpenApiRouter {

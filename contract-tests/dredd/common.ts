@@ -1,0 +1,72 @@
+/**
+ * What both APIs' Dredd hooks share: talking to the target, resetting it,
+ * and the generic ways to make a documented error status happen.
+ */
+import type { DreddTransaction } from 'hooks';
+import { hookSettings } from './settings.js';
+
+export type Prepare = (t: DreddTransaction) => Promise<void> | void;
+
+export async function send(method: string, path: string, body?: unknown, opts: { auth?: boolean } = {}): Promise<Response> {
+  const s = hookSettings();
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.auth !== false && s.user !== undefined) {
+    headers.Authorization = `Basic ${Buffer.from(`${s.user}:${s.password ?? ''}`).toString('base64')}`;
+  }
+  return fetch(`${s.endpoint}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+}
+
+/** Our twins' test-only route puts the store back to its initial state (isolation, as Dredd's docs advise). */
+export async function reset(): Promise<void> {
+  const res = await send('POST', '/__test/reset', undefined, { auth: false });
+  if (res.status !== 204) throw new Error(`reset failed: ${res.status}`);
+}
+
+export function removeHeader(t: DreddTransaction, name: string): void {
+  for (const key of Object.keys(t.request.headers)) if (key.toLowerCase() === name.toLowerCase()) delete t.request.headers[key];
+}
+
+export function setHeader(t: DreddTransaction, name: string, value: string): void {
+  removeHeader(t, name);
+  t.request.headers[name] = value;
+}
+
+export function setBody(t: DreddTransaction, body: string): void {
+  t.request.body = body;
+  setHeader(t, 'Content-Length', String(Buffer.byteLength(body)));
+}
+
+/** Replaces the path (keeping the query string). */
+export function setPath(t: DreddTransaction, path: string): void {
+  const query = t.request.uri.includes('?') ? t.request.uri.slice(t.request.uri.indexOf('?')) : '';
+  t.request.uri = `${path}${query}`;
+  t.fullPath = t.request.uri;
+}
+
+/** The request path with its first path parameter replaced by a name nothing has. */
+export function pathWithUnknownFirstParameter(t: DreddTransaction, unknown = 'no-such-object'): string | undefined {
+  const template = t.origin.resourceName.split('/');
+  const actual = t.request.uri.split('?')[0]?.split('/') ?? [];
+  const index = template.findIndex((seg) => seg.startsWith('{'));
+  if (index < 0 || actual.length !== template.length) return undefined;
+  actual[index] = unknown;
+  return actual.join('/');
+}
+
+/** Runs an async preparation in a callback-style Dredd hook. */
+export function hook(fn: (t: DreddTransaction) => Promise<void>): (t: DreddTransaction, done: (err?: unknown) => void) => void {
+  return (t, done) => {
+    fn(t).then(
+      () => done(),
+      (err: unknown) => {
+        t.fail = `hook failed: ${err instanceof Error ? err.message : String(err)}`;
+        done();
+      },
+    );
+  };
+}
