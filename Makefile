@@ -10,11 +10,13 @@ NODE_MODULES_STAMP := node_modules/.install-stamp
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
 
+# `npm install` rather than `npm ci`: npm 11 drops other platforms' optional packages (Biome's) from
+# the lock file, which `npm ci` then refuses; `npm install` honours the lock file all the same.
 $(NODE_MODULES_STAMP): package.json package-lock.json
-	$(NPM) ci --no-audit --no-fund
+	$(NPM) install --no-audit --no-fund
 	@touch $@
 
-install: $(NODE_MODULES_STAMP) ## Install npm dependencies (npm ci)
+install: $(NODE_MODULES_STAMP) ## Install npm dependencies
 
 generate: install ## Regenerate generated/ from openapi/ (openapi-typescript)
 	$(NPM) run --silent generate
