@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NPM ?= npm
 NODE_MODULES_STAMP := node_modules/.install-stamp
 
-.PHONY: help install generate check-generated lint typecheck build test test-unit contract run bench ci clean format
+.PHONY: help install generate check-generated lint typecheck build test test-unit contract contract-suite real-pip run bench ci clean format chromium
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -36,11 +36,26 @@ build: install ## Compile to dist/
 	rm -rf dist
 	npx tsc -p tsconfig.build.json
 
-test-unit: install ## Unit, spec and HTTP tests (node --test)
+chromium: ## Install Debian's chromium for the browser test (apt-get, only when missing)
+	@command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+test-unit: install chromium real-pip ## Unit, spec, HTTP and browser tests (node --test)
 	node scripts/run-tests.mjs
 
-contract: build ## Start the built twin on a free port and replay every documented example with Dredd
+contract: install ## Without TARGET: Dredd replays every example against our built twins. TARGET=URL [API=maxscale|pip-sessions] [ARGS=…]: the contract suite against any implementation
+ifdef TARGET
+	npm run --silent contract-suite -- --api $(or $(API),maxscale) --target $(TARGET) $(ARGS)
+else
+	$(MAKE) --no-print-directory build
 	node --import tsx contract-tests/run-dredd.ts
+endif
+
+contract-suite: install ## The whole contract suite (Dredd included) against our own twins, in-process
+	node --import tsx contract-tests/self.ts
+
+real-pip: ## Install the real pip-services-sessions-node 1.1.0 and its Node 16 (contract-tests/real-pip)
+	bash contract-tests/real-pip/install.sh
 
 test: install check-generated lint test-unit contract ## Everything CI runs
 	@echo "make test: all checks passed"
@@ -50,8 +65,8 @@ ci: test ## Alias of test
 run: build ## Install, build and serve both twins with their default data
 	node dist/src/cli.js serve
 
-bench: build ## Benchmarks (not part of make test)
-	@echo "no benchmarks yet"
+bench: build ## Benchmarks (not part of make test): pip get_sessions over 1M sessions in SQLite
+	node --expose-gc --import tsx bench/pip-sessions.ts
 
 format: install ## Apply Biome's formatting and safe fixes
 	npx biome check --write .

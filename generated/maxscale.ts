@@ -246,6 +246,813 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health check
+         * @description MaxScale answers `200 OK` to a GET of the root resource (`/`) and of
+         *     the namespace root (`/v1/`), so they can be used as HTTP health
+         *     checks. MaxScale leaves the body unspecified; the twin answers a
+         *     small document with the version and uptime. Credentials are checked
+         *     as for every other resource.
+         */
+        get: operations["getRoot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maxscale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get global information
+         * @description Global information about the MaxScale instance: file locations,
+         *     configuration parameters and version information.
+         */
+        get: operations["getMaxscale"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update MaxScale parameters
+         * @description Updates `data.attributes.parameters`. Only `admin_auth`,
+         *     `auth_connect_timeout`, `auth_read_timeout`, `auth_write_timeout`,
+         *     `admin_log_auth_failures` and `passive` can be changed at runtime;
+         *     any other parameter is refused with 403 and nothing changes.
+         *     Setting `admin_auth` to `false` turns authentication off; setting
+         *     `passive` to `false` updates `activated_at`.
+         */
+        patch: operations["updateMaxscale"];
+        trace?: never;
+    };
+    "/maxscale/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get information for all threads
+         * @description One thread resource per configured routing thread (the `threads` parameter).
+         */
+        get: operations["listThreads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maxscale/threads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A thread number between 0 and the configured value of `threads` minus one.
+                 * @example 0
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** Get thread information */
+        get: operations["getThread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maxscale/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get logging information
+         * @description The current state of logging, the enabled log priorities and the log file.
+         */
+        get: operations["getLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update logging parameters
+         * @description Updates `data.attributes.parameters`. Every logging parameter except
+         *     `log_to_shm` can be changed at runtime; `log_to_shm` and unknown
+         *     parameters are refused with 403 and nothing changes. `throttling`
+         *     may be given in part.
+         */
+        patch: operations["updateLogs"];
+        trace?: never;
+    };
+    "/maxscale/logs/flush": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Flush and rotate log files
+         * @description Flushes pending messages to disk and reopens the log files. Any body is ignored.
+         */
+        post: operations["flushLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maxscale/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get task schedule
+         * @description All pending tasks queued for execution. The twin schedules no tasks.
+         */
+        get: operations["listTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maxscale/modules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get all loaded modules
+         * @description Every module the twin simulates, with its parameters and commands.
+         */
+        get: operations["listModules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maxscale/modules/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The name of a loaded module (case-sensitive).
+                 * @example dbfwfilter
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** Get a loaded module */
+        get: operations["getModule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maxscale/modules/{module}/{command}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The name of a loaded module.
+                 * @example dbfwfilter
+                 */
+                module: components["parameters"]["moduleName"];
+                /**
+                 * @description The identifier of a command the module exposes (`data.attributes.commands[].id`
+                 *     of the module). Identifiers with a slash, such as `rules/reload`, are
+                 *     called at `/maxscale/modules/{module}/{command}/{subcommand}`.
+                 * @example rules
+                 */
+                command: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Call a read-only module command
+         * @description Calls a command whose `attributes.method` is `GET`. The arguments are
+         *     the query string's keys, in order and without values
+         *     (`?Database-Firewall`); `pretty` is not an argument. An unknown
+         *     module or command, or a command that must be called with POST, is a
+         *     404; a wrong number of arguments, an argument that names no object
+         *     of the expected type, or a command that fails is a 403.
+         */
+        get: operations["callModuleCommand"];
+        put?: never;
+        /**
+         * Call a module command that modifies data
+         * @description Calls a command whose `attributes.method` is `POST`, for example
+         *     `POST /maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2`.
+         *     The arguments are the query string's keys, in order and without
+         *     values; `pretty` is not an argument. Any body is ignored. An unknown
+         *     module or command, or a command that must be called with GET, is a
+         *     404; a wrong number of arguments, an argument that names no object
+         *     of the expected type, or a command that fails (for example a
+         *     switchover to a server that is not a slave) is a 403.
+         */
+        post: operations["runModuleCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maxscale/modules/{module}/{command}/{subcommand}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The name of a loaded module.
+                 * @example dbfwfilter
+                 */
+                module: components["parameters"]["moduleName"];
+                /**
+                 * @description The part of the command identifier before the slash (`rules` of `rules/json`).
+                 * @example rules
+                 */
+                command: string;
+                /**
+                 * @description The part of the command identifier after the slash (`json` of `rules/json`).
+                 * @example json
+                 */
+                subcommand: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Call a read-only module command whose identifier has a slash
+         * @description The same as `GET /maxscale/modules/{module}/{command}` for command
+         *     identifiers of the form `group/name`, such as the dbfwfilter's
+         *     `rules/json`: `GET /maxscale/modules/dbfwfilter/rules/json?Database-Firewall`.
+         */
+        get: operations["callModuleSubcommand"];
+        put?: never;
+        /**
+         * Call a module command whose identifier has a slash and that modifies data
+         * @description The same as `POST /maxscale/modules/{module}/{command}` for command
+         *     identifiers of the form `group/name`, such as the dbfwfilter's
+         *     `rules/reload`: `POST /maxscale/modules/dbfwfilter/rules/reload?Database-Firewall&/path/to/file.txt`.
+         */
+        post: operations["runModuleSubcommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maxscale/query_classifier/classify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Classify a statement
+         * @description Classifies the statement with the query classifier and returns the
+         *     result. A statement that cannot be parsed is still a 200, with
+         *     `parse_result` `QC_QUERY_INVALID` (or `QC_QUERY_TOKENIZED` when only
+         *     its first keyword is recognised), as MaxScale answers.
+         */
+        get: operations["classifyQuery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all servers */
+        get: operations["listServers"];
+        put?: never;
+        /**
+         * Create a server
+         * @description Creates a new server. `data.id`, `data.type` and the `address` and
+         *     `port` parameters are required; `protocol` defaults to
+         *     `MariaDBBackend`. SSL needs `ssl_key`, `ssl_cert` and `ssl_ca_cert`
+         *     together. Other parameter names are kept as custom (weighting)
+         *     parameters. The `services` and `monitors` relationships can be given
+         *     so that the server is taken into use at once; a server can be
+         *     monitored by one monitor only. A name in use, an unknown
+         *     relationship target or a server that another monitor already
+         *     monitors is refused with 403.
+         */
+        post: operations["createServer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Server name, with all whitespace replaced with hyphens; case-insensitive.
+                 * @example server1
+                 */
+                name: components["parameters"]["serverName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a server
+         * @description Server names are case-insensitive. `parameters` holds every
+         *     parameter of the server, custom (weighting) parameters included.
+         */
+        get: operations["getServer"];
+        put?: never;
+        post?: never;
+        /**
+         * Destroy a server
+         * @description A server can only be destroyed if no service or monitor uses it (otherwise 403).
+         */
+        delete: operations["deleteServer"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a server
+         * @description Of the standard parameters, `address`, `port`, `monitoruser` and
+         *     `monitorpw` can be modified; the others are refused with 403.
+         *     Custom (weighting) parameters can be added, changed, and removed by
+         *     giving them the value `null`. If `data.relationships` defines
+         *     `services` or `monitors`, that relationship is replaced: removing a
+         *     service from a server removes the server from the service. Parts
+         *     that are not given are not modified.
+         */
+        patch: operations["updateServer"];
+        trace?: never;
+    };
+    "/servers/{name}/relationships/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Server name, with all whitespace replaced with hyphens; case-insensitive.
+                 * @example server1
+                 */
+                name: components["parameters"]["serverName"];
+                /**
+                 * @description The relationship to replace.
+                 * @example services
+                 */
+                type: "services" | "monitors";
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update server relationships
+         * @description Replaces the server's `services` or `monitors` relationship with the
+         *     given list; an empty array or `null` removes them all. The change
+         *     shows on the other side too (the services' `servers`, the monitor's
+         *     `servers`). A server has at most one monitor.
+         */
+        patch: operations["updateServerRelationships"];
+        trace?: never;
+    };
+    "/servers/{name}/set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Server name, with all whitespace replaced with hyphens; case-insensitive.
+                 * @example server1
+                 */
+                name: components["parameters"]["serverName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set server state
+         * @description Sets one status bit of the server. `state` is required and must be
+         *     one of `master`, `slave`, `maintenance`, `running`, `synced`, `ndb`
+         *     or `stale`; a missing or invalid value is a 403. While a running
+         *     monitor monitors the server, only `maintenance` can be set (403
+         *     otherwise). With `force=yes` and `state=maintenance`, the sessions of
+         *     the services that use the server are closed at once.
+         */
+        put: operations["setServerState"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/servers/{name}/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Server name, with all whitespace replaced with hyphens; case-insensitive.
+                 * @example server1
+                 */
+                name: components["parameters"]["serverName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Clear server state
+         * @description Clears one status bit of the server; `state` takes the values of the
+         *     set endpoint, and a missing or invalid value is a 403. While a
+         *     running monitor monitors the server, only `maintenance` can be
+         *     cleared.
+         */
+        put: operations["clearServerState"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all monitors */
+        get: operations["listMonitors"];
+        put?: never;
+        /**
+         * Create a monitor
+         * @description Creates and starts a new monitor. `data.id`, `data.type`,
+         *     `data.attributes.module` and the `user` and `password` parameters
+         *     are required; every parameter of the module can be given, and the
+         *     module's defaults fill the rest. The servers to monitor are given in
+         *     `data.relationships.servers`. A name in use, an unknown module or
+         *     parameter, an unknown server, or a server that another monitor
+         *     already monitors is refused with 403.
+         */
+        post: operations["createMonitor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitors/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Monitor name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example MariaDB-Monitor
+                 */
+                name: components["parameters"]["monitorName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a monitor
+         * @description Monitor names are case-sensitive. `monitor_diagnostics` depends on the monitor module.
+         */
+        get: operations["getMonitor"];
+        put?: never;
+        post?: never;
+        /**
+         * Destroy a monitor
+         * @description The monitor must not monitor any servers (otherwise 403).
+         */
+        delete: operations["deleteMonitor"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a monitor
+         * @description Modifies the standard parameters (`user`, `password`,
+         *     `monitor_interval`, `backend_connect_timeout`,
+         *     `backend_write_timeout`, `backend_read_timeout`,
+         *     `backend_connect_attempts`) and the module's own parameters; an
+         *     unknown parameter or a bad value is refused with 403. If
+         *     `data.relationships.servers` is given, the monitored servers are
+         *     replaced.
+         */
+        patch: operations["updateMonitor"];
+        trace?: never;
+    };
+    "/monitors/{name}/relationships/servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Monitor name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example MariaDB-Monitor
+                 */
+                name: components["parameters"]["monitorName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update monitor relationships
+         * @description Replaces the monitored servers with the given list; an empty array
+         *     or `null` removes them all. A server that another monitor monitors
+         *     is refused with 403.
+         */
+        patch: operations["updateMonitorRelationships"];
+        trace?: never;
+    };
+    "/monitors/{name}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Monitor name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example MariaDB-Monitor
+                 */
+                name: components["parameters"]["monitorName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Stop a monitor
+         * @description A stopped monitor no longer updates its servers' states, which can then be set by hand.
+         */
+        put: operations["stopMonitor"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitors/{name}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Monitor name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example MariaDB-Monitor
+                 */
+                name: components["parameters"]["monitorName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Start a monitor
+         * @description A started monitor probes its servers at once and updates their states.
+         */
+        put: operations["startMonitor"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all filters */
+        get: operations["listFilters"];
+        put?: never;
+        /**
+         * Create a filter
+         * @description Creates a new filter. `data.id`, `data.type` and
+         *     `data.attributes.module` are required; the filter's parameters
+         *     should all be given in `data.attributes.parameters`, and the
+         *     module's defaults fill the rest. As filters are applied to a service
+         *     in order, service relationships cannot be given here: link filters
+         *     from the service. A name in use, an unknown module, an unknown or
+         *     missing mandatory parameter is refused with 403.
+         */
+        post: operations["createFilter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/filters/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Filter name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example Hint-Filter
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** Get a filter */
+        get: operations["getFilter"];
+        put?: never;
+        post?: never;
+        /**
+         * Destroy a filter
+         * @description A filter can only be destroyed if no service uses it (otherwise
+         *     403); unlink it through the services resource first.
+         */
+        delete: operations["deleteFilter"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get all users
+         * @description Every administrative user, network users first, then the enabled UNIX accounts.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/inet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all network users */
+        get: operations["listInetUsers"];
+        put?: never;
+        /**
+         * Create a network user
+         * @description Creates a network user who can then authenticate with HTTP Basic.
+         *     `account` is `admin` (may read and write) or `basic` (may only read:
+         *     every write by a basic user is a 403). The password is never shown.
+         *     A name in use is refused with 403.
+         */
+        post: operations["createInetUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/inet/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A network user name.
+                 * @example my-user
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** Get a network user */
+        get: operations["getInetUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a network user
+         * @description The last network user with an `admin` account cannot be deleted (403).
+         */
+        delete: operations["deleteInetUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/unix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all enabled UNIX accounts */
+        get: operations["listUnixUsers"];
+        put?: never;
+        /**
+         * Enable a UNIX account
+         * @description Enables a UNIX account for administrative operations through
+         *     MaxAdmin's local socket; `account` is `admin` or `basic`. An account
+         *     that is already enabled is refused with 403.
+         */
+        post: operations["enableUnixUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/unix/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description An enabled UNIX account name.
+                 * @example maxscale
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** Get an enabled UNIX account */
+        get: operations["getUnixUser"];
+        put?: never;
+        post?: never;
+        /** Disable a UNIX account */
+        delete: operations["disableUnixUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -442,6 +1249,584 @@ export interface components {
                 relationships?: components["schemas"]["ServiceRelationshipsInput"];
             };
         };
+        /** @description A parameter value, or `null` to remove a custom parameter. */
+        NullableParameterValue: (string | null) | number | boolean;
+        /** @description The twin's health-check document. */
+        RootDocument: {
+            links: components["schemas"]["Links"];
+            meta: {
+                /** @enum {string} */
+                status: "ok";
+                /** @description The MaxScale version */
+                version: string;
+                /** @description How many seconds MaxScale has been running */
+                uptime: number;
+            };
+        };
+        /**
+         * @description Core MaxScale parameters. The documented ones are typed; a
+         *     configuration file can carry others of its `[maxscale]` section.
+         */
+        MaxscaleParameters: {
+            libdir?: string;
+            datadir?: string;
+            process_datadir?: string;
+            cachedir?: string;
+            configdir?: string;
+            config_persistdir?: string;
+            module_configdir?: string;
+            piddir?: string;
+            logdir?: string;
+            langdir?: string;
+            execdir?: string;
+            connector_plugindir?: string;
+            threads?: number;
+            thread_stack_size?: number;
+            auth_connect_timeout?: number;
+            auth_read_timeout?: number;
+            auth_write_timeout?: number;
+            skip_permission_checks?: boolean;
+            admin_auth?: boolean;
+            admin_enabled?: boolean;
+            admin_log_auth_failures?: boolean;
+            admin_host?: string;
+            admin_port?: number;
+            admin_ssl_key?: string;
+            admin_ssl_cert?: string;
+            admin_ssl_ca_cert?: string;
+            passive?: boolean;
+            query_classifier?: string;
+            query_classifier_cache_size?: number;
+            retain_last_statements?: number;
+            dump_last_statements?: string;
+            load_persisted_configs?: boolean;
+        } & {
+            [key: string]: components["schemas"]["ParameterValue"];
+        };
+        MaxscaleDocument: {
+            links: components["schemas"]["Links"];
+            data: {
+                /** @enum {string} */
+                id: "maxscale";
+                /** @enum {string} */
+                type: "maxscale";
+                attributes: {
+                    parameters: components["schemas"]["MaxscaleParameters"];
+                    /** @description The MaxScale version */
+                    version: string;
+                    /** @description Commit that MaxScale was built from */
+                    commit: string;
+                    /** @description When MaxScale was started (HTTP-date) */
+                    started_at: string;
+                    /** @description The last time the `passive` parameter was set to `false` (HTTP-date) */
+                    activated_at: string;
+                    /** @description How many seconds MaxScale has been running */
+                    uptime: number;
+                };
+            };
+        };
+        MaxscaleUpdateDocument: {
+            data: {
+                id?: string;
+                /** @enum {string} */
+                type?: "maxscale";
+                attributes: {
+                    /**
+                     * @description The runtime-changeable parameters are typed; other names
+                     *     pass the schema and are refused with 403.
+                     */
+                    parameters: {
+                        admin_auth?: boolean;
+                        auth_connect_timeout?: number;
+                        auth_read_timeout?: number;
+                        auth_write_timeout?: number;
+                        admin_log_auth_failures?: boolean;
+                        passive?: boolean;
+                    } & {
+                        [key: string]: components["schemas"]["ParameterValue"];
+                    };
+                };
+            };
+        };
+        ThreadStats: {
+            /** @description Number of read events received */
+            reads: number;
+            /** @description Number of write events received */
+            writes: number;
+            /** @description Number of error events received */
+            errors: number;
+            /** @description Number of hangup events received */
+            hangups: number;
+            /** @description Number of accepted connections */
+            accepts: number;
+            blocking_polls: number;
+            event_queue_length: number;
+            max_event_queue_length: number;
+            max_exec_time: number;
+            max_queue_time: number;
+            /** @description Current number of managed file descriptors */
+            current_descriptors: number;
+            /** @description Total number of managed file descriptors */
+            total_descriptors: number;
+            /** @description Average load as a percentage from 0 to 100 */
+            load: {
+                last_second: number;
+                last_minute: number;
+                last_hour: number;
+            };
+        };
+        Thread: {
+            id: string;
+            /** @enum {string} */
+            type: "threads";
+            attributes: {
+                stats: components["schemas"]["ThreadStats"];
+            };
+            links: components["schemas"]["Links"];
+        };
+        ThreadDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["Thread"];
+        };
+        ThreadCollectionDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["Thread"][];
+        };
+        /** @description Log throttling, as `log_throttling=count, window_ms, suppress_ms` in maxscale.cnf. */
+        LogThrottling: {
+            count: number;
+            suppress_ms: number;
+            window_ms: number;
+        };
+        LogParameters: {
+            highprecision: boolean;
+            maxlog: boolean;
+            syslog: boolean;
+            throttling: components["schemas"]["LogThrottling"];
+            log_warning: boolean;
+            log_notice: boolean;
+            log_info: boolean;
+            log_debug: boolean;
+            log_to_shm: boolean;
+        };
+        LogsDocument: {
+            links: components["schemas"]["Links"];
+            data: {
+                /** @enum {string} */
+                id: "logs";
+                /** @enum {string} */
+                type: "logs";
+                attributes: {
+                    parameters: components["schemas"]["LogParameters"];
+                    /** @description The file MaxScale logs into if `maxlog` is enabled */
+                    log_file: string;
+                    /** @description Enabled log priorities */
+                    log_priorities: ("error" | "warning" | "notice" | "info" | "debug")[];
+                };
+            };
+        };
+        LogsUpdateDocument: {
+            data: {
+                id?: string;
+                /** @enum {string} */
+                type?: "logs";
+                attributes: {
+                    /**
+                     * @description The logging parameters are typed; `log_to_shm` and
+                     *     unknown names pass the schema and are refused with 403.
+                     */
+                    parameters: {
+                        highprecision?: boolean;
+                        maxlog?: boolean;
+                        syslog?: boolean;
+                        throttling?: {
+                            count?: number;
+                            suppress_ms?: number;
+                            window_ms?: number;
+                        };
+                        log_warning?: boolean;
+                        log_notice?: boolean;
+                        log_info?: boolean;
+                        log_debug?: boolean;
+                        log_to_shm?: boolean;
+                    } & {
+                        [key: string]: components["schemas"]["ParameterValue"];
+                    };
+                };
+            };
+        };
+        /** @description A housekeeper task. */
+        Task: {
+            id: string;
+            /** @enum {string} */
+            type: "tasks";
+            attributes: {
+                /** @description Seconds between two runs */
+                frequency: number;
+                /** @description When the task runs next */
+                next_execution: string;
+            };
+            links?: components["schemas"]["Links"];
+        };
+        TaskCollectionDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["Task"][];
+        };
+        ModuleParameter: {
+            /** @description Parameter name */
+            name: string;
+            /** @description Parameter type (bool, count, int, string, path, enum, duration…) */
+            type: string;
+            /** @description Default value of the parameter */
+            default_value?: string;
+            /** @description Accepted enumeration values */
+            enum_values?: string[];
+        };
+        ModuleCommand: {
+            /** @description Name of the command */
+            id: string;
+            /** @enum {string} */
+            type: "module_command";
+            links: components["schemas"]["Links"];
+            attributes: {
+                /**
+                 * @description Whether POST or GET should be used to call this command
+                 * @enum {string}
+                 */
+                method: "GET" | "POST";
+                /** @description Minimum number of arguments */
+                arg_min: number;
+                /** @description Maximum number of arguments */
+                arg_max: number;
+                /** @description Parameter types for the command */
+                parameters: {
+                    description: string;
+                    /** @description Value type (MONITOR, SERVER, FILTER, STRING…; `[TYPE]` when optional) */
+                    type: string;
+                    required: boolean;
+                }[];
+            };
+        };
+        Module: {
+            id: string;
+            /** @enum {string} */
+            type: "module";
+            attributes: {
+                /** @enum {string} */
+                module_type: "Filter" | "Router" | "Monitor" | "Protocol" | "Authenticator" | "QueryClassifier";
+                version: string;
+                description: string;
+                api: string;
+                /** @enum {string} */
+                status: "In development" | "Alpha" | "Beta" | "GA" | "Experimental";
+                /** @description The module's commands (absent when it has none) */
+                commands?: components["schemas"]["ModuleCommand"][];
+                parameters: components["schemas"]["ModuleParameter"][];
+            };
+            links: components["schemas"]["Links"];
+        };
+        ModuleDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["Module"];
+        };
+        ModuleCollectionDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["Module"][];
+        };
+        ModuleCommandOutputDocument: {
+            links: components["schemas"]["Links"];
+            /** @description The output of the command; any JSON value, module dependent. */
+            meta: unknown;
+        };
+        ClassifyDocument: {
+            links: components["schemas"]["Links"];
+            data: {
+                /** @enum {string} */
+                id: "classify";
+                /** @enum {string} */
+                type: "classify";
+                attributes: {
+                    /** @enum {string} */
+                    parse_result: "QC_QUERY_INVALID" | "QC_QUERY_TOKENIZED" | "QC_QUERY_PARTIALLY_PARSED" | "QC_QUERY_PARSED";
+                    /** @description The query types, `|`-separated (QUERY_TYPE_READ, QUERY_TYPE_WRITE…) */
+                    type_mask: string;
+                    /** @description The operation (QUERY_OP_SELECT, QUERY_OP_UPDATE…) */
+                    operation: string;
+                    has_where_clause: boolean;
+                    /** @description The fields the statement accesses */
+                    fields: string[];
+                    /** @description The functions the statement calls, with the fields they take */
+                    functions: {
+                        name: string;
+                        arguments: string[];
+                    }[];
+                };
+            };
+        };
+        /**
+         * @description Server parameters. The standard ones are typed; any other name is a
+         *     custom (server weighting) parameter.
+         */
+        ServerParameters: {
+            address?: string;
+            port?: number;
+            protocol?: string;
+            authenticator?: string;
+            authenticator_options?: string;
+            monitoruser?: string;
+            monitorpw?: string;
+            ssl_key?: string;
+            ssl_cert?: string;
+            ssl_ca_cert?: string;
+            ssl_version?: string;
+            ssl_cert_verify_depth?: number;
+            ssl_verify_peer_certificate?: boolean;
+        } & {
+            [key: string]: components["schemas"]["ParameterValue"];
+        };
+        ServerRelationships: {
+            services?: components["schemas"]["Relationship"];
+            monitors?: components["schemas"]["Relationship"];
+        };
+        Server: {
+            id: string;
+            /** @enum {string} */
+            type: "servers";
+            relationships: components["schemas"]["ServerRelationships"];
+            attributes: {
+                parameters: components["schemas"]["ServerParameters"];
+                /**
+                 * @description The server state string, as MaxScale writes it: the status
+                 *     bits in the order Maintenance, Master, Relay Master, Slave,
+                 *     Synced, NDB, Slave of External Server, Stale Status, Master
+                 *     Stickiness, Auth Error, then Running or Down, joined with `, `.
+                 * @example Master, Running
+                 */
+                state: string;
+                /** @description Server version */
+                version_string: string;
+                /** @description The value of @@server_id, -1 when unknown */
+                node_id: number;
+                /** @description The node_id of the server this one replicates from, -1 for none */
+                master_id: number;
+                replication_depth: number;
+                /** @description The node_ids of the servers that replicate from this one */
+                slaves: number[];
+                statistics: {
+                    connections: number;
+                    total_connections: number;
+                    active_operations: number;
+                };
+            };
+            links: components["schemas"]["Links"];
+        };
+        ServerDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["Server"];
+        };
+        ServerCollectionDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["Server"][];
+        };
+        ServerRelationshipsInput: {
+            services?: components["schemas"]["RelationshipInput"];
+            monitors?: components["schemas"]["RelationshipInput"];
+        };
+        ServerCreateDocument: {
+            data: {
+                id: string;
+                /** @enum {string} */
+                type: "servers";
+                attributes: {
+                    parameters: WithRequired<components["schemas"]["ServerParameters"], "address" | "port">;
+                };
+                relationships?: components["schemas"]["ServerRelationshipsInput"];
+            };
+        };
+        ServerUpdateDocument: {
+            data: {
+                id?: string;
+                /** @enum {string} */
+                type?: "servers";
+                attributes?: {
+                    /**
+                     * @description `address`, `port`, `monitoruser` and `monitorpw` are
+                     *     typed; other standard parameters are refused with 403;
+                     *     any other name is a custom parameter, removed by `null`.
+                     */
+                    parameters?: {
+                        address?: string;
+                        port?: number;
+                        monitoruser?: string;
+                        monitorpw?: string;
+                    } & {
+                        [key: string]: components["schemas"]["NullableParameterValue"];
+                    };
+                };
+                relationships?: components["schemas"]["ServerRelationshipsInput"];
+            };
+        };
+        /**
+         * @description Monitor parameters. The common ones are typed; monitor modules add
+         *     their own, so other names are allowed.
+         */
+        MonitorParameters: {
+            user?: string;
+            password?: string;
+            monitor_interval?: number;
+            backend_connect_timeout?: number;
+            backend_read_timeout?: number;
+            backend_write_timeout?: number;
+            backend_connect_attempts?: number;
+            journal_max_age?: number;
+        } & {
+            [key: string]: components["schemas"]["ParameterValue"];
+        };
+        Monitor: {
+            id: string;
+            /** @enum {string} */
+            type: "monitors";
+            relationships: {
+                servers?: components["schemas"]["Relationship"];
+            };
+            attributes: {
+                /** @description The module that the monitor uses */
+                module: string;
+                /** @enum {string} */
+                state: "Running" | "Stopped";
+                parameters: components["schemas"]["MonitorParameters"];
+                /** @description Diagnostic output from the monitor; its shape depends on the monitor module. */
+                monitor_diagnostics?: {
+                    [key: string]: unknown;
+                };
+            };
+            links: components["schemas"]["Links"];
+        };
+        MonitorDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["Monitor"];
+        };
+        MonitorCollectionDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["Monitor"][];
+        };
+        MonitorRelationshipsInput: {
+            servers?: components["schemas"]["RelationshipInput"];
+        };
+        MonitorCreateDocument: {
+            data: {
+                id: string;
+                /** @enum {string} */
+                type: "monitors";
+                attributes: {
+                    module: string;
+                    parameters: WithRequired<components["schemas"]["MonitorParameters"], "user" | "password">;
+                };
+                relationships?: components["schemas"]["MonitorRelationshipsInput"];
+            };
+        };
+        MonitorUpdateDocument: {
+            data: {
+                id?: string;
+                /** @enum {string} */
+                type?: "monitors";
+                attributes?: {
+                    parameters?: components["schemas"]["MonitorParameters"];
+                };
+                relationships?: components["schemas"]["MonitorRelationshipsInput"];
+            };
+        };
+        /** @description Filter parameters; their names depend on the filter module. */
+        FilterParameters: {
+            [key: string]: components["schemas"]["ParameterValue"];
+        };
+        Filter: {
+            id: string;
+            /** @enum {string} */
+            type: "filters";
+            relationships: {
+                services: components["schemas"]["Relationship"];
+            };
+            attributes: {
+                module: string;
+                parameters: components["schemas"]["FilterParameters"];
+            };
+            links: components["schemas"]["Links"];
+        };
+        FilterDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["Filter"];
+        };
+        FilterCollectionDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["Filter"][];
+        };
+        FilterCreateDocument: {
+            data: {
+                id: string;
+                /** @enum {string} */
+                type: "filters";
+                attributes: {
+                    module: string;
+                    parameters?: components["schemas"]["FilterParameters"];
+                };
+            };
+        };
+        /** @description An administrative user. Passwords are never shown. */
+        User: {
+            /** @description Username */
+            id: string;
+            /**
+             * @description User type
+             * @enum {string}
+             */
+            type: "inet" | "unix";
+            attributes: {
+                /**
+                 * @description "admin" for read-write operations, "basic" for read-only
+                 * @enum {string}
+                 */
+                account: "admin" | "basic";
+            };
+            /** @description MaxScale 2.3 puts the user's own link here. */
+            relationships: {
+                self: string;
+            };
+        };
+        UserDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["User"];
+        };
+        UserCollectionDocument: {
+            links: components["schemas"]["Links"];
+            data: components["schemas"]["User"][];
+        };
+        InetUserCreateDocument: {
+            data: {
+                /** @description The username */
+                id: string;
+                /** @enum {string} */
+                type: "inet";
+                attributes: {
+                    /** @description The password for this user */
+                    password: string;
+                    /** @enum {string} */
+                    account: "admin" | "basic";
+                };
+            };
+        };
+        UnixUserCreateDocument: {
+            data: {
+                /** @description The UNIX account name */
+                id: string;
+                /** @enum {string} */
+                type: "unix";
+                attributes: {
+                    /** @enum {string} */
+                    account: "admin" | "basic";
+                };
+            };
+        };
     };
     responses: {
         /** @description Malformed JSON, or a request that does not match the schema. */
@@ -539,6 +1924,50 @@ export interface components {
                 "application/json": components["schemas"]["ErrorDocument"];
             };
         };
+        /** @description The command ran; `meta` holds its output, whose shape depends on the command. */
+        ModuleCommandOutput: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "links": {
+                 *         "self": "http://localhost:8989/v1/maxscale/modules/dbfwfilter/rules/json"
+                 *       },
+                 *       "meta": [
+                 *         {
+                 *           "name": "test3",
+                 *           "type": "COLUMN",
+                 *           "times_matched": 0
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ModuleCommandOutputDocument"];
+            };
+        };
+        /**
+         * @description Wrong arguments (too few, too many, or naming no object of the
+         *     expected type), or the command refused to run; `detail` says why.
+         */
+        CommandFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "errors": [
+                 *         {
+                 *           "detail": "Switchover refused: 'server1' is not a slave of the master 'server1'"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorDocument"];
+            };
+        };
     };
     parameters: {
         /**
@@ -552,6 +1981,39 @@ export interface components {
          * @example Read-Connection-Router
          */
         serviceName: string;
+        /**
+         * @description Server name, with all whitespace replaced with hyphens; case-insensitive.
+         * @example server1
+         */
+        serverName: string;
+        /**
+         * @description The status bit: `master`, `slave`, `maintenance`, `running`,
+         *     `synced` (a Galera node), `ndb` (an NDB Cluster node) or `stale` (a
+         *     stale master). MaxScale requires it; a missing or invalid value is
+         *     answered with 403, as the docs say, so the schema does not enforce it.
+         * @example maintenance
+         */
+        serverState: string;
+        /**
+         * @description Monitor name, with all whitespace replaced with hyphens; case-sensitive.
+         * @example MariaDB-Monitor
+         */
+        monitorName: string;
+        /**
+         * @description The name of a loaded module.
+         * @example dbfwfilter
+         */
+        moduleName: string;
+        /**
+         * @description The command's arguments are the query string's keys, in order and
+         *     without values, e.g. `?MariaDB-Monitor&server2` (a key given as
+         *     `key=` counts as `key`; `key=value` is passed as `key=value`, as
+         *     MaxScale does). `pretty` is not an argument. Free-form, so any key
+         *     is accepted here, repeated keys included.
+         */
+        commandArguments: {
+            [key: string]: unknown;
+        };
     };
     requestBodies: never;
     headers: never;
@@ -1244,6 +2706,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -1277,6 +2740,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -1488,6 +2952,2760 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Listener is destroyed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getRoot: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description MaxScale is running. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/"
+                     *       },
+                     *       "meta": {
+                     *         "status": "ok",
+                     *         "version": "2.3.6",
+                     *         "uptime": 337
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RootDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getMaxscale: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The MaxScale resource. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/maxscale/"
+                     *       },
+                     *       "data": {
+                     *         "attributes": {
+                     *           "parameters": {
+                     *             "libdir": "/usr/lib64/maxscale",
+                     *             "datadir": "/var/lib/maxscale",
+                     *             "process_datadir": "/var/lib/maxscale/data16218",
+                     *             "cachedir": "/var/cache/maxscale",
+                     *             "configdir": "/etc",
+                     *             "config_persistdir": "/var/lib/maxscale/maxscale.cnf.d",
+                     *             "module_configdir": "/etc/maxscale.modules.d",
+                     *             "piddir": "/var/run/maxscale",
+                     *             "logdir": "/var/log/maxscale",
+                     *             "langdir": "/var/lib/maxscale",
+                     *             "execdir": "/usr/bin",
+                     *             "connector_plugindir": "/var/lib/plugin",
+                     *             "threads": 4,
+                     *             "thread_stack_size": 8388608,
+                     *             "auth_connect_timeout": 3,
+                     *             "auth_read_timeout": 1,
+                     *             "auth_write_timeout": 2,
+                     *             "skip_permission_checks": false,
+                     *             "admin_auth": false,
+                     *             "admin_enabled": true,
+                     *             "admin_log_auth_failures": true,
+                     *             "admin_host": "::",
+                     *             "admin_port": 8989,
+                     *             "admin_ssl_key": "",
+                     *             "admin_ssl_cert": "",
+                     *             "admin_ssl_ca_cert": "",
+                     *             "query_classifier": "",
+                     *             "query_classifier_cache_size": 416215859,
+                     *             "retain_last_statements": 2,
+                     *             "dump_last_statements": "never",
+                     *             "load_persisted_configs": false
+                     *           },
+                     *           "version": "2.3.6",
+                     *           "commit": "47158faf12c156775c39388652a77f8a8c542d28",
+                     *           "started_at": "Thu, 04 Apr 2019 21:04:06 GMT",
+                     *           "activated_at": "Thu, 04 Apr 2019 21:04:06 GMT",
+                     *           "uptime": 337
+                     *         },
+                     *         "id": "maxscale",
+                     *         "type": "maxscale"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MaxscaleDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    updateMaxscale: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "attributes": {
+                 *           "parameters": {
+                 *             "auth_connect_timeout": 5,
+                 *             "admin_log_auth_failures": false
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["MaxscaleUpdateDocument"];
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "attributes": {
+                 *           "parameters": {
+                 *             "passive": false
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/vnd.api+json": components["schemas"]["MaxscaleUpdateDocument"];
+            };
+        };
+        responses: {
+            /** @description Parameters modified. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    listThreads: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A collection of thread resources. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/maxscale/threads/"
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "id": "0",
+                     *           "type": "threads",
+                     *           "attributes": {
+                     *             "stats": {
+                     *               "reads": 1,
+                     *               "writes": 0,
+                     *               "errors": 0,
+                     *               "hangups": 0,
+                     *               "accepts": 0,
+                     *               "blocking_polls": 116,
+                     *               "event_queue_length": 1,
+                     *               "max_event_queue_length": 1,
+                     *               "max_exec_time": 0,
+                     *               "max_queue_time": 0,
+                     *               "current_descriptors": 1,
+                     *               "total_descriptors": 1,
+                     *               "load": {
+                     *                 "last_second": 0,
+                     *                 "last_minute": 0,
+                     *                 "last_hour": 0
+                     *               }
+                     *             }
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/threads/0"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "1",
+                     *           "type": "threads",
+                     *           "attributes": {
+                     *             "stats": {
+                     *               "reads": 1,
+                     *               "writes": 0,
+                     *               "errors": 0,
+                     *               "hangups": 0,
+                     *               "accepts": 0,
+                     *               "blocking_polls": 116,
+                     *               "event_queue_length": 1,
+                     *               "max_event_queue_length": 1,
+                     *               "max_exec_time": 0,
+                     *               "max_queue_time": 0,
+                     *               "current_descriptors": 1,
+                     *               "total_descriptors": 1,
+                     *               "load": {
+                     *                 "last_second": 0,
+                     *                 "last_minute": 0,
+                     *                 "last_hour": 0
+                     *               }
+                     *             }
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/threads/1"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "2",
+                     *           "type": "threads",
+                     *           "attributes": {
+                     *             "stats": {
+                     *               "reads": 1,
+                     *               "writes": 0,
+                     *               "errors": 0,
+                     *               "hangups": 0,
+                     *               "accepts": 0,
+                     *               "blocking_polls": 116,
+                     *               "event_queue_length": 1,
+                     *               "max_event_queue_length": 1,
+                     *               "max_exec_time": 0,
+                     *               "max_queue_time": 0,
+                     *               "current_descriptors": 1,
+                     *               "total_descriptors": 1,
+                     *               "load": {
+                     *                 "last_second": 0,
+                     *                 "last_minute": 0,
+                     *                 "last_hour": 0
+                     *               }
+                     *             }
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/threads/2"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "3",
+                     *           "type": "threads",
+                     *           "attributes": {
+                     *             "stats": {
+                     *               "reads": 1,
+                     *               "writes": 0,
+                     *               "errors": 0,
+                     *               "hangups": 0,
+                     *               "accepts": 0,
+                     *               "blocking_polls": 116,
+                     *               "event_queue_length": 1,
+                     *               "max_event_queue_length": 1,
+                     *               "max_exec_time": 0,
+                     *               "max_queue_time": 0,
+                     *               "current_descriptors": 1,
+                     *               "total_descriptors": 1,
+                     *               "load": {
+                     *                 "last_second": 0,
+                     *                 "last_minute": 0,
+                     *                 "last_hour": 0
+                     *               }
+                     *             }
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/threads/3"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ThreadCollectionDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getThread: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description A thread number between 0 and the configured value of `threads` minus one.
+                 * @example 0
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A single thread. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/maxscale/threads/0"
+                     *       },
+                     *       "data": {
+                     *         "id": "0",
+                     *         "type": "threads",
+                     *         "attributes": {
+                     *           "stats": {
+                     *             "reads": 2,
+                     *             "writes": 0,
+                     *             "errors": 0,
+                     *             "hangups": 0,
+                     *             "accepts": 0,
+                     *             "blocking_polls": 180,
+                     *             "event_queue_length": 1,
+                     *             "max_event_queue_length": 1,
+                     *             "max_exec_time": 0,
+                     *             "max_queue_time": 0,
+                     *             "current_descriptors": 1,
+                     *             "total_descriptors": 1,
+                     *             "load": {
+                     *               "last_second": 0,
+                     *               "last_minute": 0,
+                     *               "last_hour": 0
+                     *             }
+                     *           }
+                     *         },
+                     *         "links": {
+                     *           "self": "http://localhost:8989/v1/threads/0"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ThreadDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getLogs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The logs resource. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/maxscale/logs/"
+                     *       },
+                     *       "data": {
+                     *         "attributes": {
+                     *           "parameters": {
+                     *             "highprecision": false,
+                     *             "maxlog": true,
+                     *             "syslog": true,
+                     *             "throttling": {
+                     *               "count": 10,
+                     *               "suppress_ms": 10000,
+                     *               "window_ms": 1000
+                     *             },
+                     *             "log_warning": true,
+                     *             "log_notice": true,
+                     *             "log_info": true,
+                     *             "log_debug": false,
+                     *             "log_to_shm": false
+                     *           },
+                     *           "log_file": "/home/markusjm/build/log/maxscale/maxscale.log",
+                     *           "log_priorities": [
+                     *             "error",
+                     *             "warning",
+                     *             "notice",
+                     *             "info"
+                     *           ]
+                     *         },
+                     *         "id": "logs",
+                     *         "type": "logs"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LogsDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    updateLogs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "attributes": {
+                 *           "parameters": {
+                 *             "log_info": false,
+                 *             "throttling": {
+                 *               "count": 5
+                 *             }
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["LogsUpdateDocument"];
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "attributes": {
+                 *           "parameters": {
+                 *             "log_debug": true
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/vnd.api+json": components["schemas"]["LogsUpdateDocument"];
+            };
+        };
+        responses: {
+            /** @description Parameters modified. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    flushLogs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logs flushed and rotated. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listTasks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A collection of task resources. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/maxscale/tasks/"
+                     *       },
+                     *       "data": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TaskCollectionDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listModules: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A collection of module resources. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/maxscale/modules/"
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "id": "qc_sqlite",
+                     *           "type": "module",
+                     *           "attributes": {
+                     *             "module_type": "QueryClassifier",
+                     *             "version": "V1.0.0",
+                     *             "description": "Query classifier using sqlite.",
+                     *             "api": "query_classifier",
+                     *             "status": "Beta",
+                     *             "parameters": []
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/modules/qc_sqlite"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "MySQLAuth",
+                     *           "type": "module",
+                     *           "attributes": {
+                     *             "module_type": "Authenticator",
+                     *             "version": "V1.1.0",
+                     *             "description": "The MySQL client to MaxScale authenticator implementation",
+                     *             "api": "authenticator",
+                     *             "status": "GA",
+                     *             "parameters": []
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/modules/MySQLAuth"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ModuleCollectionDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getModule: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The name of a loaded module (case-sensitive).
+                 * @example dbfwfilter
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A single module. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/maxscale/modules/"
+                     *       },
+                     *       "data": {
+                     *         "id": "dbfwfilter",
+                     *         "type": "module",
+                     *         "attributes": {
+                     *           "module_type": "Filter",
+                     *           "version": "V1.2.0",
+                     *           "description": "Firewall Filter",
+                     *           "api": "filter",
+                     *           "status": "GA",
+                     *           "commands": [
+                     *             {
+                     *               "id": "rules/reload",
+                     *               "type": "module_command",
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/modules/dbfwfilter/rules/reload"
+                     *               },
+                     *               "attributes": {
+                     *                 "method": "POST",
+                     *                 "arg_min": 1,
+                     *                 "arg_max": 2,
+                     *                 "parameters": [
+                     *                   {
+                     *                     "description": "Filter to reload",
+                     *                     "type": "FILTER",
+                     *                     "required": true
+                     *                   },
+                     *                   {
+                     *                     "description": "Path to rule file",
+                     *                     "type": "[STRING]",
+                     *                     "required": false
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             }
+                     *           ],
+                     *           "parameters": [
+                     *             {
+                     *               "name": "rules",
+                     *               "type": "path"
+                     *             },
+                     *             {
+                     *               "name": "log_match",
+                     *               "type": "bool",
+                     *               "default_value": "false"
+                     *             },
+                     *             {
+                     *               "name": "log_no_match",
+                     *               "type": "bool",
+                     *               "default_value": "false"
+                     *             },
+                     *             {
+                     *               "name": "action",
+                     *               "type": "enum",
+                     *               "default_value": "block",
+                     *               "enum_values": [
+                     *                 "allow",
+                     *                 "block",
+                     *                 "ignore"
+                     *               ]
+                     *             }
+                     *           ]
+                     *         },
+                     *         "links": {
+                     *           "self": "http://localhost:8989/v1/modules/dbfwfilter"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ModuleDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    callModuleCommand: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+                /**
+                 * @description The command's arguments are the query string's keys, in order and
+                 *     without values, e.g. `?MariaDB-Monitor&server2` (a key given as
+                 *     `key=` counts as `key`; `key=value` is passed as `key=value`, as
+                 *     MaxScale does). `pretty` is not an argument. Free-form, so any key
+                 *     is accepted here, repeated keys included.
+                 */
+                arguments?: components["parameters"]["commandArguments"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The name of a loaded module.
+                 * @example dbfwfilter
+                 */
+                module: components["parameters"]["moduleName"];
+                /**
+                 * @description The identifier of a command the module exposes (`data.attributes.commands[].id`
+                 *     of the module). Identifiers with a slash, such as `rules/reload`, are
+                 *     called at `/maxscale/modules/{module}/{command}/{subcommand}`.
+                 * @example rules
+                 */
+                command: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The command ran; `meta` holds its output, whose shape depends on the command. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/maxscale/modules/dbfwfilter/rules"
+                     *       },
+                     *       "meta": "Rule, Type, Times Matched\ntest3, COLUMN, 0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ModuleCommandOutputDocument"];
+                };
+            };
+            /** @description The command ran and has no output. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CommandFailed"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    runModuleCommand: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+                /**
+                 * @description The command's arguments are the query string's keys, in order and
+                 *     without values, e.g. `?MariaDB-Monitor&server2` (a key given as
+                 *     `key=` counts as `key`; `key=value` is passed as `key=value`, as
+                 *     MaxScale does). `pretty` is not an argument. Free-form, so any key
+                 *     is accepted here, repeated keys included.
+                 */
+                arguments?: components["parameters"]["commandArguments"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The name of a loaded module.
+                 * @example mariadbmon
+                 */
+                module: string;
+                /**
+                 * @description The identifier of a command the module exposes.
+                 * @example switchover
+                 */
+                command: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModuleCommandOutput"];
+            /** @description The command ran and has no output. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CommandFailed"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    callModuleSubcommand: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+                /**
+                 * @description The command's arguments are the query string's keys, in order and
+                 *     without values, e.g. `?MariaDB-Monitor&server2` (a key given as
+                 *     `key=` counts as `key`; `key=value` is passed as `key=value`, as
+                 *     MaxScale does). `pretty` is not an argument. Free-form, so any key
+                 *     is accepted here, repeated keys included.
+                 */
+                arguments?: components["parameters"]["commandArguments"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The name of a loaded module.
+                 * @example dbfwfilter
+                 */
+                module: components["parameters"]["moduleName"];
+                /**
+                 * @description The part of the command identifier before the slash (`rules` of `rules/json`).
+                 * @example rules
+                 */
+                command: string;
+                /**
+                 * @description The part of the command identifier after the slash (`json` of `rules/json`).
+                 * @example json
+                 */
+                subcommand: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModuleCommandOutput"];
+            /** @description The command ran and has no output. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CommandFailed"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    runModuleSubcommand: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+                /**
+                 * @description The command's arguments are the query string's keys, in order and
+                 *     without values, e.g. `?MariaDB-Monitor&server2` (a key given as
+                 *     `key=` counts as `key`; `key=value` is passed as `key=value`, as
+                 *     MaxScale does). `pretty` is not an argument. Free-form, so any key
+                 *     is accepted here, repeated keys included.
+                 */
+                arguments?: components["parameters"]["commandArguments"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The name of a loaded module.
+                 * @example dbfwfilter
+                 */
+                module: components["parameters"]["moduleName"];
+                /**
+                 * @description The part of the command identifier before the slash (`rules` of `rules/json`).
+                 * @example rules
+                 */
+                command: string;
+                /**
+                 * @description The part of the command identifier after the slash (`reload` of `rules/reload`).
+                 * @example reload
+                 */
+                subcommand: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModuleCommandOutput"];
+            /** @description The command ran and has no output. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CommandFailed"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    classifyQuery: {
+        parameters: {
+            query: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+                /**
+                 * @description The statement to classify.
+                 * @example SELECT 1
+                 */
+                sql: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The classification. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/maxscale/query_classifier/classify"
+                     *       },
+                     *       "data": {
+                     *         "id": "classify",
+                     *         "type": "classify",
+                     *         "attributes": {
+                     *           "parse_result": "QC_QUERY_PARSED",
+                     *           "type_mask": "QUERY_TYPE_READ",
+                     *           "operation": "QUERY_OP_SELECT",
+                     *           "has_where_clause": false,
+                     *           "fields": [],
+                     *           "functions": []
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClassifyDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listServers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A collection of server resources. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/servers/"
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "id": "server1",
+                     *           "type": "servers",
+                     *           "relationships": {
+                     *             "services": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/services/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "RW-Split-Router",
+                     *                   "type": "services"
+                     *                 },
+                     *                 {
+                     *                   "id": "Read-Connection-Router",
+                     *                   "type": "services"
+                     *                 }
+                     *               ]
+                     *             },
+                     *             "monitors": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/monitors/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "MySQL-Monitor",
+                     *                   "type": "monitors"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "parameters": {
+                     *               "address": "127.0.0.1",
+                     *               "port": 3000,
+                     *               "protocol": "MariaDBBackend",
+                     *               "authenticator": "MySQLBackendAuth",
+                     *               "ssl_key": "/etc/certs/client-key.pem",
+                     *               "ssl_cert": "/etc/certs/client-cert.pem",
+                     *               "ssl_ca_cert": "/etc/certs/ca.pem",
+                     *               "ssl_cert_verify_depth": 9,
+                     *               "ssl_version": "MAX"
+                     *             },
+                     *             "state": "Master, Running",
+                     *             "version_string": "10.1.22-MariaDB",
+                     *             "node_id": 3000,
+                     *             "master_id": -1,
+                     *             "replication_depth": 0,
+                     *             "slaves": [
+                     *               3001
+                     *             ],
+                     *             "statistics": {
+                     *               "connections": 0,
+                     *               "total_connections": 0,
+                     *               "active_operations": 0
+                     *             }
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/servers/server1"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "server2",
+                     *           "type": "servers",
+                     *           "relationships": {
+                     *             "services": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/services/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "RW-Split-Router",
+                     *                   "type": "services"
+                     *                 }
+                     *               ]
+                     *             },
+                     *             "monitors": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/monitors/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "MySQL-Monitor",
+                     *                   "type": "monitors"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "parameters": {
+                     *               "address": "127.0.0.1",
+                     *               "port": 3001,
+                     *               "protocol": "MariaDBBackend",
+                     *               "ssl_key": "/etc/certs/client-key.pem",
+                     *               "ssl_cert": "/etc/certs/client-cert.pem",
+                     *               "ssl_ca_cert": "/etc/certs/ca.pem",
+                     *               "ssl_cert_verify_depth": 9,
+                     *               "ssl_version": "MAX"
+                     *             },
+                     *             "state": "Slave, Running",
+                     *             "version_string": "10.1.22-MariaDB",
+                     *             "node_id": 3001,
+                     *             "master_id": 3000,
+                     *             "replication_depth": 1,
+                     *             "slaves": [],
+                     *             "statistics": {
+                     *               "connections": 0,
+                     *               "total_connections": 0,
+                     *               "active_operations": 0
+                     *             }
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/servers/server2"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServerCollectionDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createServer: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerCreateDocument"];
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "id": "server3",
+                 *         "type": "servers",
+                 *         "attributes": {
+                 *           "parameters": {
+                 *             "address": "127.0.0.1",
+                 *             "port": 3003
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/vnd.api+json": components["schemas"]["ServerCreateDocument"];
+            };
+        };
+        responses: {
+            /** @description Server created. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getServer: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Server name, with all whitespace replaced with hyphens; case-insensitive.
+                 * @example server1
+                 */
+                name: components["parameters"]["serverName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A single server. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/servers/server1"
+                     *       },
+                     *       "data": {
+                     *         "id": "server1",
+                     *         "type": "servers",
+                     *         "relationships": {
+                     *           "services": {
+                     *             "links": {
+                     *               "self": "http://localhost:8989/v1/services/"
+                     *             },
+                     *             "data": [
+                     *               {
+                     *                 "id": "RW-Split-Router",
+                     *                 "type": "services"
+                     *               },
+                     *               {
+                     *                 "id": "Read-Connection-Router",
+                     *                 "type": "services"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "monitors": {
+                     *             "links": {
+                     *               "self": "http://localhost:8989/v1/monitors/"
+                     *             },
+                     *             "data": [
+                     *               {
+                     *                 "id": "MySQL-Monitor",
+                     *                 "type": "monitors"
+                     *               }
+                     *             ]
+                     *           }
+                     *         },
+                     *         "attributes": {
+                     *           "parameters": {
+                     *             "address": "127.0.0.1",
+                     *             "port": 3000,
+                     *             "protocol": "MariaDBBackend",
+                     *             "authenticator": "MySQLBackendAuth",
+                     *             "ssl_key": "/etc/certs/client-key.pem",
+                     *             "ssl_cert": "/etc/certs/client-cert.pem",
+                     *             "ssl_ca_cert": "/etc/certs/ca.pem",
+                     *             "ssl_cert_verify_depth": 9,
+                     *             "ssl_version": "MAX"
+                     *           },
+                     *           "state": "Master, Running",
+                     *           "version_string": "10.1.22-MariaDB",
+                     *           "node_id": 3000,
+                     *           "master_id": -1,
+                     *           "replication_depth": 0,
+                     *           "slaves": [
+                     *             3001
+                     *           ],
+                     *           "statistics": {
+                     *             "connections": 0,
+                     *             "total_connections": 0,
+                     *             "active_operations": 0
+                     *           }
+                     *         },
+                     *         "links": {
+                     *           "self": "http://localhost:8989/v1/servers/server1"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServerDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteServer: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Server name, with all whitespace replaced with hyphens; case-insensitive.
+                 * @example server1
+                 */
+                name: components["parameters"]["serverName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server is destroyed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateServer: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Server name, with all whitespace replaced with hyphens; case-insensitive.
+                 * @example server1
+                 */
+                name: components["parameters"]["serverName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "id": "server1",
+                 *         "type": "servers",
+                 *         "relationships": {
+                 *           "services": {
+                 *             "data": [
+                 *               {
+                 *                 "id": "Read-Connection-Router",
+                 *                 "type": "services"
+                 *               }
+                 *             ]
+                 *           },
+                 *           "monitors": {
+                 *             "data": [
+                 *               {
+                 *                 "id": "MariaDB-Monitor",
+                 *                 "type": "monitors"
+                 *               }
+                 *             ]
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ServerUpdateDocument"];
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "attributes": {
+                 *           "parameters": {
+                 *             "port": 3306,
+                 *             "weight": 3
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/vnd.api+json": components["schemas"]["ServerUpdateDocument"];
+            };
+        };
+        responses: {
+            /** @description Server modified. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    updateServerRelationships: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Server name, with all whitespace replaced with hyphens; case-insensitive.
+                 * @example server1
+                 */
+                name: components["parameters"]["serverName"];
+                /**
+                 * @description The relationship to replace.
+                 * @example services
+                 */
+                type: "services" | "monitors";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": [
+                 *         {
+                 *           "id": "RW-Split-Router",
+                 *           "type": "services"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RelationshipUpdateDocument"];
+                /**
+                 * @example {
+                 *       "data": []
+                 *     }
+                 */
+                "application/vnd.api+json": components["schemas"]["RelationshipUpdateDocument"];
+            };
+        };
+        responses: {
+            /** @description Server relationships modified. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    setServerState: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+                /**
+                 * @description The status bit: `master`, `slave`, `maintenance`, `running`,
+                 *     `synced` (a Galera node), `ndb` (an NDB Cluster node) or `stale` (a
+                 *     stale master). MaxScale requires it; a missing or invalid value is
+                 *     answered with 403, as the docs say, so the schema does not enforce it.
+                 * @example maintenance
+                 */
+                state?: components["parameters"]["serverState"];
+                /**
+                 * @description `yes` closes every connection to the server at once when `state=maintenance`.
+                 * @example yes
+                 */
+                force?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Server name, with all whitespace replaced with hyphens; case-insensitive.
+                 * @example server1
+                 */
+                name: components["parameters"]["serverName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server state modified. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    clearServerState: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+                /**
+                 * @description The status bit: `master`, `slave`, `maintenance`, `running`,
+                 *     `synced` (a Galera node), `ndb` (an NDB Cluster node) or `stale` (a
+                 *     stale master). MaxScale requires it; a missing or invalid value is
+                 *     answered with 403, as the docs say, so the schema does not enforce it.
+                 * @example maintenance
+                 */
+                state?: components["parameters"]["serverState"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Server name, with all whitespace replaced with hyphens; case-insensitive.
+                 * @example server1
+                 */
+                name: components["parameters"]["serverName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server state modified. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listMonitors: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A collection of monitor resources. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/monitors/"
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "id": "MariaDB-Monitor",
+                     *           "type": "monitors",
+                     *           "relationships": {
+                     *             "servers": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/servers/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "server1",
+                     *                   "type": "servers"
+                     *                 },
+                     *                 {
+                     *                   "id": "server2",
+                     *                   "type": "servers"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "module": "mariadbmon",
+                     *             "state": "Running",
+                     *             "parameters": {
+                     *               "user": "maxuser",
+                     *               "password": "maxpwd",
+                     *               "monitor_interval": 10000,
+                     *               "backend_connect_timeout": 3,
+                     *               "backend_read_timeout": 1,
+                     *               "backend_write_timeout": 2,
+                     *               "backend_connect_attempts": 1,
+                     *               "detect_replication_lag": false,
+                     *               "detect_stale_master": true,
+                     *               "detect_stale_slave": true,
+                     *               "mysql51_replication": false,
+                     *               "multimaster": false,
+                     *               "detect_standalone_master": false,
+                     *               "failcount": 5,
+                     *               "allow_cluster_recovery": true,
+                     *               "journal_max_age": 28800
+                     *             },
+                     *             "monitor_diagnostics": {
+                     *               "monitor_id": 0,
+                     *               "detect_stale_master": true,
+                     *               "detect_stale_slave": true,
+                     *               "detect_replication_lag": false,
+                     *               "multimaster": false,
+                     *               "detect_standalone_master": false,
+                     *               "failcount": 5,
+                     *               "allow_cluster_recovery": true,
+                     *               "mysql51_replication": false,
+                     *               "journal_max_age": 28800,
+                     *               "server_info": [
+                     *                 {
+                     *                   "name": "server1",
+                     *                   "server_id": 0,
+                     *                   "master_id": 0,
+                     *                   "read_only": false,
+                     *                   "slave_configured": false,
+                     *                   "slave_io_running": false,
+                     *                   "slave_sql_running": false,
+                     *                   "master_binlog_file": "",
+                     *                   "master_binlog_position": 0
+                     *                 },
+                     *                 {
+                     *                   "name": "server2",
+                     *                   "server_id": 0,
+                     *                   "master_id": 0,
+                     *                   "read_only": false,
+                     *                   "slave_configured": false,
+                     *                   "slave_io_running": false,
+                     *                   "slave_sql_running": false,
+                     *                   "master_binlog_file": "",
+                     *                   "master_binlog_position": 0
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/monitors/MariaDB-Monitor"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MonitorCollectionDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createMonitor: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MonitorCreateDocument"];
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "id": "test-monitor",
+                 *         "type": "monitors",
+                 *         "attributes": {
+                 *           "module": "mariadbmon",
+                 *           "parameters": {
+                 *             "user": "maxuser",
+                 *             "password": "maxpwd"
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/vnd.api+json": components["schemas"]["MonitorCreateDocument"];
+            };
+        };
+        responses: {
+            /** @description Monitor is created. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getMonitor: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Monitor name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example MariaDB-Monitor
+                 */
+                name: components["parameters"]["monitorName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A single monitor. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/monitors/MariaDB-Monitor"
+                     *       },
+                     *       "data": {
+                     *         "id": "MariaDB-Monitor",
+                     *         "type": "monitors",
+                     *         "relationships": {
+                     *           "servers": {
+                     *             "links": {
+                     *               "self": "http://localhost:8989/v1/servers/"
+                     *             },
+                     *             "data": [
+                     *               {
+                     *                 "id": "server1",
+                     *                 "type": "servers"
+                     *               },
+                     *               {
+                     *                 "id": "server2",
+                     *                 "type": "servers"
+                     *               }
+                     *             ]
+                     *           }
+                     *         },
+                     *         "attributes": {
+                     *           "module": "mariadbmon",
+                     *           "state": "Running",
+                     *           "parameters": {
+                     *             "user": "maxuser",
+                     *             "password": "maxpwd",
+                     *             "monitor_interval": 10000,
+                     *             "backend_connect_timeout": 3,
+                     *             "backend_read_timeout": 1,
+                     *             "backend_write_timeout": 2,
+                     *             "backend_connect_attempts": 1,
+                     *             "detect_replication_lag": false,
+                     *             "detect_stale_master": true,
+                     *             "detect_stale_slave": true,
+                     *             "mysql51_replication": false,
+                     *             "multimaster": false,
+                     *             "detect_standalone_master": false,
+                     *             "failcount": 5,
+                     *             "allow_cluster_recovery": true,
+                     *             "journal_max_age": 28800
+                     *           },
+                     *           "monitor_diagnostics": {
+                     *             "monitor_id": 0,
+                     *             "detect_stale_master": true,
+                     *             "detect_stale_slave": true,
+                     *             "detect_replication_lag": false,
+                     *             "multimaster": false,
+                     *             "detect_standalone_master": false,
+                     *             "failcount": 5,
+                     *             "allow_cluster_recovery": true,
+                     *             "mysql51_replication": false,
+                     *             "journal_max_age": 28800,
+                     *             "server_info": [
+                     *               {
+                     *                 "name": "server1",
+                     *                 "server_id": 0,
+                     *                 "master_id": 0,
+                     *                 "read_only": false,
+                     *                 "slave_configured": false,
+                     *                 "slave_io_running": false,
+                     *                 "slave_sql_running": false,
+                     *                 "master_binlog_file": "",
+                     *                 "master_binlog_position": 0
+                     *               },
+                     *               {
+                     *                 "name": "server2",
+                     *                 "server_id": 0,
+                     *                 "master_id": 0,
+                     *                 "read_only": false,
+                     *                 "slave_configured": false,
+                     *                 "slave_io_running": false,
+                     *                 "slave_sql_running": false,
+                     *                 "master_binlog_file": "",
+                     *                 "master_binlog_position": 0
+                     *               }
+                     *             ]
+                     *           }
+                     *         },
+                     *         "links": {
+                     *           "self": "http://localhost:8989/v1/monitors/MariaDB-Monitor"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MonitorDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteMonitor: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Monitor name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example MariaDB-Monitor
+                 */
+                name: components["parameters"]["monitorName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Monitor is deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateMonitor: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Monitor name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example MariaDB-Monitor
+                 */
+                name: components["parameters"]["monitorName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "attributes": {
+                 *           "parameters": {
+                 *             "monitor_interval": 2000
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["MonitorUpdateDocument"];
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "attributes": {
+                 *           "parameters": {
+                 *             "backend_connect_timeout": 5
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/vnd.api+json": components["schemas"]["MonitorUpdateDocument"];
+            };
+        };
+        responses: {
+            /** @description Monitor is modified. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    updateMonitorRelationships: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Monitor name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example MariaDB-Monitor
+                 */
+                name: components["parameters"]["monitorName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": [
+                 *         {
+                 *           "id": "server1",
+                 *           "type": "servers"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RelationshipUpdateDocument"];
+                /**
+                 * @example {
+                 *       "data": []
+                 *     }
+                 */
+                "application/vnd.api+json": components["schemas"]["RelationshipUpdateDocument"];
+            };
+        };
+        responses: {
+            /** @description Monitor relationships modified. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    stopMonitor: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Monitor name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example MariaDB-Monitor
+                 */
+                name: components["parameters"]["monitorName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Monitor is stopped. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    startMonitor: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Monitor name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example MariaDB-Monitor
+                 */
+                name: components["parameters"]["monitorName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Monitor is started. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listFilters: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A collection of filter resources. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/filters/"
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "id": "Hint-Filter",
+                     *           "type": "filters",
+                     *           "relationships": {
+                     *             "services": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/services/"
+                     *               },
+                     *               "data": []
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "module": "hintfilter",
+                     *             "parameters": {}
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/filters/Hint-Filter"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FilterCollectionDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createFilter: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "id": "test-filter",
+                 *         "type": "filters",
+                 *         "attributes": {
+                 *           "module": "qlafilter",
+                 *           "parameters": {
+                 *             "filebase": "/tmp/qla.log"
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["FilterCreateDocument"];
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "id": "test-filter",
+                 *         "type": "filters",
+                 *         "attributes": {
+                 *           "module": "hintfilter"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/vnd.api+json": components["schemas"]["FilterCreateDocument"];
+            };
+        };
+        responses: {
+            /** @description Filter is created. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getFilter: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Filter name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example Hint-Filter
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A single filter. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/filters/Hint-Filter"
+                     *       },
+                     *       "data": {
+                     *         "id": "Hint-Filter",
+                     *         "type": "filters",
+                     *         "relationships": {
+                     *           "services": {
+                     *             "links": {
+                     *               "self": "http://localhost:8989/v1/services/"
+                     *             },
+                     *             "data": []
+                     *           }
+                     *         },
+                     *         "attributes": {
+                     *           "module": "hintfilter",
+                     *           "parameters": {}
+                     *         },
+                     *         "links": {
+                     *           "self": "http://localhost:8989/v1/filters/Hint-Filter"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FilterDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteFilter: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Filter name, with all whitespace replaced with hyphens; case-sensitive.
+                 * @example Hint-Filter
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Filter is destroyed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A collection of user resources. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/users/"
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "id": "my-user",
+                     *           "type": "inet",
+                     *           "attributes": {
+                     *             "account": "admin"
+                     *           },
+                     *           "relationships": {
+                     *             "self": "http://localhost:8989/v1/users/inet/my-user"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "maxscale",
+                     *           "type": "unix",
+                     *           "attributes": {
+                     *             "account": "admin"
+                     *           },
+                     *           "relationships": {
+                     *             "self": "http://localhost:8989/v1/users/unix/maxscale"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserCollectionDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listInetUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A collection of network users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/users/inet"
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "id": "my-user",
+                     *           "type": "inet",
+                     *           "attributes": {
+                     *             "account": "admin"
+                     *           },
+                     *           "relationships": {
+                     *             "self": "http://localhost:8989/v1/users/inet/my-user"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserCollectionDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createInetUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "id": "my-basic-user",
+                 *         "type": "inet",
+                 *         "attributes": {
+                 *           "password": "my-password",
+                 *           "account": "basic"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InetUserCreateDocument"];
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "id": "my-basic-user",
+                 *         "type": "inet",
+                 *         "attributes": {
+                 *           "password": "my-password",
+                 *           "account": "basic"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/vnd.api+json": components["schemas"]["InetUserCreateDocument"];
+            };
+        };
+        responses: {
+            /** @description User created. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getInetUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description A network user name.
+                 * @example my-user
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A single network user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/users/inet/my-user"
+                     *       },
+                     *       "data": {
+                     *         "id": "my-user",
+                     *         "type": "inet",
+                     *         "attributes": {
+                     *           "account": "admin"
+                     *         },
+                     *         "relationships": {
+                     *           "self": "http://localhost:8989/v1/users/inet/my-user"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteInetUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description A network user name.
+                 * @example my-user
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description User deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listUnixUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A collection of enabled UNIX accounts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/users/unix"
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "id": "maxscale",
+                     *           "type": "unix",
+                     *           "attributes": {
+                     *             "account": "admin"
+                     *           },
+                     *           "relationships": {
+                     *             "self": "http://localhost:8989/v1/users/unix/maxscale"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserCollectionDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    enableUnixUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "id": "jdoe",
+                 *         "type": "unix",
+                 *         "attributes": {
+                 *           "account": "basic"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UnixUserCreateDocument"];
+                /**
+                 * @example {
+                 *       "data": {
+                 *         "id": "jdoe",
+                 *         "type": "unix",
+                 *         "attributes": {
+                 *           "account": "basic"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/vnd.api+json": components["schemas"]["UnixUserCreateDocument"];
+            };
+        };
+        responses: {
+            /** @description Account enabled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getUnixUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description An enabled UNIX account name.
+                 * @example maxscale
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A single UNIX account. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "links": {
+                     *         "self": "http://localhost:8989/v1/users/unix/maxscale"
+                     *       },
+                     *       "data": {
+                     *         "id": "maxscale",
+                     *         "type": "unix",
+                     *         "attributes": {
+                     *           "account": "basic"
+                     *         },
+                     *         "relationships": {
+                     *           "self": "http://localhost:8989/v1/users/unix/maxscale"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    disableUnixUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Pretty-print output. `true` (the default) formats the returned objects
+                 *     for humans, `false` in a compact format.
+                 * @example true
+                 */
+                pretty?: components["parameters"]["pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description An enabled UNIX account name.
+                 * @example maxscale
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Account disabled. */
             204: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,7 @@
 /**
- * `createApp(config, store)` builds both twins as Express apps without
- * listening; `src/server.ts` listens. Tests call it with a fresh store.
+ * `createApp(config, stores)` builds both twins as Express apps without
+ * listening; `src/server.ts` listens (and runs the pip expiry timer). Tests
+ * call it with fresh stores.
  */
 import type express from 'express';
 import type { Config } from './config.js';
@@ -8,25 +9,33 @@ import { createLogger, type Logger } from './log.js';
 import { createMaxscaleApp } from './maxscale/app.js';
 import type { MaxscaleModel } from './maxscale/model.js';
 import { initialState } from './maxscale/state.js';
+import { createPipApp } from './pip/app.js';
+import { MemorySessionsStore } from './pip/memory-store.js';
+import type { SessionsModel } from './pip/model.js';
+import type { SessionsStore } from './pip/store.js';
 import type { KvStore } from './store/kv.js';
 import { MemoryKvStore } from './store/memory.js';
 
 /** The state behind both twins. */
 export interface Stores {
   maxscale: KvStore;
+  pip: SessionsStore;
 }
 
 export interface Apps {
   maxscale: express.Express;
   maxscaleModel: MaxscaleModel;
+  pip: express.Express;
+  pipModel: SessionsModel;
   logger: Logger;
 }
 
 export function memoryStores(): Stores {
-  return { maxscale: new MemoryKvStore() };
+  return { maxscale: new MemoryKvStore(), pip: new MemorySessionsStore() };
 }
 
 export async function createApp(config: Config, store: Stores = memoryStores(), logger: Logger = createLogger(config)): Promise<Apps> {
   const maxscale = await createMaxscaleApp(config, store.maxscale, { logger, initialState: () => initialState(config) });
-  return { maxscale: maxscale.app, maxscaleModel: maxscale.model, logger };
+  const pip = await createPipApp(config, store.pip, { logger });
+  return { maxscale: maxscale.app, maxscaleModel: maxscale.model, pip: pip.app, pipModel: pip.model, logger };
 }

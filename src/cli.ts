@@ -1,64 +1,194 @@
 #!/usr/bin/env node
 /**
- * The `apitwin` command line. `apitwin serve` starts both twins.
+ * The `apitwin` command line.
+ *
+ *   apitwin serve      serves both twins until SIGTERM/SIGINT (what `make run` uses)
+ *   apitwin contract   runs the contract suite against an implementation (contract-tests/cli.ts)
+ *
+ * Usage errors exit 1 with one line on stderr saying what was wrong.
  */
-import { ConfigError, loadConfig, OPTIONS } from './config.js';
-import { startServer } from './server.js';
+import { fileURLToPath } from 'node:url';
+import { type Config, ConfigError, loadConfig, OPTIONS } from './config.js';
+import { type RunningServer, startServer } from './server.js';
 
-const USAGE = `Usage: apitwin <command> [options]
+const MAIN_USAGE = `Usage: apitwin <command> [options]
+
+Stateful, spec-validated twins of the MariaDB MaxScale 2.3 REST API and the
+Pip.Services Sessions v1 API, and a contract suite for real implementations.
 
 Commands:
-  serve       serve the MaxScale and pip-sessions twins
+  serve       serve both twins, each with Swagger UI at /docs
+  contract    test an implementation of either API against its spec
+  help        show this help
 
-Options of serve (each also settable by its environment variable):
-${Object.entries(OPTIONS)
-  .map(([flag, o]) => `  --${flag.padEnd(22)} ${o.help} [${o.env}]`)
-  .join('\n')}
+Run 'apitwin <command> --help' for the options of a command.
 `;
+
+const optionLines = Object.entries(OPTIONS)
+  .map(([flag, o]) => `  --${`${flag}=${o.arg}`.padEnd(28)} ${o.help}\n  ${''.padEnd(30)} env ${o.env}`)
+  .join('\n');
+
+const SERVE_USAGE = `Usage: apitwin serve [options]
+
+Serves the MaxScale twin (default http://127.0.0.1:8989/v1/, Basic auth
+admin:mariadb) and the pip-sessions twin (default http://127.0.0.1:8080).
+Each port also serves Swagger UI at /docs and the specs at /openapi.json,
+/openapi.yaml and /openapi/<name>.json. Logs are JSON lines (pino) on stdout,
+one per request. SIGTERM or SIGINT stops it once requests in flight are answered.
+
+Every option can also be set by its environment variable; a flag wins.
+
+Options:
+${optionLines}
+  --help                         show this help
+
+Examples:
+  apitwin serve
+  apitwin serve --maxscale-port=9989 --pip-port=9080 --log-level=warn
+  APITWIN_STORE=sqlite:twin.db APITWIN_HOST=0.0.0.0 apitwin serve
+`;
+
+const CONTRACT_FALLBACK_USAGE = `Usage: apitwin contract [options]
+
+Runs the contract suite (contract-tests/) against an implementation of the
+MaxScale or pip-sessions API. This build does not include it.
+`;
+
+function wantsHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
+
+/** The startup line: readable on a terminal, and always one JSON log line with a stable `urls` object. */
+function announce(server: RunningServer, config: Config): void {
+  const { maxscale, pip } = server.urls;
+  const urls = { maxscale, pip, docs: `${maxscale}/docs` };
+  // Where to find the twins is printed at any log level but silent (the JSON line is what scripts wait for).
+  const announcer = config.logLevel === 'silent' ? server.logger : server.logger.child({}, { level: 'info' });
+  announcer.info({ urls }, `apitwin is serving: MaxScale REST API ${maxscale}/v1/, pip-sessions API ${pip}/, Swagger UI ${urls.docs}`);
+  if (process.stdout.isTTY) {
+    process.stdout.write(
+      [
+        '',
+        '  apitwin is serving',
+        `    MaxScale REST API   ${maxscale}/v1/   (HTTP Basic, user ${config.adminUser})`,
+        `    pip-sessions API    ${pip}/`,
+        `    Swagger UI          ${urls.docs}   (and ${pip}/docs)`,
+        '',
+        '  Press Ctrl+C to stop.',
+        '',
+        '',
+      ].join('\n'),
+    );
+  }
+}
+
+/** Which option chose a port that could not be bound, so the message says what to change. */
+function listenError(err: unknown, config: Config): Error | undefined {
+  const e = err as { code?: unknown; port?: unknown; address?: unknown };
+  if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES' && e.code !== 'EADDRNOTAVAIL') return undefined;
+  const option = e.port === config.pipPort ? OPTIONS['pip-port'] : OPTIONS['maxscale-port'];
+  const flag = e.port === config.pipPort ? '--pip-port' : '--maxscale-port';
+  if (e.code === 'EADDRNOTAVAIL') return new ConfigError(`cannot listen on ${String(e.address)}: set --host or ${OPTIONS.host.env}`);
+  const why = e.code === 'EADDRINUSE' ? 'is in use' : 'is not allowed';
+  return new ConfigError(`port ${String(e.port)} on ${String(e.address)} ${why}: choose another with ${flag} or ${option.env}`);
+}
 
 async function serve(argv: string[]): Promise<void> {
   const config = loadConfig(argv, process.env);
-  const server = await startServer(config);
-  server.logger.info({ urls: server.urls }, `MaxScale twin: ${server.urls.maxscale}/v1/ (user ${config.adminUser})`);
+  let server: RunningServer;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    throw listenError(err, config) ?? err;
+  }
+  announce(server, config);
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal: the user does not want to wait for requests in flight.
+      server.logger.warn({ signal }, 'stopping at once');
+      process.exit(1);
+    }
     stopping = true;
-    server.logger.info({ signal }, 'shutting down');
+    server.logger.info({ signal }, 'shutting down: finishing requests in flight');
     server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        server.logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        server.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
-async function main(argv: string[]): Promise<number> {
+interface ContractModule {
+  runContractCli: (argv: string[]) => Promise<number>;
+}
+
+/** contract-tests/cli is loaded only when asked for (it is another module, built beside this one in dist/). */
+async function loadContractCli(): Promise<ContractModule | undefined> {
+  const url = new URL('../contract-tests/cli.js', import.meta.url);
+  try {
+    const mod = (await import(url.href)) as Partial<ContractModule>;
+    return typeof mod.runContractCli === 'function' ? (mod as ContractModule) : undefined;
+  } catch (err) {
+    // Only the module itself missing means "not in this build"; a broken import inside it is an error to show.
+    const missing =
+      (err as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(fileURLToPath(url));
+    if (missing) return undefined;
+    throw err;
+  }
+}
+
+async function contract(argv: string[]): Promise<number> {
+  const mod = await loadContractCli();
+  if (mod) return mod.runContractCli(argv);
+  if (wantsHelp(argv)) {
+    process.stdout.write(CONTRACT_FALLBACK_USAGE);
+    return 0;
+  }
+  throw new Error('the contract suite is not part of this build (contract-tests/cli.js is missing)');
+}
+
+/** Runs a command; resolves to its exit code, or undefined while `serve` keeps running. */
+async function main(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
-    return command === undefined ? 1 : 0;
-  }
-  if (command === 'serve') {
-    if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(USAGE);
+  switch (command) {
+    case undefined:
+      process.stderr.write(MAIN_USAGE);
+      return 1;
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(MAIN_USAGE);
       return 0;
-    }
-    await serve(rest);
-    return -1; // keeps running
+    case 'serve':
+      if (wantsHelp(rest)) {
+        process.stdout.write(SERVE_USAGE);
+        return 0;
+      }
+      await serve(rest);
+      return undefined;
+    case 'contract':
+      return contract(rest);
+    default:
+      throw new ConfigError(`unknown command '${command}'`);
   }
-  process.stderr.write(`apitwin: unknown command '${command}'\n\n${USAGE}`);
-  return 2;
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code !== undefined) process.exit(code);
   },
   (err: unknown) => {
-    const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
-    process.stderr.write(`apitwin: ${message}\n`);
+    const usage = err instanceof ConfigError ? ` (see 'apitwin ${process.argv[2] === 'serve' ? 'serve ' : ''}--help')` : '';
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`apitwin: ${message}${usage}\n`);
     process.exit(1);
   },
 );

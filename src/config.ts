@@ -95,40 +95,64 @@ function toBool(name: string, value: string): boolean {
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Each option: its flag, its environment variable, and what it means. */
+/** Each option: its flag, the kind of value it takes, its environment variable, and what it means. */
 export const OPTIONS = {
-  host: { env: 'APITWIN_HOST', help: 'address to listen on (default 127.0.0.1)' },
-  'maxscale-port': { env: 'APITWIN_MAXSCALE_PORT', help: 'port of the MaxScale twin (default 8989)' },
-  'pip-port': { env: 'APITWIN_PIP_PORT', help: 'port of the pip-sessions twin (default 8080)' },
-  'public-url': { env: 'APITWIN_PUBLIC_URL', help: 'base URL used in JSON API links (default http://localhost:<maxscale-port>)' },
-  'admin-user': { env: 'APITWIN_ADMIN_USER', help: 'default MaxScale admin user (default admin)' },
-  'admin-password': { env: 'APITWIN_ADMIN_PASSWORD', help: 'its password (default mariadb)' },
-  store: { env: 'APITWIN_STORE', help: 'memory (default) or sqlite:PATH' },
-  'data-file': { env: 'APITWIN_DATA_FILE', help: 'JSON file with the MaxScale initial state (default data/maxscale.json)' },
-  'maxscale-config': { env: 'APITWIN_MAXSCALE_CONFIG', help: 'a maxscale.cnf to use as the initial state' },
-  'log-level': { env: 'APITWIN_LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
-  'validate-responses': { env: 'APITWIN_VALIDATE_RESPONSES', help: 'validate every response against the spec (default true)' },
-  'test-routes': { env: 'APITWIN_TEST_ROUTES', help: 'mount POST /__test/reset (default false)' },
-  'pip-max-page-size': { env: 'APITWIN_PIP_MAX_PAGE_SIZE', help: 'largest get_sessions page (default 100)' },
-  'pip-expire-timeout': { env: 'APITWIN_PIP_EXPIRE_TIMEOUT_MS', help: 'idle ms before a session expires (default 86400000)' },
-  'pip-cleanup-interval': { env: 'APITWIN_PIP_CLEANUP_INTERVAL_MS', help: 'ms between expiry sweeps, 0 = off (default 900000)' },
+  host: { arg: 'ADDR', env: 'APITWIN_HOST', help: 'address to listen on (default 127.0.0.1)' },
+  'maxscale-port': { arg: 'PORT', env: 'APITWIN_MAXSCALE_PORT', help: 'port of the MaxScale twin (default 8989)' },
+  'pip-port': { arg: 'PORT', env: 'APITWIN_PIP_PORT', help: 'port of the pip-sessions twin (default 8080)' },
+  'public-url': {
+    arg: 'URL',
+    env: 'APITWIN_PUBLIC_URL',
+    help: 'base URL used in JSON API links (default http://localhost:<maxscale-port>)',
+  },
+  'admin-user': { arg: 'NAME', env: 'APITWIN_ADMIN_USER', help: 'default MaxScale admin user (default admin)' },
+  'admin-password': { arg: 'PASSWORD', env: 'APITWIN_ADMIN_PASSWORD', help: 'its password (default mariadb)' },
+  store: { arg: 'STORE', env: 'APITWIN_STORE', help: 'memory (default) or sqlite:PATH' },
+  'data-file': { arg: 'PATH', env: 'APITWIN_DATA_FILE', help: 'JSON file with the MaxScale initial state (default data/maxscale.json)' },
+  'maxscale-config': { arg: 'PATH', env: 'APITWIN_MAXSCALE_CONFIG', help: 'a maxscale.cnf to use as the initial state' },
+  'log-level': { arg: 'LEVEL', env: 'APITWIN_LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
+  'validate-responses': { arg: 'BOOL', env: 'APITWIN_VALIDATE_RESPONSES', help: 'validate every response against the spec (default true)' },
+  'test-routes': { arg: 'BOOL', env: 'APITWIN_TEST_ROUTES', help: 'mount POST /__test/reset (default false)' },
+  'pip-max-page-size': { arg: 'N', env: 'APITWIN_PIP_MAX_PAGE_SIZE', help: 'largest get_sessions page (default 100)' },
+  'pip-expire-timeout': { arg: 'MS', env: 'APITWIN_PIP_EXPIRE_TIMEOUT_MS', help: 'idle ms before a session expires (default 86400000)' },
+  'pip-cleanup-interval': { arg: 'MS', env: 'APITWIN_PIP_CLEANUP_INTERVAL_MS', help: 'ms between expiry sweeps, 0 = off (default 900000)' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
 
+/** node:util's parseArgs, with its errors (unknown flag, missing value, stray word) said as a ConfigError. */
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const }])),
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    // Node names the culprit in quotes: 'Unknown option '--foo'', 'Option '--host <value>' argument missing'.
+    const named = /'([^' ]+)/.exec((err as Error).message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError(`unknown option '${named}'`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new ConfigError(`${named} needs a value: ${named}=VALUE`);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      throw new ConfigError(`unexpected argument '${named}': options are written --name=value`);
+    throw err;
+  }
+}
+
 /** Reads flags (which win) and environment variables into a Config. */
 export function loadConfig(argv: readonly string[], env: Record<string, string | undefined>): Config {
-  const parsed = parseArgs({
-    args: [...argv],
-    options: Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const }])),
-    allowPositionals: false,
-    strict: true,
-  });
+  const parsed = parseFlags(argv);
   const get = (name: OptionName): string | undefined => {
     const flag = parsed.values[name];
     if (typeof flag === 'string') return flag;
-    return env[OPTIONS[name].env];
+    // An empty variable counts as unset (`APITWIN_HOST= apitwin serve`).
+    const value = env[OPTIONS[name].env];
+    return value === '' ? undefined : value;
   };
+  /** How the user gave an option, for error messages: the flag, or the environment variable. */
+  const label = (name: OptionName): string => (typeof parsed.values[name] === 'string' ? `--${name}` : OPTIONS[name].env);
   const config = defaultConfig();
   const v = {
     host: get('host'),
@@ -149,31 +173,43 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
   };
   config.explicit = { host: v.host !== undefined, maxscalePort: v.maxscalePort !== undefined, adminUser: v.adminUser !== undefined };
   if (v.host !== undefined) config.host = v.host;
-  if (v.maxscalePort !== undefined) config.maxscalePort = toPort('--maxscale-port', v.maxscalePort);
-  if (v.pipPort !== undefined) config.pipPort = toPort('--pip-port', v.pipPort);
+  if (v.maxscalePort !== undefined) config.maxscalePort = toPort(label('maxscale-port'), v.maxscalePort);
+  if (v.pipPort !== undefined) config.pipPort = toPort(label('pip-port'), v.pipPort);
   if (v.publicUrl !== undefined) config.publicUrl = v.publicUrl.replace(/\/+$/, '');
   if (v.adminUser !== undefined) config.adminUser = v.adminUser;
   if (v.adminPassword !== undefined) config.adminPassword = v.adminPassword;
   if (v.store !== undefined) {
     if (v.store !== 'memory' && !/^sqlite:.+/.test(v.store))
-      throw new ConfigError(`--store must be memory or sqlite:PATH, got '${v.store}'`);
+      throw new ConfigError(`${label('store')} must be memory or sqlite:PATH, got '${v.store}'`);
     config.store = v.store;
   }
   if (v.dataFile !== undefined) config.dataFile = v.dataFile;
   if (v.maxscaleConfig !== undefined) config.maxscaleConfig = v.maxscaleConfig;
   if (v.logLevel !== undefined) {
     if (!(LOG_LEVELS as readonly string[]).includes(v.logLevel))
-      throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+      throw new ConfigError(`${label('log-level')} must be one of ${LOG_LEVELS.join(', ')}, got '${v.logLevel}'`);
     config.logLevel = v.logLevel as LogLevel;
   }
-  if (v.validateResponses !== undefined) config.validateResponses = toBool('--validate-responses', v.validateResponses);
-  if (v.testRoutes !== undefined) config.testRoutes = toBool('--test-routes', v.testRoutes);
-  if (v.maxPageSize !== undefined) config.pip.maxPageSize = Math.max(1, toInt('--pip-max-page-size', v.maxPageSize));
-  if (v.expire !== undefined) config.pip.expireTimeoutMs = toInt('--pip-expire-timeout', v.expire);
-  if (v.cleanup !== undefined) config.pip.cleanupIntervalMs = toInt('--pip-cleanup-interval', v.cleanup);
+  if (v.validateResponses !== undefined) config.validateResponses = toBool(label('validate-responses'), v.validateResponses);
+  if (v.testRoutes !== undefined) config.testRoutes = toBool(label('test-routes'), v.testRoutes);
+  if (v.maxPageSize !== undefined) config.pip.maxPageSize = Math.max(1, toInt(label('pip-max-page-size'), v.maxPageSize));
+  if (v.expire !== undefined) config.pip.expireTimeoutMs = toInt(label('pip-expire-timeout'), v.expire);
+  if (v.cleanup !== undefined) config.pip.cleanupIntervalMs = toInt(label('pip-cleanup-interval'), v.cleanup);
   return config;
 }
 
+/** The ports the twins really listen on (port 0 picks one), told by `startServer` once it listens. */
+const listening = new WeakMap<Config, Partial<Record<'maxscale' | 'pip', number>>>();
+
+export function setListeningPorts(config: Config, ports: Partial<Record<'maxscale' | 'pip', number>>): void {
+  listening.set(config, { ...listening.get(config), ...ports });
+}
+
+export function listeningPort(config: Config, twin: 'maxscale' | 'pip'): number {
+  return listening.get(config)?.[twin] ?? (twin === 'maxscale' ? config.maxscalePort : config.pipPort);
+}
+
+/** The base of MaxScale's JSON API links: --public-url, else localhost and the port really listened on. */
 export function publicUrl(config: Config): string {
-  return config.publicUrl ?? `http://localhost:${config.maxscalePort}`;
+  return config.publicUrl ?? `http://localhost:${listeningPort(config, 'maxscale')}`;
 }

@@ -23,6 +23,7 @@ export const Errors = {
   NOT_FOUND: { status: 404, code: 'NOT_FOUND', title: 'Not Found' },
   ROUTE_NOT_FOUND: { status: 404, code: 'ROUTE_NOT_FOUND', title: 'Not Found' },
   METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', title: 'Method Not Allowed' },
+  NOT_ACCEPTABLE: { status: 406, code: 'NOT_ACCEPTABLE', title: 'Not Acceptable' },
   CONFLICT: { status: 409, code: 'CONFLICT', title: 'Conflict' },
   PAYLOAD_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', title: 'Payload Too Large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported Media Type' },

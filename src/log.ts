@@ -10,6 +10,11 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, base: undefined });
 }
 
+/** The path as the client sent it: Express strips a mount point (`/v1`) from `req.url` while routing. */
+function pathOf(req: IncomingMessage): string | undefined {
+  return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url;
+}
+
 /** One structured line per request: method, path, status, time and a request id (echoed as X-Request-Id). */
 export function requestLogger(logger: Logger, api: string): HttpLogger {
   return pinoHttp({
@@ -25,7 +30,7 @@ export function requestLogger(logger: Logger, api: string): HttpLogger {
       req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
     },
-    customSuccessMessage: (req, res, time) => `${req.method} ${req.url} ${res.statusCode} ${Math.round(time)}ms`,
-    customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
+    customSuccessMessage: (req, res, time) => `${req.method} ${pathOf(req)} ${res.statusCode} ${Math.round(time)}ms`,
+    customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
   });
 }

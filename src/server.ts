@@ -5,12 +5,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type Stores } from './app.js';
-import type { Config } from './config.js';
+import { type Config, setListeningPorts } from './config.js';
 import { createLogger, type Logger } from './log.js';
+import { withMaxscaleConfig } from './maxscale/state.js';
+import { startExpiryTimer } from './pip/expiry.js';
 import { openStores } from './store/open.js';
 
 export interface RunningServer {
-  urls: { maxscale: string };
+  urls: { maxscale: string; pip: string };
   close: () => Promise<void>;
   logger: Logger;
 }
@@ -29,15 +31,47 @@ function urlOf(server: Server, host: string): string {
   return `http://${shown}:${port}`;
 }
 
-export async function startServer(config: Config, stores?: Stores): Promise<RunningServer> {
+/**
+ * Stops accepting connections and resolves once every request in flight has
+ * been answered. Idle keep-alive connections are closed at once, and busy ones
+ * as soon as their response is out (Node would otherwise keep them for
+ * keepAliveTimeout); after `graceMs` whatever is left is cut.
+ */
+export function closeGracefully(server: Server, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    sweep.unref();
+    cut.unref();
+    server.close((err) => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      if (err) reject(err);
+      else resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+export async function startServer(given: Config, stores?: Stores): Promise<RunningServer> {
+  // A maxscale.cnf's admin_host/admin_port apply unless --host/--maxscale-port were given; a bad file throws here.
+  const config = withMaxscaleConfig(given);
   const logger = createLogger(config);
   const opened = stores ?? openStores(config);
   const apps = await createApp(config, opened, logger);
   const maxscale = await listen(apps.maxscale, config.maxscalePort, config.host);
-  const urls = { maxscale: urlOf(maxscale, config.host) };
+  const pip = await listen(apps.pip, config.pipPort, config.host).catch(async (err: unknown) => {
+    await closeGracefully(maxscale);
+    throw err;
+  });
+  const urls = { maxscale: urlOf(maxscale, config.host), pip: urlOf(pip, config.host) };
+  setListeningPorts(config, { maxscale: (maxscale.address() as AddressInfo).port, pip: (pip.address() as AddressInfo).port });
+  const expiry = startExpiryTimer(apps.pipModel, config.pip.cleanupIntervalMs, logger);
   const close = async () => {
-    await new Promise<void>((resolve) => maxscale.close(() => resolve()));
+    expiry.stop();
+    await Promise.all([closeGracefully(maxscale), closeGracefully(pip)]);
     opened.maxscale.close();
+    opened.pip.close();
   };
   return { urls, close, logger };
 }

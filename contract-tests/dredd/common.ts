@@ -14,11 +14,9 @@ export async function send(method: string, path: string, body?: unknown, opts: {
   if (opts.auth !== false && s.user !== undefined) {
     headers.Authorization = `Basic ${Buffer.from(`${s.user}:${s.password ?? ''}`).toString('base64')}`;
   }
-  return fetch(`${s.endpoint}${path}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
+  const init = { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) };
+  // A keep-alive socket the server closed while Dredd was parsing the spec fails once ("other side closed"); undici does not retry POSTs.
+  return fetch(`${s.endpoint}${path}`, init).catch(() => fetch(`${s.endpoint}${path}`, init));
 }
 
 /** Our twins' test-only route puts the store back to its initial state (isolation, as Dredd's docs advise). */

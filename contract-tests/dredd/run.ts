@@ -16,7 +16,7 @@
  * objects, `minLength`…); the conformance phase validates bodies with Ajv.
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -83,6 +83,12 @@ export async function dreddSpec(api: ApiName): Promise<OpenAPIV3.Document> {
   return copy;
 }
 
+/** The hooks as TypeScript (run through tsx) or, in a build, compiled to JavaScript. */
+function hookFile(api: ApiName): string {
+  const ts = join(here, 'hooks', `${api}.ts`);
+  return existsSync(ts) ? ts : join(here, 'hooks', `${api}.js`);
+}
+
 export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
   const dir = mkdtempSync(join(tmpdir(), 'apitwin-dredd-'));
   const file = join(dir, `${opts.api}.json`);
@@ -125,7 +131,7 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
   const dredd = new Dredd({
     endpoint: settings.endpoint,
     path: [file],
-    hookfiles: [join(here, 'hooks', `${opts.api}.ts`)],
+    hookfiles: [hookFile(opts.api)],
     ...(opts.user !== undefined ? { user: `${opts.user}:${opts.password ?? ''}` } : {}),
     reporter: [],
     loglevel: 'silent',

@@ -19,6 +19,8 @@ export interface RawRequest<Auth> {
   query: Record<string, unknown>;
   body: unknown;
   rawQuery: Record<string, string | string[]>;
+  /** The raw query string without `?`, for handlers that need the keys' order (module command arguments). */
+  queryString: string;
   auth: Auth;
 }
 
@@ -34,6 +36,12 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   authenticate: (req: express.Request, operationId: string | undefined) => Auth;
   /** Renders an ApiError as the API's own error document. */
   renderError: (err: ApiError, req: express.Request) => HandlerResult;
+  /**
+   * Turns request validation failures (Ajv errors; the body as received) into
+   * the ApiError to answer, for an API that words them its own way. Defaults
+   * to `describeValidationError` sentences under VALIDATION_FAILED.
+   */
+  validationError?: (errors: ErrorObject[], body: unknown) => ApiError;
   /** Serializes a JSON body (MaxScale's `pretty`). */
   serialize: (body: unknown, req: express.Request) => string;
   /** Media types accepted for request bodies. */
@@ -140,6 +148,7 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
           query: coerced?.query ?? (c.request.query as Record<string, unknown>),
           body: req.body,
           rawQuery: rawQueryOf(req),
+          queryString: new URL(req.originalUrl, 'http://x').search.replace(/^\?/, ''),
           auth: state.auth,
         },
         opts.context(req),
@@ -161,7 +170,7 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     handlers: {
       ...Object.fromEntries(Object.entries(opts.handlers).map(([id, h]) => [id, wrap(h)])),
       validationFail: (c: Context) => {
-        throw validationError(c.validation.errors);
+        throw opts.validationError ? opts.validationError(c.validation.errors ?? [], c.request.body) : validationError(c.validation.errors);
       },
       notFound: (c: Context) => {
         throw ApiError.from(Errors.ROUTE_NOT_FOUND, `No resource at ${c.request.path}`);

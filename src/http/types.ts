@@ -16,6 +16,8 @@ export interface TypedRequest<Op, Auth> {
   body: JsonContent<Get<Op, 'requestBody'>>;
   /** Query parameters the spec does not declare (module command arguments). */
   rawQuery: Record<string, string | string[]>;
+  /** The raw query string without `?`, in order (module command arguments are its keys). */
+  queryString: string;
   auth: Auth;
 }
 

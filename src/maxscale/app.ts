@@ -10,6 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import type { Config } from '../config.js';
 import { publicUrl } from '../config.js';
+import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
@@ -100,7 +101,8 @@ export async function createMaxscaleApp(
 ): Promise<MaxscaleApp> {
   const model = new MaxscaleModel(store);
   if (model.isEmpty()) model.load(opts.initialState());
-  const links = new Links(publicUrl(config));
+  // Lazily: with port 0 the real port is known only once the server listens.
+  const links = new Links(() => publicUrl(config));
   const context: MaxscaleContext = { model, links };
 
   const router = await createOpenApiRouter<MaxscaleContext, MaxscaleAuth>({
@@ -120,6 +122,7 @@ export async function createMaxscaleApp(
   app.set('etag', false);
   app.set('query parser', 'extended');
   app.use(requestLogger(opts.logger, 'maxscale'));
+  app.use(docsRouter({ api: 'maxscale', config })); // Swagger UI and the specs, without auth (issue 7)
   app.use(methodOverride);
   app.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: '1mb', strict: true }));
   if (config.testRoutes) {

@@ -3,20 +3,29 @@
  * refusals and state changes. Every mutation checks everything first and
  * runs in one store transaction, so a refused request changes nothing.
  */
+import { isAbsolute, join } from 'node:path';
 import { ApiError, Errors } from '../errors.js';
+import { projectRoot } from '../spec/load.js';
 import { Collection, type KvStore } from '../store/kv.js';
+import { checkCoreUpdate, checkLogsUpdate, coreRecord, httpDate } from './core.js';
+import { loadDbfwRules } from './dbfw.js';
+import { COMMON_MONITOR_PARAMETERS, canonicalModule, checkParameters, findModule, monitorParameterDefs, requireModule } from './modules.js';
 import {
   COLLECTIONS,
+  type CoreRecord,
   type FilterRecord,
   type ListenerRecord,
   type MaxscaleState,
   type MonitorRecord,
   type Params,
+  type ParamValue,
   type ServerRecord,
   type ServiceRecord,
   type SessionRecord,
   type UserRecord,
 } from './records.js';
+import { SETTABLE_STATES, withBit, withoutBit } from './status.js';
+import { probe } from './topology.js';
 
 export interface RelationshipRef {
   id: string;
@@ -49,8 +58,41 @@ export const SERVICE_PARAMETER_DEFAULTS: Params = {
 /** Parameters that are not parameters of a service's `parameters` object (Resources-Service.md). */
 const RESERVED_SERVICE_PARAMETERS = ['type', 'router', 'servers', 'filters'];
 
+/** The standard server parameters (Resources-Server.md); any other name is a custom (weighting) parameter. */
+const STANDARD_SERVER_PARAMETERS = [
+  'address',
+  'port',
+  'protocol',
+  'authenticator',
+  'authenticator_options',
+  'monitoruser',
+  'monitorpw',
+  'ssl_key',
+  'ssl_cert',
+  'ssl_ca_cert',
+  'ssl_version',
+  'ssl_cert_verify_depth',
+  'ssl_verify_peer_certificate',
+];
+
+/** The standard server parameters `PATCH /servers/:name` may change. */
+const MODIFIABLE_SERVER_PARAMETERS = ['address', 'port', 'monitoruser', 'monitorpw'];
+
+/** A relative dbfwfilter rule file is read from the twin's data directory (MaxScale reads it from module_configdir). */
+export function rulesPath(path: string): string {
+  return isAbsolute(path) ? path : join(projectRoot(), 'data', path);
+}
+
+/** The meta document keys. */
+const META_CORE = 'maxscale';
+
 const notFound = (kind: string, name: string) => ApiError.from(Errors.NOT_FOUND, `No ${kind} named '${name}'`);
 const forbidden = (detail: string) => ApiError.from(Errors.FORBIDDEN, detail);
+
+/** Object names become URL segments and configuration section names: no whitespace. */
+function checkName(kind: string, name: string): void {
+  if (/\s/.test(name)) throw forbidden(`${kind} name '${name}' must not contain whitespace`);
+}
 
 export class MaxscaleModel {
   readonly servers: Collection<ServerRecord>;
@@ -79,8 +121,10 @@ export class MaxscaleModel {
     checkStateConsistency(state);
     this.store.transaction(() => {
       for (const name of Object.values(COLLECTIONS)) {
-        for (const doc of this.store.list<{ name?: string; id?: string }>(name)) {
-          this.store.delete(name, String(doc.name ?? doc.id));
+        if (name === COLLECTIONS.meta) continue;
+        for (const doc of this.store.list<{ name?: string; id?: string; type?: string }>(name)) {
+          // Users are keyed by type and name (an inet and a unix user may share a name).
+          this.store.delete(name, name === COLLECTIONS.users ? `${doc.type}:${doc.name}` : String(doc.name ?? doc.id));
         }
       }
       for (const s of state.servers) this.servers.put(s.name, s);
@@ -90,7 +134,9 @@ export class MaxscaleModel {
       for (const l of state.listeners) this.listeners.put(l.name, l);
       for (const s of state.sessions) this.sessions.put(s.id, s);
       for (const u of state.users) this.users.put(`${u.type}:${u.name}`, u);
-      if (state.maxscale) this.store.put(COLLECTIONS.meta, 'maxscale', state.maxscale);
+      this.store.put(COLLECTIONS.meta, META_CORE, coreRecord(state.maxscale, this.now()));
+      // What the running monitors see at start: servers a data file or maxscale.cnf leaves unprobed get their roles.
+      for (const m of state.monitors) this.reprobe(m.name);
     });
   }
 
@@ -165,7 +211,8 @@ export class MaxscaleModel {
   }): ServiceRecord {
     return this.store.transaction(() => {
       if (this.findService(input.id)) throw forbidden(`A service named '${input.id}' already exists`);
-      if (/\s/.test(input.id)) throw forbidden(`Service name '${input.id}' must not contain whitespace`);
+      checkName('Service', input.id);
+      requireModule(input.router, 'Router');
       checkNoReserved(input.parameters);
       const servers = this.resolveRefs('servers', input.servers);
       const filters = this.resolveRefs('filters', input.filters);
@@ -310,15 +357,398 @@ export class MaxscaleModel {
       .map((s) => s.name);
   }
 
+  // ---- servers ---------------------------------------------------------
+
+  getServer(name: string): ServerRecord {
+    const s = this.findServer(name);
+    if (!s) throw notFound('server', name);
+    return s;
+  }
+
+  /** The one monitor that monitors a server, if any. */
+  monitorOf(server: string): MonitorRecord | undefined {
+    return this.monitors.list().find((m) => m.servers.includes(server));
+  }
+
+  createServer(input: {
+    id: string;
+    parameters: Params;
+    services?: readonly RelationshipRef[] | null | undefined;
+    monitors?: readonly RelationshipRef[] | null | undefined;
+  }): ServerRecord {
+    return this.store.transaction(() => {
+      if (this.findServer(input.id)) throw forbidden(`A server named '${input.id}' already exists`);
+      checkName('Server', input.id);
+      const parameters: Params = { protocol: 'MariaDBBackend', ...input.parameters };
+      requireModule(String(parameters.protocol), 'Protocol');
+      if (parameters.authenticator !== undefined) requireModule(String(parameters.authenticator), 'Authenticator');
+      const ssl = ['ssl_key', 'ssl_cert', 'ssl_ca_cert'].filter((k) => parameters[k] !== undefined).length;
+      if (ssl > 0 && ssl < 3) throw forbidden('ssl_key, ssl_cert and ssl_ca_cert must all be given to enable SSL');
+      const services = this.resolveRefs('services', input.services);
+      const monitors = this.resolveRefs('monitors', input.monitors);
+      if (monitors.length > 1) throw forbidden(`A server can be monitored by one monitor only, not by ${monitors.join(' and ')}`);
+      // MaxScale starts a server it does not monitor as Running, with unknown replication details.
+      const server: ServerRecord = {
+        name: input.id,
+        parameters,
+        status: ['Running'],
+        version_string: '',
+        node_id: -1,
+        master_id: -1,
+        replication_depth: -1,
+        slaves: [],
+        statistics: { connections: 0, total_connections: 0, active_operations: 0 },
+      };
+      this.servers.put(server.name, server);
+      this.linkServer(server.name, 'services', services);
+      this.linkServer(server.name, 'monitors', monitors);
+      return server;
+    });
+  }
+
+  updateServer(
+    name: string,
+    patch: {
+      id?: string | undefined;
+      parameters?: Record<string, ParamValue | null> | undefined;
+      hasServices: boolean;
+      services?: readonly RelationshipRef[] | null | undefined;
+      hasMonitors: boolean;
+      monitors?: readonly RelationshipRef[] | null | undefined;
+    },
+  ): void {
+    this.store.transaction(() => {
+      const server = this.getServer(name);
+      if (patch.id !== undefined && patch.id.toLowerCase() !== server.name.toLowerCase()) {
+        throw forbidden(`The id '${patch.id}' in the body does not match the server '${server.name}'`);
+      }
+      const parameters: Params = { ...server.parameters };
+      for (const [key, value] of Object.entries(patch.parameters ?? {})) {
+        const standard = STANDARD_SERVER_PARAMETERS.includes(key);
+        if (standard && !MODIFIABLE_SERVER_PARAMETERS.includes(key) && value !== server.parameters[key]) {
+          throw forbidden(`Server parameter '${key}' cannot be modified at runtime; only ${MODIFIABLE_SERVER_PARAMETERS.join(', ')} can`);
+        }
+        if (value === null) {
+          if (standard) throw forbidden(`Standard server parameter '${key}' cannot be removed`);
+          delete parameters[key];
+        } else {
+          parameters[key] = value;
+        }
+      }
+      this.servers.put(server.name, { ...server, parameters });
+      if (patch.hasServices) this.linkServer(server.name, 'services', this.resolveRefs('services', patch.services));
+      if (patch.hasMonitors) this.linkServer(server.name, 'monitors', this.resolveRefs('monitors', patch.monitors));
+    });
+  }
+
+  setServerRelationship(name: string, type: 'services' | 'monitors', refs: readonly RelationshipRef[] | null): void {
+    this.store.transaction(() => {
+      const server = this.getServer(name);
+      this.linkServer(server.name, type, this.resolveRefs(type, refs));
+    });
+  }
+
+  /**
+   * Makes `targets` the services (or monitor) of a server by changing the
+   * other side, where the relationship is stored: a service keeps the
+   * position of servers it already had and gets new ones at the end.
+   */
+  private linkServer(server: string, type: 'services' | 'monitors', targets: string[]): void {
+    if (type === 'services') {
+      for (const service of this.services.list()) {
+        const uses = service.servers.includes(server);
+        const wanted = targets.includes(service.name);
+        if (uses === wanted) continue;
+        const servers = wanted ? [...service.servers, server] : service.servers.filter((s) => s !== server);
+        this.services.put(service.name, { ...service, servers });
+      }
+      return;
+    }
+    if (targets.length > 1) throw forbidden(`A server can be monitored by one monitor only, not by ${targets.join(' and ')}`);
+    for (const monitor of this.monitors.list()) {
+      const uses = monitor.servers.includes(server);
+      const wanted = targets.includes(monitor.name);
+      if (uses === wanted) continue;
+      const servers = wanted ? [...monitor.servers, server] : monitor.servers.filter((s) => s !== server);
+      this.monitors.put(monitor.name, { ...monitor, servers });
+      this.reprobe(monitor.name);
+    }
+  }
+
+  deleteServer(name: string): void {
+    this.store.transaction(() => {
+      const server = this.getServer(name);
+      const services = this.servicesUsingServer(server.name);
+      const monitors = this.monitorsOfServer(server.name);
+      if (services.length || monitors.length) {
+        const users = [...services.map((s) => `service '${s}'`), ...monitors.map((m) => `monitor '${m}'`)];
+        throw forbidden(`Server '${server.name}' cannot be destroyed: it is used by ${users.join(', ')}; remove those relationships first`);
+      }
+      this.servers.delete(server.name);
+    });
+  }
+
+  /**
+   * `PUT /servers/:name/set|clear?state=…`. While a running monitor monitors
+   * the server only maintenance can be changed, as in MaxScale 2.3. With
+   * `force=yes`, setting maintenance closes the sessions of the services that
+   * use the server at once.
+   */
+  changeServerStatus(name: string, op: 'set' | 'clear', state: string | undefined, force: string | undefined): void {
+    this.store.transaction(() => {
+      const server = this.getServer(name);
+      const valid = Object.keys(SETTABLE_STATES).join(', ');
+      if (state === undefined || state === '') throw forbidden(`The 'state' parameter is required: one of ${valid}`);
+      const bit = SETTABLE_STATES[state.toLowerCase()];
+      if (!bit) throw forbidden(`Invalid 'state' parameter '${state}': expected one of ${valid}`);
+      const monitor = this.monitorOf(server.name);
+      if (monitor?.state === 'Running' && bit !== 'Maintenance') {
+        throw forbidden(
+          `The server is monitored by '${monitor.name}', so only the maintenance status can be set/cleared manually. Status was not modified.`,
+        );
+      }
+      const status = op === 'set' ? withBit(server.status, bit) : withoutBit(server.status, bit);
+      let statistics = server.statistics;
+      if (op === 'set' && bit === 'Maintenance' && force === 'yes') {
+        statistics = { ...statistics, connections: 0, active_operations: 0 };
+        this.closeSessionsOf(this.servicesUsingServer(server.name));
+      }
+      this.servers.put(server.name, { ...server, status, statistics });
+      if (monitor) this.reprobe(monitor.name);
+    });
+  }
+
+  private closeSessionsOf(services: string[]): void {
+    for (const session of this.sessions.list()) {
+      if (!services.includes(session.service)) continue;
+      this.sessions.delete(session.id);
+      const service = this.services.get(session.service);
+      if (service) this.services.put(service.name, { ...service, connections: Math.max(0, service.connections - 1) });
+    }
+  }
+
+  // ---- monitors --------------------------------------------------------
+
+  getMonitor(name: string): MonitorRecord {
+    const m = this.monitors.get(name);
+    if (!m) throw notFound('monitor', name);
+    return m;
+  }
+
+  /** Servers already monitored by a monitor other than `except` are refused: a server has one monitor. */
+  private checkUnmonitored(servers: string[], except?: string): void {
+    for (const server of servers) {
+      const other = this.monitorOf(server);
+      if (other && other.name !== except) throw forbidden(`Server '${server}' is already monitored by '${other.name}'`);
+    }
+  }
+
+  createMonitor(input: {
+    id: string;
+    module: string;
+    parameters: Params;
+    servers?: readonly RelationshipRef[] | null | undefined;
+  }): MonitorRecord {
+    return this.store.transaction(() => {
+      if (this.monitors.get(input.id)) throw forbidden(`A monitor named '${input.id}' already exists`);
+      checkName('Monitor', input.id);
+      const module = requireModule(input.module, 'Monitor');
+      const parameters = checkParameters(module.name, monitorParameterDefs(module), input.parameters, 'create');
+      const servers = this.resolveRefs('servers', input.servers);
+      this.checkUnmonitored(servers);
+      const monitor: MonitorRecord = { name: input.id, module: module.name, state: 'Running', parameters, servers };
+      this.monitors.put(monitor.name, monitor);
+      this.reprobe(monitor.name);
+      return monitor;
+    });
+  }
+
+  updateMonitor(
+    name: string,
+    patch: {
+      id?: string | undefined;
+      parameters?: Params | undefined;
+      hasServers: boolean;
+      servers?: readonly RelationshipRef[] | null | undefined;
+    },
+  ): void {
+    this.store.transaction(() => {
+      const monitor = this.getMonitor(name);
+      if (patch.id !== undefined && patch.id !== monitor.name) {
+        throw forbidden(`The id '${patch.id}' in the body does not match the monitor '${monitor.name}'`);
+      }
+      // A monitor loaded from a maxscale.cnf may use a module the twin does not simulate: only the common parameters change then.
+      const module = findModule(monitor.module);
+      const defs = module ? monitorParameterDefs(module) : COMMON_MONITOR_PARAMETERS;
+      const changed = checkParameters(monitor.module, defs, patch.parameters ?? {}, 'update');
+      this.monitors.put(monitor.name, { ...monitor, parameters: { ...monitor.parameters, ...changed } });
+      if (patch.hasServers) this.setMonitorServers(monitor.name, patch.servers ?? null);
+    });
+  }
+
+  setMonitorServers(name: string, refs: readonly RelationshipRef[] | null): void {
+    this.store.transaction(() => {
+      const monitor = this.getMonitor(name);
+      const servers = this.resolveRefs('servers', refs);
+      this.checkUnmonitored(servers, monitor.name);
+      this.monitors.put(monitor.name, { ...monitor, servers });
+      this.reprobe(monitor.name);
+    });
+  }
+
+  deleteMonitor(name: string): void {
+    this.store.transaction(() => {
+      const monitor = this.getMonitor(name);
+      if (monitor.servers.length) {
+        throw forbidden(
+          `Monitor '${monitor.name}' cannot be destroyed: it still monitors ${monitor.servers.join(', ')}; remove its servers first`,
+        );
+      }
+      this.monitors.delete(monitor.name);
+    });
+  }
+
+  setMonitorState(name: string, state: 'Running' | 'Stopped'): void {
+    this.store.transaction(() => {
+      const monitor = this.getMonitor(name);
+      if (monitor.state === state) return;
+      this.monitors.put(monitor.name, { ...monitor, state });
+      this.reprobe(monitor.name);
+    });
+  }
+
+  /** Lets a running monitor look at its servers again (see topology.ts); a stopped one changes nothing. */
+  reprobe(name: string, change?: (servers: ServerRecord[]) => void): void {
+    const monitor = this.monitors.get(name);
+    if (monitor?.state !== 'Running') return;
+    const mine = monitor.servers.map((s) => this.servers.get(s)).filter((s): s is ServerRecord => s !== undefined);
+    const others = new Set(
+      this.servers
+        .list()
+        .filter((s) => !monitor.servers.includes(s.name))
+        .map((s) => s.node_id),
+    );
+    const module = canonicalModule(monitor.module);
+    let probed = probe(module, mine, others);
+    if (change) {
+      change(probed);
+      probed = probe(module, probed, others);
+    }
+    for (const s of probed) this.servers.put(s.name, s);
+  }
+
+  // ---- filters ---------------------------------------------------------
+
+  getFilter(name: string): FilterRecord {
+    const f = this.filters.get(name);
+    if (!f) throw notFound('filter', name);
+    return f;
+  }
+
+  createFilter(input: { id: string; module: string; parameters: Params }): FilterRecord {
+    return this.store.transaction(() => {
+      if (this.filters.get(input.id)) throw forbidden(`A filter named '${input.id}' already exists`);
+      checkName('Filter', input.id);
+      const module = requireModule(input.module, 'Filter');
+      const parameters = checkParameters(module.name, module.parameters, input.parameters, 'create');
+      const filter: FilterRecord = { name: input.id, module: module.name, parameters };
+      // Like MaxScale, a firewall filter whose rule file cannot be read or parsed is not created.
+      if (module.name === 'dbfwfilter') filter.dbfw_rules = loadDbfwRules(rulesPath(String(parameters.rules)));
+      this.filters.put(filter.name, filter);
+      return filter;
+    });
+  }
+
+  deleteFilter(name: string): void {
+    this.store.transaction(() => {
+      const filter = this.getFilter(name);
+      const services = this.servicesUsingFilter(filter.name);
+      if (services.length) {
+        throw forbidden(
+          `Filter '${filter.name}' cannot be destroyed: it is used by ${services.map((s) => `service '${s}'`).join(', ')}; remove it from those services first`,
+        );
+      }
+      this.filters.delete(filter.name);
+    });
+  }
+
+  // ---- core ------------------------------------------------------------
+
+  core(): CoreRecord {
+    const core = this.store.get<CoreRecord>(COLLECTIONS.meta, META_CORE);
+    return core ?? coreRecord(undefined, this.now());
+  }
+
+  /** Seconds since the twin's MaxScale "started". */
+  uptime(): number {
+    const started = Date.parse(this.core().started_at);
+    return Number.isNaN(started) ? 0 : Math.max(0, Math.floor((this.now().getTime() - started) / 1000));
+  }
+
+  updateCore(parameters: Record<string, unknown>): void {
+    this.store.transaction(() => {
+      const core = this.core();
+      const changed = checkCoreUpdate(parameters);
+      const next: CoreRecord = { ...core, parameters: { ...core.parameters, ...changed } };
+      if (changed.passive === false && core.parameters.passive !== false) next.activated_at = httpDate(this.now());
+      this.store.put(COLLECTIONS.meta, META_CORE, next);
+    });
+  }
+
+  updateLogs(parameters: Record<string, unknown>): void {
+    this.store.transaction(() => {
+      const core = this.core();
+      const next = checkLogsUpdate(parameters, core.logs.parameters);
+      this.store.put(COLLECTIONS.meta, META_CORE, { ...core, logs: { ...core.logs, parameters: next } });
+    });
+  }
+
   // ---- users -----------------------------------------------------------
 
   findUser(type: 'inet' | 'unix', name: string): UserRecord | undefined {
     return this.users.get(`${type}:${name}`);
   }
 
+  getUser(type: 'inet' | 'unix', name: string): UserRecord {
+    const u = this.findUser(type, name);
+    if (!u) throw notFound(type === 'inet' ? 'network user' : 'enabled UNIX account', name);
+    return u;
+  }
+
+  listUsers(type?: 'inet' | 'unix'): UserRecord[] {
+    const all = this.users.list();
+    if (type) return all.filter((u) => u.type === type);
+    return [...all.filter((u) => u.type === 'inet'), ...all.filter((u) => u.type === 'unix')];
+  }
+
+  createUser(input: { type: 'inet' | 'unix'; id: string; account: 'admin' | 'basic'; password?: string }): void {
+    this.store.transaction(() => {
+      if (this.findUser(input.type, input.id)) {
+        throw forbidden(
+          input.type === 'inet' ? `A network user named '${input.id}' already exists` : `UNIX account '${input.id}' is already enabled`,
+        );
+      }
+      if (/[\s:]/.test(input.id)) throw forbidden(`User name '${input.id}' must not contain whitespace or ':'`);
+      const user: UserRecord = { name: input.id, type: input.type, account: input.account };
+      if (input.type === 'inet') user.password = input.password ?? '';
+      this.users.put(`${user.type}:${user.name}`, user);
+    });
+  }
+
+  /** Removes a user; the last network admin stays, or nobody could administer the twin. */
+  deleteUser(type: 'inet' | 'unix', name: string): void {
+    this.store.transaction(() => {
+      const user = this.getUser(type, name);
+      if (type === 'inet' && user.account === 'admin' && this.listUsers('inet').filter((u) => u.account === 'admin').length === 1) {
+        throw forbidden(`Cannot delete '${name}': it is the last network user with an admin account`);
+      }
+      this.users.delete(`${type}:${name}`);
+    });
+  }
+
   /** MaxScale's `admin_auth=false` turns authentication off. */
   adminAuthDisabled(): boolean {
-    const meta = this.store.get<{ parameters?: { admin_auth?: unknown } }>(COLLECTIONS.meta, 'maxscale');
+    const meta = this.store.get<{ parameters?: { admin_auth?: unknown } }>(COLLECTIONS.meta, META_CORE);
     return meta?.parameters?.admin_auth === false;
   }
 }

@@ -54,6 +54,15 @@ export interface FilterRecord {
   name: string;
   module: string;
   parameters: Params;
+  /** dbfwfilter only: the rules loaded from the rule file, as `rules/json` shows them. */
+  dbfw_rules?: DbfwRule[];
+}
+
+export interface DbfwRule {
+  name: string;
+  /** COLUMN, FUNCTION, USES_FUNCTION, WILDCARD, REGEX, THROTTLE, CLAUSE, PERMISSION. */
+  type: string;
+  times_matched: number;
 }
 
 export interface MonitorRecord {
@@ -82,7 +91,35 @@ export interface UserRecord {
   password?: string;
 }
 
-/** The whole state of a MaxScale twin, as a data file holds it. */
+/** Logging settings, as `/maxscale/logs` shows them. */
+export interface LogParameters {
+  highprecision: boolean;
+  maxlog: boolean;
+  syslog: boolean;
+  throttling: { count: number; suppress_ms: number; window_ms: number };
+  log_warning: boolean;
+  log_notice: boolean;
+  log_info: boolean;
+  log_debug: boolean;
+  log_to_shm: boolean;
+}
+
+/** The MaxScale core object (`/maxscale` and `/maxscale/logs`), as the store keeps it. */
+export interface CoreRecord {
+  parameters: Params;
+  version: string;
+  commit: string;
+  /** HTTP-dates. */
+  started_at: string;
+  activated_at: string;
+  logs: { parameters: LogParameters; log_file: string };
+}
+
+/**
+ * The whole state of a MaxScale twin, as a data file holds it. `maxscale`
+ * may be partial (`parameters`, `version`, `commit`, `logs`); the model fills
+ * in the documented defaults when it loads the state.
+ */
 export interface MaxscaleState {
   maxscale?: Record<string, unknown>;
   servers: ServerRecord[];

@@ -1,12 +1,14 @@
 /**
- * Where the MaxScale twin's initial state comes from: a JSON data file (by
- * default the documented examples in data/maxscale.json), plus the configured
- * admin user.
+ * Where the MaxScale twin's initial state comes from: a MaxScale
+ * configuration file when `--maxscale-config` is given, otherwise a JSON data
+ * file (by default the documented examples in data/maxscale.json), plus the
+ * configured admin user.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { projectRoot } from '../spec/load.js';
+import { readMaxscaleCnf } from './cnf.js';
 import { checkStateConsistency } from './model.js';
 import type { MaxscaleState } from './records.js';
 
@@ -49,6 +51,28 @@ export function withAdminUser(state: MaxscaleState, config: Pick<Config, 'adminU
   };
 }
 
+/**
+ * The state the twin starts from (and the test-only reset goes back to). A
+ * maxscale.cnf wins over the data file; an invalid one throws a CnfError
+ * (`file:line: reason`), which stops the start. `admin_auth=false` in it
+ * turns authentication off, as `maxscale.parameters.admin_auth`.
+ */
 export function initialState(config: Config): MaxscaleState {
-  return withAdminUser(readStateFile(config.dataFile ?? defaultDataFile()), config);
+  const state = config.maxscaleConfig ? readMaxscaleCnf(config.maxscaleConfig).state : readStateFile(config.dataFile ?? defaultDataFile());
+  return withAdminUser(state, config);
+}
+
+/**
+ * The listening address and port a maxscale.cnf asks for (`admin_host`,
+ * `admin_port` of `[maxscale]`), unless `--host` / `--maxscale-port` (or their
+ * environment variables) were given. Without a cnf the config is unchanged.
+ */
+export function withMaxscaleConfig(config: Config): Config {
+  if (!config.maxscaleConfig) return config;
+  const { admin } = readMaxscaleCnf(config.maxscaleConfig);
+  return {
+    ...config,
+    ...(admin.host !== undefined && !config.explicit.host ? { host: admin.host } : {}),
+    ...(admin.port !== undefined && !config.explicit.maxscalePort ? { maxscalePort: admin.port } : {}),
+  };
 }

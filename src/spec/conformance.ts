@@ -5,6 +5,7 @@
  * required headers present. Used by our tests (every response they see is
  * checked) and by the contract suite.
  */
+import type { ErrorObject } from 'ajv';
 import { OpenAPIBackend, type Operation } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 import { type ApiName, loadSpec } from './load.js';
@@ -19,6 +20,11 @@ export interface Exchange {
   body: unknown;
   /** Raw body text, to tell an empty body from a JSON one. */
   text: string;
+  /**
+   * The operation the request was made for. When given, the exchange is checked against it
+   * instead of routing method and path (a target may sit under any base path).
+   */
+  operationId?: string;
 }
 
 export type CheckName =
@@ -49,6 +55,40 @@ function serverPrefixes(doc: OpenAPIV3.Document): string[] {
   return [...prefixes].sort((a, b) => b.length - a.length);
 }
 
+/**
+ * Ajv's errors as one line. Under `oneOf` Ajv reports the errors of every
+ * branch; only the closest branch's (the fewest errors) are kept, so a body
+ * meant as one alternative is judged against that one.
+ */
+export function describeSchemaErrors(errors: readonly ErrorObject[]): string {
+  const branchOf = /^(.*?\/oneOf)\/(\d+)\//;
+  const branches = new Map<string, Map<string, ErrorObject[]>>();
+  const kept: ErrorObject[] = [];
+  const oneOfVerdicts: ErrorObject[] = [];
+  for (const e of errors) {
+    const m = branchOf.exec(e.schemaPath);
+    if (m?.[1] && m[2]) {
+      const byBranch = branches.get(m[1]) ?? new Map<string, ErrorObject[]>();
+      byBranch.set(m[2], [...(byBranch.get(m[2]) ?? []), e]);
+      branches.set(m[1], byBranch);
+    } else if (e.keyword === 'oneOf') {
+      oneOfVerdicts.push(e);
+    } else {
+      kept.push(e);
+    }
+  }
+  for (const byBranch of branches.values()) {
+    const closest = [...byBranch.values()].sort((a, b) => a.length - b.length)[0];
+    if (closest) kept.push(...closest);
+  }
+  if (kept.length === 0) kept.push(...oneOfVerdicts);
+  const lines = kept.map(
+    (e) =>
+      `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`,
+  );
+  return [...new Set(lines)].join('; ');
+}
+
 export async function createConformanceChecker(api: ApiName): Promise<ConformanceChecker> {
   const definition = structuredClone(await loadSpec(api));
   const backend = new OpenAPIBackend({
@@ -77,7 +117,10 @@ export async function createConformanceChecker(api: ApiName): Promise<Conformanc
   };
 
   const check = (x: Exchange): Violation[] => {
-    const operation = operationOf(x.method, x.path);
+    const operation =
+      x.operationId !== undefined
+        ? (backend.getOperation(x.operationId) as (Operation & OpenAPIV3.OperationObject) | undefined)
+        : operationOf(x.method, x.path);
     if (!operation) return [];
     const id = operation.operationId ?? `${x.method} ${x.path}`;
     const responses = operation.responses ?? {};
@@ -132,12 +175,7 @@ export async function createConformanceChecker(api: ApiName): Promise<Conformanc
           violations.push({
             check: 'response_schema_conformance',
             title: 'Response violates schema',
-            message: `${id} ${x.status}: Received: ${JSON.stringify(x.body).slice(0, 500)}\nDocumented: ${verdict.errors
-              .map(
-                (e) =>
-                  `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`,
-              )
-              .join('; ')}`,
+            message: `${id} ${x.status}: Received: ${JSON.stringify(x.body).slice(0, 500)}\nDocumented: ${describeSchemaErrors(verdict.errors)}`,
           });
         }
       }

@@ -23,8 +23,104 @@ async function mustSend(method: string, path: string, body?: unknown): Promise<v
   if (res.status >= 300) throw new Error(`setup ${method} ${path} answered ${res.status}: ${await res.text()}`);
 }
 
+/** Module command arguments are the query string's keys, in order; Dredd cannot express them as parameters. */
+const withArguments =
+  (...args: string[]): Prepare =>
+  (t) => {
+    const [path = '', query = ''] = t.request.uri.split('?');
+    setUri(t, `${path}?${[query, ...args.map(encodeURIComponent)].filter(Boolean).join('&')}`);
+  };
+
+/** Replaces the whole request URI, query string included (setPath keeps the query). */
+function setUri(t: DreddTransaction, uri: string): void {
+  t.request.uri = uri;
+  t.fullPath = uri;
+}
+
+/** The only refusal some writes have: a user with a basic account, who may only read. */
+const asBasicUser: Prepare = async (t) => {
+  await mustSend('POST', '/v1/users/inet', {
+    data: { id: 'dredd-reader', type: 'inet', attributes: { password: 'pw', account: 'basic' } },
+  });
+  setHeader(t, 'Authorization', `Basic ${Buffer.from('dredd-reader:pw').toString('base64')}`);
+};
+
+const noSuchCommandOutput =
+  (why: string): Prepare =>
+  (t) => {
+    t.skip = true;
+    hooks.log(`skipped ${t.name}: ${why}`);
+  };
+
 /** Keyed by "METHOD /resource/{template} STATUS". */
 const SPECIAL: Record<string, Prepare> = {
+  // Only the runtime parameters can change; threads cannot.
+  'PATCH /maxscale 403': (t) => setBody(t, JSON.stringify({ data: { attributes: { parameters: { threads: 8 } } } })),
+  // log_to_shm is the one logging parameter that cannot change at runtime.
+  'PATCH /maxscale/logs 403': (t) => setBody(t, JSON.stringify({ data: { attributes: { parameters: { log_to_shm: true } } } })),
+  'POST /maxscale/logs/flush 403': asBasicUser,
+  // The dbfwfilter's `rules` command takes the filter as its argument.
+  'GET /maxscale/modules/{module}/{command} 200': withArguments('Database-Firewall'),
+  'GET /maxscale/modules/{module}/{command} 204': noSuchCommandOutput('every simulated read-only command has output (200)'),
+  // Without its arguments a command is refused: wrong number of arguments.
+  'GET /maxscale/modules/{module}/{command} 403': () => {},
+  'POST /maxscale/modules/{module}/{command} 200': noSuchCommandOutput('no simulated command that modifies data has output (204)'),
+  'POST /maxscale/modules/{module}/{command} 204': withArguments('MariaDB-Monitor', 'server2'),
+  'POST /maxscale/modules/{module}/{command} 403': () => {},
+  'GET /maxscale/modules/{module}/{command}/{subcommand} 200': withArguments('Database-Firewall'),
+  'GET /maxscale/modules/{module}/{command}/{subcommand} 204': noSuchCommandOutput('every simulated read-only command has output (200)'),
+  'GET /maxscale/modules/{module}/{command}/{subcommand} 403': () => {},
+  'POST /maxscale/modules/{module}/{command}/{subcommand} 200': noSuchCommandOutput(
+    'no simulated command that modifies data has output (204)',
+  ),
+  // Re-reads the filter's rule file (data/dbfw-rules.txt).
+  'POST /maxscale/modules/{module}/{command}/{subcommand} 204': withArguments('Database-Firewall'),
+  'POST /maxscale/modules/{module}/{command}/{subcommand} 403': () => {},
+  // `sql` is required.
+  'GET /maxscale/query_classifier/classify 400': (t) => setUri(t, '/maxscale/query_classifier/classify?pretty=true'),
+  // A relationship to a service that does not exist.
+  'PATCH /servers/{name} 403': (t) =>
+    setBody(t, JSON.stringify({ data: { relationships: { services: { data: [{ id: 'no-such-object', type: 'services' }] } } } })),
+  // server1 is used by services and a monitor: destroy the docs' new server3 instead.
+  'DELETE /servers/{name} 204': async (t) => {
+    await mustSend('POST', '/v1/servers', {
+      data: { id: 'server3', type: 'servers', attributes: { parameters: { address: '127.0.0.1', port: 3003 } } },
+    });
+    setPath(t, '/servers/server3');
+  },
+  // server1 is in use: exactly MaxScale's documented refusal.
+  'DELETE /servers/{name} 403': () => {},
+  // An invalid state is refused with 403, as the docs say.
+  'PUT /servers/{name}/set 403': (t) => setUri(t, '/servers/server1/set?state=sleeping'),
+  'PUT /servers/{name}/clear 403': (t) => setUri(t, '/servers/server1/clear?state=sleeping'),
+  // MariaDB-Monitor still monitors servers: destroy the docs' new test-monitor instead.
+  'DELETE /monitors/{name} 204': async (t) => {
+    await mustSend('POST', '/v1/monitors', {
+      data: {
+        id: 'test-monitor',
+        type: 'monitors',
+        attributes: { module: 'mariadbmon', parameters: { user: 'maxuser', password: 'maxpwd' } },
+      },
+    });
+    setPath(t, '/monitors/test-monitor');
+  },
+  // MariaDB-Monitor still monitors servers: exactly MaxScale's documented refusal.
+  'DELETE /monitors/{name} 403': () => {},
+  'PUT /monitors/{name}/stop 403': asBasicUser,
+  'PUT /monitors/{name}/start 403': asBasicUser,
+  // A filter a service uses cannot be destroyed.
+  'DELETE /filters/{name} 403': async () => {
+    await mustSend('PATCH', '/v1/services/RW-Split-Router/relationships/filters', { data: [{ id: 'Hint-Filter', type: 'filters' }] });
+  },
+  // The last admin cannot be deleted: remove my-user, then admin is the last one.
+  'DELETE /users/inet/{name} 403': async (t) => {
+    await mustSend('DELETE', '/v1/users/inet/my-user');
+    setPath(t, '/users/inet/admin');
+  },
+  'DELETE /users/unix/{name} 403': asBasicUser,
+  // Stopping or starting a service is refused only to a basic (read-only) account.
+  'PUT /services/{name}/stop 403': asBasicUser,
+  'PUT /services/{name}/start 403': asBasicUser,
   // The example service has listeners, so it cannot be destroyed: destroy a fresh, unused one.
   'DELETE /services/{name} 204': async (t) => {
     await mustSend('POST', '/v1/services', newService('dredd-doomed'));

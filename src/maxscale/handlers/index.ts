@@ -5,10 +5,22 @@
  */
 import type { HandlerMap } from '../../http/types.js';
 import type { MaxscaleAuth, MaxscaleContext, MaxscaleOperations } from '../context.js';
+import * as filters from './filters.js';
+import * as maxscale from './maxscale.js';
+import * as monitors from './monitors.js';
+import * as root from './root.js';
+import * as servers from './servers.js';
 import * as services from './services.js';
 import * as sessions from './sessions.js';
+import * as users from './users.js';
 
 export const handlers = {
+  ...root,
+  ...maxscale,
+  ...servers,
+  ...monitors,
+  ...filters,
+  ...users,
   ...sessions,
   ...services,
 } satisfies HandlerMap<MaxscaleOperations, MaxscaleContext, MaxscaleAuth>;

@@ -1,0 +1,83 @@
+/**
+ * Phase 1, example_replay: Dredd, driven by `contract-tests/dredd/run.ts`,
+ * replays every documented example (error statuses included, made to happen
+ * by its hooks) and compares the response with the documented one. Each
+ * Dredd transaction becomes one case. Dredd's OpenAPI 3 gaps (one request
+ * media type per operation, partial JSON Schema support) are not skipped
+ * silently: the later phases, which do not use Dredd, send every documented
+ * media type and validate every body with Ajv.
+ */
+import { type DreddTest, runDredd } from '../dredd/run.js';
+import type { RunContext } from '../engine/context.js';
+import { toCurl } from '../engine/http.js';
+import type { Failure, HttpExchange } from '../engine/types.js';
+
+/** A failed Dredd transaction as a failure: its request and response, and Dredd's own verdict. */
+function dreddFailure(t: DreddTest, endpoint: string): Failure {
+  const expected = t.expected?.statusCode
+    ? `${t.expected.statusCode}${t.expected.body ? ' with the documented example body' : ''}`
+    : 'the documented example';
+  const received = t.response
+    ? `${t.response.statusCode} ${(t.response.body ?? '').replace(/\s+/g, ' ').slice(0, 300)}`.trim()
+    : '(no response)';
+  const failure: Failure = {
+    title: 'Documented example not reproduced',
+    message: `Received: ${received}\nDocumented: ${expected}${t.message ? `\nDredd: ${t.message.trim()}` : ''}`,
+    expected,
+  };
+  if (t.request) {
+    const exchange: HttpExchange = {
+      operationId: undefined,
+      request: {
+        method: t.request.method,
+        url: `${endpoint}${t.request.uri}`,
+        headers: t.request.headers ?? {},
+        ...(t.request.body ? { body: t.request.body } : {}),
+      },
+      response: {
+        status: t.response?.statusCode ?? 0,
+        headers: t.response?.headers ?? {},
+        body: parseJson(t.response?.body),
+        text: t.response?.body ?? '',
+      },
+      durationMs: 0,
+    };
+    failure.exchange = exchange;
+    failure.curl = toCurl(exchange.request);
+  }
+  return failure;
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runExamplesPhase(ctx: RunContext): Promise<void> {
+  ctx.beginPhase('examples');
+  const started = performance.now();
+  ctx.progress('Dredd');
+  const endpoint = ctx.options.target.replace(/\/+$/, '');
+  const result = await runDredd({
+    api: ctx.options.api,
+    endpoint,
+    ...(ctx.credentials ? { user: ctx.credentials.user, password: ctx.credentials.password } : {}),
+    isolate: ctx.options.isolate ?? false,
+  });
+  const each = result.tests.length ? (performance.now() - started) / result.tests.length : 0;
+  for (const t of result.tests) {
+    ctx.report({
+      check: 'example_replay',
+      name: t.name,
+      status: t.status,
+      failures: t.status === 'fail' ? [dreddFailure(t, endpoint)] : [],
+      ...(t.status === 'skip' ? { reason: t.message || 'skipped by Dredd' } : {}),
+      durationMs: each,
+    });
+  }
+  ctx.endPhase();
+}

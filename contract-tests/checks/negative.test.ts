@@ -1,0 +1,63 @@
+/**
+ * The invalid requests negative_data_rejection sends: each breaks the schema
+ * in the way its description says, and none is a valid body in disguise.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { OpenAPIV3 } from 'openapi-types';
+import { bodyMutations, breaks } from './negative.js';
+
+const schema: OpenAPIV3.SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['data'],
+  properties: {
+    data: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id'],
+      properties: {
+        id: { type: 'string' },
+        type: { type: 'string', enum: ['services'] },
+        parameters: { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] } },
+        anything: {},
+      },
+    },
+  },
+};
+const example = { data: { id: 'my-service', type: 'services', parameters: { user: 'maxuser' }, anything: 1 } };
+
+describe('bodyMutations', () => {
+  const mutations = bodyMutations(schema, example);
+  const byDescription = new Map(mutations.map((m) => [m.description, m.body]));
+
+  const want: [string, unknown][] = [
+    ['a JSON string instead of the documented object', 'contract-wrong-type'],
+    ['missing required field /data', {}],
+    ['unknown field /contract_test_unknown_field where additionalProperties is false', { ...example, contract_test_unknown_field: true }],
+    ['missing required field /data/id', { data: { type: 'services', parameters: { user: 'maxuser' }, anything: 1 } }],
+    ['wrong type at /data/id (integer instead of string)', { data: { ...example.data, id: 987654321 } }],
+    ['value outside the enum at /data/type', { data: { ...example.data, type: 'contract-not-in-enum' } }],
+    [
+      'wrong type at /data/parameters/user (boolean instead of string or number)',
+      { data: { ...example.data, parameters: { user: true } } },
+    ],
+  ];
+  for (const [description, body] of want) {
+    test(`makes ${description}`, () => assert.deepEqual(byDescription.get(description), body));
+  }
+
+  test('never mistypes a field whose schema accepts any type', () => {
+    assert.ok(!mutations.some((m) => m.description.includes('/data/anything')));
+  });
+
+  test('every mutation breaks the schema, and the example does not', () => {
+    assert.equal(breaks(schema, example), false);
+    for (const m of mutations) assert.ok(breaks(schema, m.body), m.description);
+  });
+
+  test('leaves the example itself untouched', () => {
+    assert.equal(example.data.id, 'my-service');
+    assert.deepEqual(example.data.parameters, { user: 'maxuser' });
+  });
+});

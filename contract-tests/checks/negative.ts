@@ -1,0 +1,237 @@
+/**
+ * Phase 3, negative_data_rejection: requests generated from the spec that
+ * break it must get a 4xx the operation documents, never a 2xx or a 5xx.
+ * Each body mutation starts from the documented example and is checked with
+ * Ajv to really be invalid before it is sent (a "wrong" value the schema
+ * accepts would be a false alarm). The other conformance checks still judge
+ * the error responses; their status is this check's business.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { OpenAPIV3 } from 'openapi-types';
+import type { RunContext } from '../engine/context.js';
+import { describeResponse } from '../engine/context.js';
+import { freshen, request } from '../engine/requests.js';
+import {
+  describeOperation,
+  documentedStatuses,
+  flatten,
+  isDocumented,
+  isObject,
+  itemsOf,
+  type OperationInfo,
+  typesOf,
+} from '../engine/spec.js';
+import type { Failure } from '../engine/types.js';
+
+export interface Mutation {
+  /** What was broken, e.g. `missing required field /data/id`. */
+  description: string;
+  body?: unknown;
+  raw?: string;
+  contentType?: string;
+  noBody?: boolean;
+  params?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+}
+
+/** Values of each JSON type, to put where the schema wants another one. */
+const WRONG_VALUES: [string, unknown][] = [
+  ['string', 'contract-wrong-type'],
+  ['integer', 987654321],
+  ['boolean', true],
+  ['array', ['contract-wrong-type']],
+  ['object', { contract: 'wrong-type' }],
+];
+
+function wrongValueFor(schema: OpenAPIV3.SchemaObject | undefined): [string, unknown] | undefined {
+  const types = typesOf(schema);
+  if (types.length === 0) return undefined;
+  const admits = (t: string) => types.includes(t) || (t === 'integer' && types.includes('number'));
+  return WRONG_VALUES.find(([t]) => !admits(t));
+}
+
+const UNKNOWN_FIELD = 'contract_test_unknown_field';
+const MAX_BODY_MUTATIONS = 40;
+
+/** Body mutations of one example: missing required fields, wrong types, values outside an enum, unknown fields. */
+export function bodyMutations(schema: OpenAPIV3.SchemaObject | undefined, example: unknown): Mutation[] {
+  const out: Mutation[] = [];
+  const at = (
+    root: unknown,
+    path: (string | number)[],
+    change: (parent: Record<string, unknown> | unknown[], key: string | number) => void,
+  ) => {
+    const copy = structuredClone(root);
+    let node: unknown = copy;
+    for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[key];
+    change(node as Record<string, unknown>, path[path.length - 1] as string | number);
+    return copy;
+  };
+  const pointer = (path: (string | number)[]) => `/${path.join('/')}`;
+
+  const walk = (s: OpenAPIV3.SchemaObject | undefined, value: unknown, path: (string | number)[]): void => {
+    const flat = flatten(s);
+    if (!flat) return;
+    if (isObject(value)) {
+      for (const name of flat.required ?? []) {
+        if (name in value) {
+          out.push({
+            description: `missing required field ${pointer([...path, name])}`,
+            body: at(example, [...path, name], (p) => delete (p as Record<string, unknown>)[name]),
+          });
+        }
+      }
+      if (flat.additionalProperties === false) {
+        out.push({
+          description: `unknown field ${pointer([...path, UNKNOWN_FIELD])} where additionalProperties is false`,
+          body:
+            path.length === 0
+              ? { ...value, [UNKNOWN_FIELD]: true }
+              : at(example, [...path, UNKNOWN_FIELD], (p, k) => ((p as Record<string, unknown>)[k] = true)),
+        });
+      }
+      for (const [name, child] of Object.entries(value)) {
+        const childSchema = (flat.properties?.[name] ??
+          (typeof flat.additionalProperties === 'object' ? flat.additionalProperties : undefined)) as OpenAPIV3.SchemaObject | undefined;
+        if (!childSchema) continue;
+        const wrong = wrongValueFor(childSchema);
+        if (wrong) {
+          out.push({
+            description: `wrong type at ${pointer([...path, name])} (${wrong[0]} instead of ${typesOf(childSchema).join(' or ')})`,
+            body: at(example, [...path, name], (p, k) => ((p as Record<string, unknown>)[k] = wrong[1])),
+          });
+        }
+        const flatChild = flatten(childSchema);
+        if (flatChild?.enum && typeof child === 'string') {
+          out.push({
+            description: `value outside the enum at ${pointer([...path, name])}`,
+            body: at(example, [...path, name], (p, k) => ((p as Record<string, unknown>)[k] = 'contract-not-in-enum')),
+          });
+        }
+        walk(childSchema, child, [...path, name]);
+      }
+    } else if (Array.isArray(value) && value.length > 0) {
+      walk(itemsOf(flat), value[0], [...path, 0]);
+    }
+  };
+  const rootWrong = wrongValueFor(schema);
+  if (rootWrong)
+    out.push({ description: `a JSON ${rootWrong[0]} instead of the documented ${typesOf(schema).join(' or ')}`, body: rootWrong[1] });
+  walk(schema, example, []);
+  return out.slice(0, MAX_BODY_MUTATIONS);
+}
+
+const validators = new WeakMap<object, ValidateFunction>();
+let ajv: Ajv | undefined;
+
+/** Whether a value breaks a schema (mutations that do not are dropped). */
+export function breaks(schema: OpenAPIV3.SchemaObject, value: unknown): boolean {
+  if (!ajv) {
+    ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true });
+    addFormats.default(ajv);
+  }
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema as object);
+    validators.set(schema, validate);
+  }
+  return !validate(value);
+}
+
+/** Every request that breaks the operation's spec. */
+export function mutationsOf(ctx: RunContext, op: OperationInfo): Mutation[] {
+  const out: Mutation[] = [];
+  const json = op.bodyExamples.find((b) => b.mediaType === 'application/json') ?? op.bodyExamples[0];
+  if (op.requestBody && json && op.requestSchema) {
+    const base = structuredClone(json.value);
+    if (op.kind === 'create') freshen(ctx, base);
+    for (const m of bodyMutations(op.requestSchema, base)) {
+      if (breaks(op.requestSchema, m.body)) out.push({ ...m, contentType: json.mediaType });
+    }
+    out.push({ description: 'malformed JSON', raw: `${JSON.stringify(base).slice(0, -1)},`, contentType: json.mediaType });
+    const mediaTypes = Object.keys(op.requestBody.content ?? {});
+    if (!mediaTypes.includes('text/plain')) {
+      out.push({
+        description: 'a body sent as text/plain, an undocumented Content-Type',
+        raw: JSON.stringify(base),
+        contentType: 'text/plain',
+      });
+    }
+    if (op.requestBody.required) out.push({ description: 'no request body', noBody: true });
+  }
+  for (const p of op.parameters) {
+    const schema = flatten(p.schema as OpenAPIV3.SchemaObject | undefined);
+    if (!schema) continue;
+    if (p.in === 'path' && schema.enum) {
+      out.push({ description: `path parameter ${p.name} outside its enum`, params: { [p.name]: 'contract-not-in-enum' } });
+    }
+    // A mistyped query parameter can only be refused where the operation documents 400.
+    if (p.in === 'query' && isDocumented(op, 400) && op.responses['400']) {
+      // Only scalars: a query string carries an object or array as keys, which a free-form schema accepts.
+      const wrong = wrongValueFor(schema);
+      if (wrong && wrong[0] === 'string' && ['integer', 'number', 'boolean'].includes(String(schema.type))) {
+        out.push({ description: `query parameter ${p.name} of the wrong type`, query: { [p.name]: wrong[1] } });
+      }
+    }
+    if (p.in === 'query' && p.required) {
+      out.push({ description: `missing required query parameter ${p.name}`, query: { [p.name]: undefined } });
+    }
+  }
+  return out;
+}
+
+export async function runNegativePhase(ctx: RunContext): Promise<void> {
+  ctx.beginPhase('negative');
+  for (const op of ctx.spec.operations) {
+    const mutations = mutationsOf(ctx, op);
+    if (mutations.length === 0) continue;
+    ctx.progress(op.id);
+    const failures: Failure[] = [];
+    let duration = 0;
+    const documented4xx = documentedStatuses(op).filter((s) => s >= 400 && s < 500);
+    for (const m of mutations) {
+      const base = request(ctx, op, {
+        ...(m.params ? { params: m.params } : {}),
+        ...(m.noBody ? { noBody: true } : {}),
+      });
+      let path = base.path;
+      if (m.query) {
+        const url = new URL(path, 'http://x');
+        for (const [k, v] of Object.entries(m.query)) {
+          if (v === undefined) url.searchParams.delete(k);
+          else url.searchParams.set(k, String(v));
+        }
+        path = `${url.pathname}${url.search}`;
+      }
+      const body = m.raw !== undefined ? m.raw : m.body !== undefined ? m.body : m.noBody ? undefined : base.body;
+      const x = await ctx.send({
+        operationId: op.id,
+        method: op.method,
+        path,
+        ...(body !== undefined ? { body, raw: m.raw !== undefined, contentType: m.contentType ?? base.contentType } : {}),
+        exclude: ['status_code_conformance'],
+      });
+      duration += x.durationMs;
+      const status = x.response.status;
+      if (status < 400 || status >= 500 || !isDocumented(op, status)) {
+        failures.push(
+          ctx.failure(
+            status >= 500 ? 'Server error on invalid input' : status < 400 ? 'Invalid input accepted' : 'Undocumented rejection status',
+            `${describeResponse(x)} for ${m.description}`,
+            `a 4xx the operation documents: ${documented4xx.join(', ') || '(none documented)'}`,
+            x,
+          ),
+        );
+      }
+    }
+    ctx.report({
+      check: 'negative_data_rejection',
+      name: `${describeOperation(op)}: ${mutations.length} invalid requests`,
+      status: failures.length ? 'fail' : 'pass',
+      failures,
+      durationMs: duration,
+    });
+  }
+  ctx.endPhase();
+}

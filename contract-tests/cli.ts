@@ -1,0 +1,208 @@
+/**
+ * `apitwin contract`: runs the contract suite against any implementation of
+ * one of our specs and tells where it breaks the contract. `src/cli.ts`
+ * calls `runContractCli`; this file also runs on its own:
+ * `node --import tsx contract-tests/cli.ts --api maxscale --target URL`.
+ *
+ * Exit code: 0 when every check passed, 1 when one failed, 2 for a usage error.
+ */
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runSuite } from './engine/run.js';
+import { type ApiName, CHECK_NAMES, CHECKS, type CheckName, PHASES, type Phase } from './engine/types.js';
+import { toJson, toJUnit, writeReport } from './reporting/files.js';
+import { terminalReporter } from './reporting/terminal.js';
+
+const APIS: readonly ApiName[] = ['maxscale', 'pip-sessions'];
+
+export const CONTRACT_USAGE = `Usage: apitwin contract --api maxscale|pip-sessions --target URL [options]
+
+Runs the contract suite of one of apitwin's specs against any implementation
+and reports, check by check, where it breaks the contract.
+
+Options:
+  --api NAME             maxscale or pip-sessions (the spec in openapi/NAME.yaml)
+  --target URL           base URL of the implementation; without a path the spec's
+                         server path is added (MaxScale: /v1)
+  --user U               user for HTTP Basic (MaxScale default: admin)
+  --password P           its password (MaxScale default: mariadb)
+  --only CHECK           run only these checks or phases (repeat, or comma-separated)
+  --report junit=FILE    write a JUnit XML report (repeatable with json=FILE)
+  --report json=FILE     write a JSON report: each failure with its request, response
+                         and what was expected
+  --isolate              reset the target between Dredd transactions through the twin's
+                         test-only route (only for a twin started with --test-routes true)
+  --timeout MS           per-request timeout (default 10000)
+  -h, --help             this help
+
+Phases and checks:
+${PHASES.map(
+  (phase) =>
+    `  ${phase}\n${CHECK_NAMES.filter((c) => CHECKS[c].phase === phase)
+      .map((c) => `    ${c.padEnd(30)} ${CHECKS[c].asserts}`)
+      .join('\n')}`,
+).join('\n')}
+
+The conformance checks judge every response of every phase. Every failure is
+printed with a title, "Received: … / Documented: …" and a curl command that
+repeats the request. The last line is "N passed, N failed".
+
+Exit code: 0 when every check passed, 1 when any failed, 2 for a usage error.
+`;
+
+class UsageError extends Error {}
+
+interface Streams {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+}
+
+export interface ParsedContractArgs {
+  api: ApiName;
+  target: string;
+  user?: string;
+  password?: string;
+  only: CheckName[];
+  reports: { junit: string[]; json: string[] };
+  isolate: boolean;
+  timeoutMs: number;
+}
+
+/** Expands `--only` values (checks or phase names, comma-separated) into check names. */
+function expandOnly(values: string[]): CheckName[] {
+  const out = new Set<CheckName>();
+  for (const value of values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean)) {
+    if ((PHASES as readonly string[]).includes(value)) {
+      for (const c of CHECK_NAMES) if (CHECKS[c].phase === (value as Phase)) out.add(c);
+    } else if ((CHECK_NAMES as string[]).includes(value)) {
+      out.add(value as CheckName);
+    } else {
+      throw new UsageError(`unknown check or phase '${value}' (see --help)`);
+    }
+  }
+  return [...out];
+}
+
+export function parseContractArgs(argv: string[]): ParsedContractArgs | 'help' {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  // `--only a b` reads naturally too: positionals after --only are more checks.
+  const only = [...(v.only ?? []), ...parsed.positionals];
+  if (parsed.positionals.length && !v.only) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
+  if (!v.api) throw new UsageError('--api is required (maxscale or pip-sessions)');
+  if (!APIS.includes(v.api as ApiName)) throw new UsageError(`--api must be maxscale or pip-sessions, got '${v.api}'`);
+  if (!v.target) throw new UsageError('--target is required (the base URL of the implementation)');
+  try {
+    const url = new URL(v.target);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new UsageError(`--target must be an http(s) URL, got '${v.target}'`);
+  }
+  const reports = { junit: [] as string[], json: [] as string[] };
+  for (const r of v.report ?? []) {
+    const m = /^(junit|json)=(.+)$/.exec(r);
+    if (!m?.[1] || !m[2]) throw new UsageError(`--report must be junit=FILE or json=FILE, got '${r}'`);
+    reports[m[1] as 'junit' | 'json'].push(m[2]);
+  }
+  const timeoutMs = v.timeout === undefined ? 10_000 : Number(v.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of ms, got '${v.timeout}'`);
+  return {
+    api: v.api as ApiName,
+    target: v.target,
+    ...(v.user !== undefined ? { user: v.user } : {}),
+    ...(v.password !== undefined ? { password: v.password } : {}),
+    only: expandOnly(only),
+    reports,
+    isolate: v.isolate ?? false,
+    timeoutMs,
+  };
+}
+
+const OPTIONS = {
+  api: { type: 'string' },
+  target: { type: 'string' },
+  user: { type: 'string' },
+  password: { type: 'string' },
+  only: { type: 'string', multiple: true },
+  report: { type: 'string', multiple: true },
+  isolate: { type: 'boolean' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The `apitwin contract` command; resolves to the process exit code. */
+export async function runContractCli(
+  argv: string[],
+  streams: Streams = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  let args: ParsedContractArgs | 'help';
+  try {
+    args = parseContractArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    streams.stderr.write(`apitwin contract: ${err.message}\n\n${CONTRACT_USAGE}`);
+    return 2;
+  }
+  if (args === 'help') {
+    streams.stdout.write(CONTRACT_USAGE);
+    return 0;
+  }
+  const onEvent = terminalReporter(streams.stdout);
+  let outcome: Awaited<ReturnType<typeof runSuite>>;
+  try {
+    outcome = await runSuite({
+      api: args.api,
+      target: args.target,
+      ...(args.user !== undefined ? { user: args.user } : {}),
+      ...(args.password !== undefined ? { password: args.password } : {}),
+      only: args.only,
+      isolate: args.isolate,
+      timeoutMs: args.timeoutMs,
+      onEvent,
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    const why = cause?.code === 'ECONNREFUSED' ? `nothing answers at ${args.target}` : (err as Error).message;
+    streams.stderr.write(`\napitwin contract: the run stopped: ${why}\n`);
+    return 1;
+  }
+  const meta = { api: args.api, target: args.target };
+  for (const file of args.reports.junit) writeReport(resolve(file), toJUnit(outcome.results, outcome.summary, meta));
+  for (const file of args.reports.json)
+    writeReport(resolve(file), `${JSON.stringify(toJson(outcome.results, outcome.summary, meta), null, 2)}\n`);
+  return outcome.summary.failed === 0 ? 0 : 1;
+}
+
+/** Run directly (not imported): `node --import tsx contract-tests/cli.ts …`. */
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  runContractCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`apitwin contract: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * The suite's HTTP client: plain fetch against the target, recording each
+ * request exactly as sent (so a failure can be repeated with curl) and the
+ * response with its body parsed as JSON whatever the Content-Type claims
+ * (checks judge the Content-Type separately).
+ */
+import type { HttpExchange, RecordedRequest } from './types.js';
+
+export interface SendOptions {
+  operationId?: string;
+  method: string;
+  /** Path below the base URL, with its query string. */
+  path: string;
+  /** A JSON value (serialized), or a raw string sent as is. */
+  body?: unknown;
+  raw?: boolean;
+  contentType?: string;
+  /** `null` sends no credentials; undefined uses the client's. */
+  auth?: { user: string; password: string } | null;
+  headers?: Record<string, string>;
+}
+
+export interface HttpClient {
+  readonly baseUrl: string;
+  send(opts: SendOptions): Promise<HttpExchange>;
+}
+
+export function basicAuthorization(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+export function createHttpClient(
+  baseUrl: string,
+  defaults: { auth?: { user: string; password: string }; timeoutMs?: number } = {},
+): HttpClient {
+  const base = baseUrl.replace(/\/+$/, '');
+  const timeoutMs = defaults.timeoutMs ?? 10_000;
+  return {
+    baseUrl: base,
+    async send(opts) {
+      const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
+      const auth = opts.auth === undefined ? defaults.auth : opts.auth;
+      if (auth) headers.Authorization = basicAuthorization(auth.user, auth.password);
+      let body: string | undefined;
+      if (opts.body !== undefined) {
+        body = opts.raw ? String(opts.body) : JSON.stringify(opts.body);
+        headers['Content-Type'] = opts.contentType ?? 'application/json';
+      } else if (opts.contentType) {
+        headers['Content-Type'] = opts.contentType;
+      }
+      const request: RecordedRequest = { method: opts.method.toUpperCase(), url: `${base}${opts.path}`, headers, body };
+      const started = performance.now();
+      const res = await fetch(request.url, {
+        method: request.method,
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await res.text();
+      let parsed: unknown;
+      if (text.length > 0) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+      }
+      return {
+        operationId: opts.operationId,
+        request,
+        response: { status: res.status, headers: Object.fromEntries(res.headers), body: parsed, text },
+        durationMs: performance.now() - started,
+      };
+    },
+  };
+}
+
+const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The request as a curl command line (credentials shown as `-u`, so it can be pasted as is). */
+export function toCurl(req: RecordedRequest): string {
+  const parts = ['curl', '-i', '-X', req.method];
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name === 'Accept') continue;
+    const basic = name.toLowerCase() === 'authorization' ? /^Basic\s+(.+)$/i.exec(value) : null;
+    if (basic?.[1]) {
+      parts.push('-u', shellQuote(Buffer.from(basic[1], 'base64').toString('utf8')));
+      continue;
+    }
+    parts.push('-H', shellQuote(`${name}: ${value}`));
+  }
+  if (req.body !== undefined) parts.push('--data-raw', shellQuote(req.body));
+  parts.push(shellQuote(req.url));
+  return parts.join(' ');
+}

@@ -1,0 +1,92 @@
+/**
+ * What the suite derives from a spec: the kind of each operation, the
+ * resource groups its stateful scenarios use, and requests built from the
+ * documented examples.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { OpenAPIV3 } from 'openapi-types';
+import { buildPath, flatten, kindOf, loadSpecModel, type OperationInfo, objectParam, typesOf } from './spec.js';
+
+describe('kindOf', () => {
+  // REST methods say it; POST-only RPC APIs (pip) say it with the verb of their verbNoun operationId.
+  const cases: [string, { method: string; id: string; want: string }][] = [
+    ['a GET reads', { method: 'GET', id: 'listServices', want: 'read' }],
+    ['a DELETE deletes', { method: 'DELETE', id: 'deleteService', want: 'delete' }],
+    ['a PATCH updates', { method: 'PATCH', id: 'updateService', want: 'update' }],
+    ['a PUT action updates', { method: 'PUT', id: 'stopService', want: 'update' }],
+    ['a POST create creates', { method: 'POST', id: 'createService', want: 'create' }],
+    ['a POST open creates', { method: 'POST', id: 'openSession', want: 'create' }],
+    ['a POST get reads', { method: 'POST', id: 'getSessionById', want: 'read' }],
+    ['a POST delete deletes', { method: 'POST', id: 'deleteSessionById', want: 'delete' }],
+    ['a POST store updates', { method: 'POST', id: 'storeSessionData', want: 'update' }],
+    ['a POST of another verb is an action, an update', { method: 'POST', id: 'flushLogs', want: 'update' }],
+  ];
+  for (const [name, { method, id, want }] of cases) {
+    test(name, () => assert.equal(kindOf(method, id), want));
+  }
+});
+
+describe('the MaxScale spec model', () => {
+  test('finds REST collections by path structure, nested ones with their parent', async () => {
+    const spec = await loadSpecModel('maxscale');
+    const services = spec.groups.find((g) => g.collectionPath === '/services');
+    assert.equal(services?.read.id, 'getService');
+    assert.equal(services?.update?.id, 'updateService');
+    assert.equal(services?.delete?.id, 'deleteService');
+    assert.equal(services?.list?.id, 'listServices');
+    const listeners = spec.groups.find((g) => g.collectionPath === '/services/{name}/listeners');
+    assert.equal(listeners?.itemParam, 'listener');
+    assert.equal(listeners?.parent, services);
+    assert.equal(spec.basePath, '/v1');
+  });
+
+  test('requests are built from Parameter examples, and an enum path parameter never names an object', async () => {
+    const spec = await loadSpecModel('maxscale');
+    const op = spec.byId.get('updateServiceRelationships') as OperationInfo;
+    assert.equal(buildPath(op), '/services/Read-Connection-Router/relationships/servers?pretty=true');
+    assert.equal(buildPath(op, { name: 'a b' }), '/services/a%20b/relationships/servers?pretty=true');
+    assert.equal(objectParam(op), 'name');
+  });
+});
+
+describe('the pip-sessions spec model', () => {
+  test('groups the POST commands of each folder around the create, naming the object by session_id', async () => {
+    const spec = await loadSpecModel('pip-sessions');
+    assert.deepEqual(spec.groups, []);
+    const v1 = spec.rpcGroups.find((g) => g.create.id === 'openSession');
+    assert.equal(v1?.idField, 'session_id');
+    assert.equal(v1?.read?.id, 'getSessionById');
+    assert.equal(v1?.list?.id, 'getSessions');
+    assert.equal(v1?.delete?.id, 'deleteSessionById');
+    // Updates that carry data come first: the lifecycle stores data before it closes.
+    assert.deepEqual(
+      v1?.updates.map((o) => o.id),
+      ['storeSessionData', 'updateSessionUser', 'closeSession'],
+    );
+    assert.ok(spec.rpcGroups.some((g) => g.create.id === 'openSessionUnversioned'));
+  });
+});
+
+describe('schema helpers', () => {
+  test('flatten merges allOf: properties, required names, and a forbidding additionalProperties wins', () => {
+    const schema: OpenAPIV3.SchemaObject = {
+      allOf: [{ type: 'object', additionalProperties: false, properties: { port: { type: 'integer' } } }],
+      required: ['port'],
+    };
+    const flat = flatten(schema);
+    assert.deepEqual(flat?.required, ['port']);
+    assert.equal(flat?.additionalProperties, false);
+    assert.deepEqual(Object.keys(flat?.properties ?? {}), ['port']);
+  });
+
+  const types: [string, OpenAPIV3.SchemaObject, string[]][] = [
+    ['a type', { type: 'string' }, ['string']],
+    ['a nullable type', { type: 'string', nullable: true }, ['string', 'null']],
+    ['oneOf branches', { oneOf: [{ type: 'string' }, { type: 'boolean' }] }, ['string', 'boolean']],
+    ['a branch that accepts anything', { oneOf: [{ type: 'string' }, {}] }, []],
+  ];
+  for (const [name, schema, want] of types) {
+    test(`typesOf reads ${name}`, () => assert.deepEqual(typesOf(schema), want));
+  }
+});

@@ -1,0 +1,408 @@
+/**
+ * What the suite knows about an API, all read from its spec: the operations
+ * (dereferenced, with path-level parameters merged in), example values for
+ * parameters and bodies, what kind of operation each is (read, create,
+ * update, delete) and the resources that create/read/update/delete groups
+ * of operations act on. Nothing here is specific to one API: new operations
+ * in the spec are covered as they appear.
+ */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPIV3 } from 'openapi-types';
+import { type ApiName, loadSpec } from '../../src/spec/load.js';
+
+export type OperationKind = 'read' | 'create' | 'update' | 'delete';
+
+export interface BodyExample {
+  mediaType: string;
+  value: unknown;
+}
+
+export interface OperationInfo {
+  id: string;
+  method: string;
+  /** The path template, e.g. `/services/{name}`. */
+  path: string;
+  summary: string;
+  kind: OperationKind;
+  parameters: OpenAPIV3.ParameterObject[];
+  requestBody: OpenAPIV3.RequestBodyObject | undefined;
+  /** Every request body example, one per media type (the first named example where `examples` is used). */
+  bodyExamples: BodyExample[];
+  /** The JSON request schema (application/json first). */
+  requestSchema: OpenAPIV3.SchemaObject | undefined;
+  responses: Record<string, OpenAPIV3.ResponseObject>;
+  /** Whether the operation needs credentials (its effective security is not empty). */
+  secured: boolean;
+  securitySchemes: string[];
+}
+
+/** A collection whose objects are created by one operation and read, updated, deleted by others. */
+export interface ResourceGroup {
+  /** `services`, `services/{name}/listeners`. */
+  name: string;
+  collectionPath: string;
+  itemPath: string;
+  /** The path parameter naming an object of the collection. */
+  itemParam: string;
+  create: OperationInfo;
+  read: OperationInfo;
+  list: OperationInfo | undefined;
+  update: OperationInfo | undefined;
+  delete: OperationInfo | undefined;
+  /** Where the collection sits inside another resource's object. */
+  parent: ResourceGroup | undefined;
+}
+
+/**
+ * Objects of an RPC-style API (every command a POST, pip-sessions): the create
+ * command answers the object with its `id`, and the others name it by a
+ * required body field `<noun>_id`, the noun being the create's operationId
+ * without its verb (`openSession` → `session_id`). Commands are grouped by
+ * the folder of their path, so `/v1/sessions/*` and `/sessions/*` are two groups.
+ */
+export interface RpcGroup {
+  name: string;
+  /** The body field naming an object, e.g. `session_id`. */
+  idField: string;
+  create: OperationInfo;
+  read: OperationInfo | undefined;
+  list: OperationInfo | undefined;
+  /** Updates, in spec order. */
+  updates: OperationInfo[];
+  delete: OperationInfo | undefined;
+}
+
+export interface SpecModel {
+  api: ApiName;
+  document: OpenAPIV3.Document;
+  operations: OperationInfo[];
+  byId: Map<string, OperationInfo>;
+  groups: ResourceGroup[];
+  rpcGroups: RpcGroup[];
+  /** The path of the spec's first server (MaxScale: `/v1`), used when the target URL has none. */
+  basePath: string;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
+/** Verbs of verbNoun operationIds, for APIs where every command is a POST (pip-sessions). */
+const READ_VERBS = /^(get|list|find|read|search|count|describe|show)[A-Z_]/;
+const DELETE_VERBS = /^(delete|remove|destroy|purge)[A-Z_]/;
+const CREATE_VERBS = /^(create|open|add|new|register|insert|post)[A-Z_]/;
+const CREATE_VERBS_PREFIX = /^(create|open|add|new|register|insert|post)/;
+
+export function kindOf(method: string, operationId: string): OperationKind {
+  const m = method.toLowerCase();
+  if (m === 'get' || m === 'head' || m === 'options') return 'read';
+  if (m === 'delete') return 'delete';
+  if (m === 'put' || m === 'patch') return 'update';
+  if (READ_VERBS.test(operationId)) return 'read';
+  if (DELETE_VERBS.test(operationId)) return 'delete';
+  if (CREATE_VERBS.test(operationId)) return 'create';
+  // Any other POST is an action on what exists (pip's store_session_data, MaxScale's flushLogs, runModuleCommand).
+  return 'update';
+}
+
+function firstExample(media: OpenAPIV3.MediaTypeObject | OpenAPIV3.ParameterObject): unknown {
+  if (media.example !== undefined) return media.example;
+  for (const ex of Object.values(media.examples ?? {})) {
+    const value = (ex as OpenAPIV3.ExampleObject).value;
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+const cache = new Map<ApiName, Promise<SpecModel>>();
+
+/** The spec model of an API, built once per process. */
+export function loadSpecModel(api: ApiName): Promise<SpecModel> {
+  let model = cache.get(api);
+  if (!model) {
+    model = buildSpecModel(api);
+    cache.set(api, model);
+  }
+  return model;
+}
+
+async function buildSpecModel(api: ApiName): Promise<SpecModel> {
+  const document = (await SwaggerParser.dereference(structuredClone(await loadSpec(api)))) as OpenAPIV3.Document;
+  const operations: OperationInfo[] = [];
+  const globalSecurity = document.security ?? [];
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    if (!item) continue;
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const id = op.operationId ?? `${method} ${path}`;
+      const parameters = new Map<string, OpenAPIV3.ParameterObject>();
+      for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])] as OpenAPIV3.ParameterObject[]) {
+        parameters.set(`${p.in}:${p.name}`, p);
+      }
+      const requestBody = op.requestBody as OpenAPIV3.RequestBodyObject | undefined;
+      const content = requestBody?.content ?? {};
+      const bodyExamples: BodyExample[] = [];
+      for (const [mediaType, media] of Object.entries(content)) {
+        const value = firstExample(media) ?? (media.schema as OpenAPIV3.SchemaObject | undefined)?.example;
+        bodyExamples.push({ mediaType, value: value === undefined ? sampleFromSchema(media.schema as OpenAPIV3.SchemaObject) : value });
+      }
+      const jsonMedia = content['application/json'] ?? Object.values(content)[0];
+      const security = op.security ?? globalSecurity;
+      const schemes = [...new Set(security.flatMap((req) => Object.keys(req)))];
+      operations.push({
+        id,
+        method: method.toUpperCase(),
+        path,
+        summary: op.summary ?? '',
+        kind: kindOf(method, id),
+        parameters: [...parameters.values()],
+        requestBody,
+        bodyExamples,
+        requestSchema: jsonMedia?.schema as OpenAPIV3.SchemaObject | undefined,
+        responses: (op.responses ?? {}) as Record<string, OpenAPIV3.ResponseObject>,
+        secured: security.length > 0 && !security.some((req) => Object.keys(req).length === 0),
+        securitySchemes: schemes,
+      });
+    }
+  }
+  const byId = new Map(operations.map((o) => [o.id, o]));
+  const firstServer = document.servers?.[0]?.url;
+  const basePath = firstServer ? new URL(firstServer, 'http://x').pathname.replace(/\/+$/, '') : '';
+  const groups = findGroups(operations);
+  return { api, document, operations, byId, groups, rpcGroups: findRpcGroups(operations, groups), basePath };
+}
+
+const folderOf = (path: string): string => path.replace(/\/[^/]*$/, '');
+const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+
+function requiredBodyFields(op: OperationInfo): string[] {
+  return flatten(op.requestSchema)?.required ?? [];
+}
+
+function findRpcGroups(operations: OperationInfo[], groups: ResourceGroup[]): RpcGroup[] {
+  const out: RpcGroup[] = [];
+  for (const create of operations.filter((o) => o.kind === 'create' && o.method === 'POST' && !o.path.includes('{'))) {
+    if (groups.some((g) => g.create === create)) continue;
+    const noun = create.id.replace(CREATE_VERBS_PREFIX, '').replace(/Unversioned$/, '');
+    if (!noun) continue;
+    const idField = `${snake(noun)}_id`;
+    const folder = folderOf(create.path);
+    const siblings = operations.filter((o) => o !== create && o.method === 'POST' && folderOf(o.path) === folder);
+    const naming = siblings.filter((o) => requiredBodyFields(o).includes(idField));
+    if (naming.length === 0) continue;
+    out.push({
+      name: `${folder}/* (${snake(noun)})`,
+      idField,
+      create,
+      read: naming.find((o) => o.kind === 'read'),
+      list: siblings.find((o) => o.kind === 'read' && !requiredBodyFields(o).includes(idField)),
+      // Updates that carry something beyond the id (store_session_data), before those that do not (close_session).
+      updates: naming
+        .filter((o) => o.kind === 'update')
+        .sort((a, b) => Number(requiredBodyFields(b).length > 1) - Number(requiredBodyFields(a).length > 1)),
+      delete: naming.find((o) => o.kind === 'delete'),
+    });
+  }
+  return out;
+}
+
+/**
+ * REST collections by path structure: a POST on `/x` creating objects that a
+ * GET on `/x/{id}` reads is a group; PUT/PATCH and DELETE on `/x/{id}` update
+ * and delete them; a GET on `/x` lists them. Nested collections get the group
+ * whose item path is their prefix as parent.
+ */
+function findGroups(operations: OperationInfo[]): ResourceGroup[] {
+  const groups: ResourceGroup[] = [];
+  const at = (method: string, path: string) => operations.find((o) => o.method === method && o.path === path);
+  const creates = operations.filter((o) => o.method === 'POST' && o.kind === 'create').sort((a, b) => a.path.length - b.path.length);
+  for (const create of creates) {
+    const itemPathRe = new RegExp(`^${escapeRe(create.path)}/\\{([^}/]+)\\}$`);
+    const read = operations.find((o) => o.method === 'GET' && itemPathRe.test(o.path));
+    if (!read) continue;
+    const itemParam = itemPathRe.exec(read.path)?.[1] ?? '';
+    const parent = groups.filter((g) => create.path.startsWith(`${g.itemPath}/`)).sort((a, b) => b.itemPath.length - a.itemPath.length)[0];
+    groups.push({
+      name: create.path.replace(/^\//, ''),
+      collectionPath: create.path,
+      itemPath: read.path,
+      itemParam,
+      create,
+      read,
+      list: at('GET', create.path),
+      update: at('PATCH', read.path) ?? at('PUT', read.path),
+      delete: at('DELETE', read.path),
+      parent,
+    });
+  }
+  return groups;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The path parameters of a template, in order. */
+export function pathParams(template: string): string[] {
+  return [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+}
+
+/** The last path parameter that names an object (not an enum, such as a relationship type). */
+export function objectParam(op: OperationInfo): string | undefined {
+  return pathParams(op.path)
+    .filter(
+      (name) => !flatten(op.parameters.find((p) => p.in === 'path' && p.name === name)?.schema as OpenAPIV3.SchemaObject | undefined)?.enum,
+    )
+    .pop();
+}
+
+/** A documented example value of a parameter (its own, then its schema's, then one made from the schema). */
+export function parameterExample(p: OpenAPIV3.ParameterObject): unknown {
+  const own = firstExample(p);
+  if (own !== undefined) return own;
+  const schema = p.schema as OpenAPIV3.SchemaObject | undefined;
+  return schema?.example ?? schema?.default ?? schema?.enum?.[0] ?? sampleFromSchema(schema);
+}
+
+/** Fills a path template and adds the query parameters that have examples. */
+export function buildPath(op: OperationInfo, overrides: Record<string, unknown> = {}, query: Record<string, unknown> = {}): string {
+  const values: Record<string, unknown> = {};
+  for (const p of op.parameters) {
+    if (p.in === 'path') values[p.name] = parameterExample(p);
+  }
+  Object.assign(values, overrides);
+  let path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(values[name] ?? name)));
+  const search = new URLSearchParams();
+  for (const p of op.parameters) {
+    if (p.in !== 'query') continue;
+    if (p.name in query) continue;
+    const example = firstExample(p) ?? (p.schema as OpenAPIV3.SchemaObject | undefined)?.example;
+    if (example !== undefined || p.required) addQuery(search, p, example ?? parameterExample(p));
+  }
+  for (const [k, v] of Object.entries(query)) search.set(k, String(v));
+  const qs = search.toString();
+  if (qs) path += `?${qs}`;
+  return path;
+}
+
+/**
+ * A query parameter's value the way OpenAPI's default `style: form` sends
+ * it: an exploded object as its own keys (`?a=1&b=2`), an exploded array as
+ * the name repeated, anything else as one value.
+ */
+function addQuery(search: URLSearchParams, p: OpenAPIV3.ParameterObject, value: unknown): void {
+  const explode = p.explode ?? (p.style === undefined || p.style === 'form');
+  if (isObject(value)) {
+    if (explode) for (const [k, v] of Object.entries(value)) search.append(k, v === null || v === undefined ? '' : String(v));
+    else search.set(p.name, Object.entries(value).flat().map(String).join(','));
+  } else if (Array.isArray(value)) {
+    if (explode) for (const v of value) search.append(p.name, String(v));
+    else search.set(p.name, value.map(String).join(','));
+  } else {
+    search.set(p.name, String(value));
+  }
+}
+
+/** Flattens `allOf` so a schema's properties, required names and additionalProperties can be read directly. */
+export function flatten(schema: OpenAPIV3.SchemaObject | undefined): OpenAPIV3.SchemaObject | undefined {
+  if (!schema?.allOf) return schema;
+  const parts = [schema, ...(schema.allOf as OpenAPIV3.SchemaObject[]).map((s) => flatten(s) ?? {})];
+  const merged: OpenAPIV3.SchemaObject = { ...schema };
+  delete merged.allOf;
+  const properties: Record<string, OpenAPIV3.SchemaObject> = {};
+  const required = new Set<string>();
+  for (const part of parts) {
+    Object.assign(properties, part.properties ?? {});
+    for (const r of part.required ?? []) required.add(r);
+    if (part.type && !merged.type) Object.assign(merged, { type: part.type });
+    // One branch forbidding unknown fields makes the whole allOf forbid them.
+    if (part.additionalProperties === false) merged.additionalProperties = false;
+    else if (merged.additionalProperties === undefined && part.additionalProperties !== undefined)
+      merged.additionalProperties = part.additionalProperties;
+  }
+  if (Object.keys(properties).length) merged.properties = properties;
+  if (required.size) merged.required = [...required];
+  return merged;
+}
+
+/** The JSON types a schema admits (from `type`, or the branches of oneOf/anyOf); empty means any. */
+export function typesOf(schema: OpenAPIV3.SchemaObject | undefined): string[] {
+  const s = flatten(schema);
+  if (!s) return [];
+  if (s.type) return [s.type, ...(s.nullable ? ['null'] : [])];
+  const branches = (s.oneOf ?? s.anyOf ?? []) as OpenAPIV3.SchemaObject[];
+  if (branches.length) {
+    const all = branches.map(typesOf);
+    return all.some((t) => t.length === 0) ? [] : [...new Set(all.flat())];
+  }
+  if (s.properties) return ['object'];
+  return [];
+}
+
+/** A minimal valid value made from a schema: required properties only. */
+export function sampleFromSchema(schema: OpenAPIV3.SchemaObject | undefined, depth = 0): unknown {
+  const s = flatten(schema);
+  if (!s || depth > 8) return undefined;
+  if (s.example !== undefined) return s.example;
+  if (s.default !== undefined) return s.default;
+  if (s.enum?.length) return s.enum[0];
+  const branch = (s.oneOf ?? s.anyOf)?.[0] as OpenAPIV3.SchemaObject | undefined;
+  if (branch) return sampleFromSchema(branch, depth + 1);
+  switch (s.type ?? (s.properties ? 'object' : undefined)) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const name of s.required ?? []) out[name] = sampleFromSchema(s.properties?.[name] as OpenAPIV3.SchemaObject, depth + 1);
+      return out;
+    }
+    case 'array':
+      return [];
+    case 'integer':
+    case 'number':
+      return s.minimum ?? 1;
+    case 'boolean':
+      return true;
+    case 'string':
+      if (s.format === 'date-time') return new Date(0).toISOString();
+      return 'x'.repeat(Math.max(1, s.minLength ?? 1));
+    default:
+      return undefined;
+  }
+}
+
+/** The item schema of an array schema. */
+export function itemsOf(schema: OpenAPIV3.SchemaObject | undefined): OpenAPIV3.SchemaObject | undefined {
+  return schema && 'items' in schema ? (schema.items as OpenAPIV3.SchemaObject) : undefined;
+}
+
+/** The schema of a property path inside a schema, through allOf/oneOf and arrays. */
+export function schemaAt(schema: OpenAPIV3.SchemaObject | undefined, path: (string | number)[]): OpenAPIV3.SchemaObject | undefined {
+  let s = flatten(schema);
+  for (const key of path) {
+    if (!s) return undefined;
+    if (typeof key === 'number') s = flatten(itemsOf(s));
+    else {
+      const prop = s.properties?.[key] as OpenAPIV3.SchemaObject | undefined;
+      s = flatten(prop ?? (typeof s.additionalProperties === 'object' ? (s.additionalProperties as OpenAPIV3.SchemaObject) : undefined));
+    }
+  }
+  return s;
+}
+
+/** The status codes documented for an operation, as numbers (ranges like 4XX are kept as their lowest code). */
+export function documentedStatuses(op: OperationInfo): number[] {
+  return Object.keys(op.responses)
+    .filter((k) => k !== 'default')
+    .map((k) => Number(k.replace(/XX$/i, '00')))
+    .filter((n) => Number.isFinite(n));
+}
+
+export function isDocumented(op: OperationInfo, status: number): boolean {
+  const r = op.responses;
+  return r[String(status)] !== undefined || r[`${String(status)[0]}XX`] !== undefined || r.default !== undefined;
+}
+
+/** `GET /services/{name} (getService)` */
+export function describeOperation(op: OperationInfo): string {
+  return `${op.method} ${op.path} (${op.id})`;
+}
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

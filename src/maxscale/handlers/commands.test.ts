@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, beforeEach, describe, test } from 'node:test';
+import { type Apps, createApp } from '../../app.js';
+import { testConfig } from '../../config.js';
+import { commandArguments } from '../../maxscale/commands.js';
+import { initialState } from '../../maxscale/state.js';
+import { type TestHttp, testHttp } from '../../testing/http.js';
+
+let http: TestHttp;
+let apps: Apps;
+const config = testConfig();
+const dir = mkdtempSync(join(tmpdir(), 'apitwin-dbfw-'));
+
+before(async () => {
+  apps = await createApp(config);
+  http = await testHttp(apps.maxscale, 'maxscale');
+});
+
+beforeEach(() => apps.maxscaleModel.load(initialState(config)));
+
+interface ServerView {
+  state: string;
+  node_id: number;
+  master_id: number;
+  replication_depth: number;
+  slaves: number[];
+}
+const server = async (name: string): Promise<ServerView> => (await http.get(`/v1/servers/${name}`)).body.data.attributes;
+const states = async () => [(await server('server1')).state, (await server('server2')).state];
+
+/** Takes a server down or up the only way MaxScale allows by hand: with its monitor stopped. */
+async function setRunning(name: string, up: boolean) {
+  assert.equal((await http.put('/v1/monitors/MariaDB-Monitor/stop')).status, 204);
+  assert.equal((await http.put(`/v1/servers/${name}/${up ? 'set' : 'clear'}?state=running`)).status, 204);
+  assert.equal((await http.put('/v1/monitors/MariaDB-Monitor/start')).status, 204);
+}
+
+describe('command arguments', () => {
+  const cases: [string, { query: string; want: string[] }][] = [
+    ['keys in order', { query: 'MariaDB-Monitor&server2&server1', want: ['MariaDB-Monitor', 'server2', 'server1'] }],
+    ['numeric keys keep their place', { query: 'b&3000&a', want: ['b', '3000', 'a'] }],
+    ['empty values count as keys', { query: 'MariaDB-Monitor=&server2=', want: ['MariaDB-Monitor', 'server2'] }],
+    ['key=value stays whole, as MaxScale passes it', { query: 'a=b', want: ['a=b'] }],
+    ['pretty is not an argument', { query: 'pretty=false&F&/tmp/rules%20file.txt', want: ['F', '/tmp/rules file.txt'] }],
+    ['an empty query has none', { query: '', want: [] }],
+  ];
+  for (const [name, { query, want }] of cases) {
+    test(name, () => assert.deepEqual(commandArguments(query), want));
+  }
+});
+
+describe('mariadbmon commands', () => {
+  test('switchover promotes the slave: states, master_id, slaves and depth all follow', async () => {
+    const res = await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2&server1');
+    assert.equal(res.status, 204);
+    const [s1, s2] = [await server('server1'), await server('server2')];
+    assert.equal(s2.state, 'Master, Running');
+    assert.equal(s2.master_id, -1);
+    assert.deepEqual(s2.slaves, [3000]);
+    assert.equal(s2.replication_depth, 0);
+    assert.equal(s1.state, 'Slave, Running');
+    assert.equal(s1.master_id, 3001);
+    assert.equal(s1.replication_depth, 1);
+    assert.deepEqual(s1.slaves, []);
+  });
+
+  test('switchover without a new master picks a slave, and a second switchover goes back', async () => {
+    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor')).status, 204);
+    assert.deepEqual(await states(), ['Slave, Running', 'Master, Running']);
+    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server1')).status, 204);
+    assert.deepEqual(await states(), ['Master, Running', 'Slave, Running']);
+  });
+
+  test('a master in maintenance keeps the flag through a switchover', async () => {
+    await http.put('/v1/servers/server1/set?state=maintenance');
+    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2')).status, 204);
+    assert.deepEqual(await states(), ['Maintenance, Slave, Running', 'Master, Running']);
+  });
+
+  test('failover promotes a slave once the master is down; the old master rejoins as a slave when it is back', async () => {
+    const refused = await http.post('/v1/maxscale/modules/mariadbmon/failover?MariaDB-Monitor');
+    assert.equal(refused.status, 403, 'no failover while the master runs');
+    assert.match(refused.body.errors[0].detail, /running/);
+
+    await setRunning('server1', false);
+    assert.deepEqual(await states(), ['Down', 'Slave, Running'], 'a stale slave keeps its role');
+    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/failover?MariaDB-Monitor')).status, 204);
+    assert.deepEqual(await states(), ['Down', 'Master, Running']);
+
+    await setRunning('server1', true);
+    assert.deepEqual(await states(), ['Running', 'Master, Running'], 'the old master comes back standalone');
+    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/rejoin?MariaDB-Monitor&server1')).status, 204);
+    assert.deepEqual(await states(), ['Slave, Running', 'Master, Running']);
+    assert.equal((await server('server1')).master_id, 3001);
+  });
+
+  test('reset-replication makes the named server the master of all the others', async () => {
+    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/reset-replication?MariaDB-Monitor&server2')).status, 204);
+    assert.deepEqual(await states(), ['Slave, Running', 'Master, Running']);
+  });
+
+  const refusals: [string, { method: 'GET' | 'POST'; path: string; status: number; detail: RegExp }][] = [
+    ['an unknown module', { method: 'POST', path: '/v1/maxscale/modules/nomod/switchover?MariaDB-Monitor', status: 404, detail: /nomod/ }],
+    [
+      'an unknown command',
+      { method: 'POST', path: '/v1/maxscale/modules/mariadbmon/explode?MariaDB-Monitor', status: 404, detail: /explode/ },
+    ],
+    [
+      'GET for a POST command',
+      { method: 'GET', path: '/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor', status: 404, detail: /POST/ },
+    ],
+    ['no arguments', { method: 'POST', path: '/v1/maxscale/modules/mariadbmon/switchover', status: 403, detail: /number of arguments/ }],
+    [
+      'too many arguments',
+      {
+        method: 'POST',
+        path: '/v1/maxscale/modules/mariadbmon/failover?MariaDB-Monitor&server1',
+        status: 403,
+        detail: /number of arguments/,
+      },
+    ],
+    ['an unknown monitor', { method: 'POST', path: '/v1/maxscale/modules/mariadbmon/failover?nomon', status: 403, detail: /nomon/ }],
+    [
+      'an unknown server',
+      { method: 'POST', path: '/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&noserver', status: 403, detail: /noserver/ },
+    ],
+    [
+      'the master as the new master',
+      {
+        method: 'POST',
+        path: '/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server1',
+        status: 403,
+        detail: /already the master/,
+      },
+    ],
+    [
+      'a wrong current master',
+      {
+        method: 'POST',
+        path: '/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2&server2',
+        status: 403,
+        detail: /not the current master/,
+      },
+    ],
+    [
+      'rejoining a server that already replicates',
+      { method: 'POST', path: '/v1/maxscale/modules/mariadbmon/rejoin?MariaDB-Monitor&server2', status: 403, detail: /already replicates/ },
+    ],
+  ];
+  for (const [name, { method, path, status, detail }] of refusals) {
+    test(`${name} answers ${status} and changes nothing`, async () => {
+      const res = await http.request(method, path);
+      assert.equal(res.status, status);
+      assert.match(res.body.errors[0].detail, detail);
+      assert.deepEqual(await states(), ['Master, Running', 'Slave, Running']);
+    });
+  }
+
+  test('a slave in maintenance is not promoted', async () => {
+    await http.put('/v1/servers/server2/set?state=maintenance');
+    const res = await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2');
+    assert.equal(res.status, 403);
+    assert.match(res.body.errors[0].detail, /maintenance/);
+  });
+
+  test('a stopped monitor runs no commands', async () => {
+    await http.put('/v1/monitors/MariaDB-Monitor/stop');
+    const res = await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor');
+    assert.equal(res.status, 403);
+    assert.match(res.body.errors[0].detail, /not running/);
+  });
+});
+
+describe('dbfwfilter commands', () => {
+  test('rules/json shows the loaded rules in meta, as the docs’ example', async () => {
+    const res = await http.get('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.links.self, 'http://localhost:8989/v1/maxscale/modules/dbfwfilter/rules/json');
+    assert.deepEqual(res.body.meta, [{ name: 'test3', type: 'COLUMN', times_matched: 0 }]);
+  });
+
+  test('rules shows the same statistics as text', async () => {
+    const res = await http.get('/v1/maxscale/modules/dbfwfilter/rules?Database-Firewall');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.meta, 'Rule, Type, Times Matched\ntest3, COLUMN, 0');
+  });
+
+  test('rules/reload re-reads the configured file, or loads a new one and remembers its path', async () => {
+    assert.equal((await http.post('/v1/maxscale/modules/dbfwfilter/rules/reload?Database-Firewall')).status, 204);
+    const file = join(dir, 'rules.txt');
+    writeFileSync(file, 'rule no_star match wildcard\nrule limit match limit_queries 10 5 60\nusers %@% match any rules no_star limit\n');
+    const res = await http.post(`/v1/maxscale/modules/dbfwfilter/rules/reload?Database-Firewall&${encodeURIComponent(file)}`);
+    assert.equal(res.status, 204);
+    const rules = await http.get('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall');
+    assert.deepEqual(
+      rules.body.meta.map((r: { name: string; type: string }) => [r.name, r.type]),
+      [
+        ['no_star', 'WILDCARD'],
+        ['limit', 'THROTTLE'],
+      ],
+    );
+    assert.equal((await http.get('/v1/filters/Database-Firewall')).body.data.attributes.parameters.rules, file);
+  });
+
+  test('a rule file that cannot be parsed or read fails the reload with 403 and keeps the old rules', async () => {
+    const bad = join(dir, 'bad.txt');
+    writeFileSync(bad, 'rule broken match nonsense\n');
+    for (const path of [bad, join(dir, 'missing.txt')]) {
+      const res = await http.post(`/v1/maxscale/modules/dbfwfilter/rules/reload?Database-Firewall&${encodeURIComponent(path)}`);
+      assert.equal(res.status, 403);
+      assert.match(res.body.errors[0].detail, /rule file/);
+    }
+    const rules = await http.get('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall');
+    assert.deepEqual(rules.body.meta, [{ name: 'test3', type: 'COLUMN', times_matched: 0 }]);
+    assert.equal((await http.get('/v1/filters/Database-Firewall')).body.data.attributes.parameters.rules, 'dbfw-rules.txt');
+  });
+
+  test('a filter argument must be a filter of the command’s module', async () => {
+    const res = await http.get('/v1/maxscale/modules/dbfwfilter/rules/json?QLA');
+    assert.equal(res.status, 403);
+    assert.match(res.body.errors[0].detail, /QLA/);
+  });
+
+  test('POST for a GET command is a 404, and pretty is not taken for an argument', async () => {
+    assert.equal((await http.post('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall')).status, 404);
+    const res = await http.get('/v1/maxscale/modules/dbfwfilter/rules/json?pretty=false&Database-Firewall');
+    assert.equal(res.status, 200);
+    assert.ok(!res.text.includes('\n'));
+  });
+});

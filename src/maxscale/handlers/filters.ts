@@ -1,0 +1,24 @@
+import type { Handler } from '../context.js';
+import type { Params } from '../records.js';
+import { filterResource } from '../views.js';
+
+export const listFilters: Handler<'listFilters'> = (_req, { model, links }) => ({
+  status: 200,
+  body: { links: { self: links.collection('filters') }, data: model.filters.list().map((f) => filterResource(model, links, f)) },
+});
+
+export const getFilter: Handler<'getFilter'> = (req, { model, links }) => {
+  const filter = model.getFilter(req.params.name);
+  return { status: 200, body: { links: { self: links.resource('filters', filter.name) }, data: filterResource(model, links, filter) } };
+};
+
+export const createFilter: Handler<'createFilter'> = (req, { model }) => {
+  const { data } = req.body;
+  model.createFilter({ id: data.id, module: data.attributes.module, parameters: (data.attributes.parameters ?? {}) as Params });
+  return { status: 204 };
+};
+
+export const deleteFilter: Handler<'deleteFilter'> = (req, { model }) => {
+  model.deleteFilter(req.params.name);
+  return { status: 204 };
+};

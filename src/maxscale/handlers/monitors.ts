@@ -1,0 +1,56 @@
+import type { Handler } from '../context.js';
+import type { Params } from '../records.js';
+import { monitorResource } from '../views.js';
+
+export const listMonitors: Handler<'listMonitors'> = (_req, { model, links }) => ({
+  status: 200,
+  body: { links: { self: links.collection('monitors') }, data: model.monitors.list().map((m) => monitorResource(model, links, m)) },
+});
+
+export const getMonitor: Handler<'getMonitor'> = (req, { model, links }) => {
+  const monitor = model.getMonitor(req.params.name);
+  return { status: 200, body: { links: { self: links.resource('monitors', monitor.name) }, data: monitorResource(model, links, monitor) } };
+};
+
+export const createMonitor: Handler<'createMonitor'> = (req, { model }) => {
+  const { data } = req.body;
+  model.createMonitor({
+    id: data.id,
+    module: data.attributes.module,
+    parameters: data.attributes.parameters as Params,
+    servers: data.relationships?.servers?.data,
+  });
+  return { status: 204 };
+};
+
+export const updateMonitor: Handler<'updateMonitor'> = (req, { model }) => {
+  const { data } = req.body;
+  const relationships = data.relationships ?? {};
+  model.updateMonitor(req.params.name, {
+    id: data.id,
+    parameters: data.attributes?.parameters as Params | undefined,
+    hasServers: 'servers' in relationships,
+    servers: relationships.servers?.data,
+  });
+  return { status: 204 };
+};
+
+export const deleteMonitor: Handler<'deleteMonitor'> = (req, { model }) => {
+  model.deleteMonitor(req.params.name);
+  return { status: 204 };
+};
+
+export const updateMonitorRelationships: Handler<'updateMonitorRelationships'> = (req, { model }) => {
+  model.setMonitorServers(req.params.name, req.body.data ?? null);
+  return { status: 204 };
+};
+
+export const stopMonitor: Handler<'stopMonitor'> = (req, { model }) => {
+  model.setMonitorState(req.params.name, 'Stopped');
+  return { status: 204 };
+};
+
+export const startMonitor: Handler<'startMonitor'> = (req, { model }) => {
+  model.setMonitorState(req.params.name, 'Running');
+  return { status: 204 };
+};

@@ -1,0 +1,109 @@
+/**
+ * The pip-sessions twin as an Express app (it does not listen).
+ *
+ * Request flow: request log → Accept check (406, as restify's acceptParser)
+ * → JSON body parser (an empty body is `{}`) → the spec router, which serves
+ * `/v1/sessions/<command>`, `/sessions/<command>`, `/heartbeat` and `/status`
+ * → openapi-backend routing (404 ResourceNotFound, 405 MethodNotAllowed) and
+ * validation (400 INVALID_DATA in Pip.Services' wording) → handler → response
+ * validation → one writer. Every error is an ErrorDescription.
+ */
+import { hostname } from 'node:os';
+import express from 'express';
+import type { Config } from '../config.js';
+import { docsRouter } from '../docs/router.js';
+import { ApiError, Errors } from '../errors.js';
+import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
+import { type Logger, requestLogger } from '../log.js';
+import { loadSpec } from '../spec/load.js';
+import { ANONYMOUS, type PipAuth, type PipContext, type ServiceInfo } from './context.js';
+import { invalidData, renderPipError, validationResultsFromAjv } from './errors.js';
+import { EXAMPLE_SESSIONS } from './examples.js';
+import { handlers } from './handlers.js';
+import { SessionsModel } from './model.js';
+import type { SessionsStore } from './store.js';
+
+/** The media types restify's formatters produce; an Accept header that allows none of them is a 406. */
+export const ACCEPTABLE = ['application/json', 'text/plain', 'application/octet-stream', 'application/javascript'] as const;
+
+/** Larger session data is refused with 413. */
+export const BODY_LIMIT = '1mb';
+
+function componentsOf(store: SessionsStore): string[] {
+  return [
+    'pip-services:context-info:default:default:1.0',
+    `pip-services-sessions:persistence:${store.kind}:default:1.0`,
+    'pip-services-sessions:controller:default:default:1.0',
+    'pip-services:endpoint:http:default:1.0',
+    'pip-services-sessions:service:http:default:1.0',
+    'pip-services:heartbeat-service:http:default:1.0',
+    'pip-services:status-service:http:default:1.0',
+  ];
+}
+
+function acceptable(req: express.Request, _res: express.Response, next: express.NextFunction): void {
+  if (req.accepts([...ACCEPTABLE])) {
+    next();
+    return;
+  }
+  next(ApiError.from(Errors.NOT_ACCEPTABLE, `Server accepts: ${ACCEPTABLE.join(',')}`));
+}
+
+/** "An empty body counts as {}" (the real service's commands read their arguments from an empty map). */
+function emptyBodyIsEmptyObject(req: express.Request, _res: express.Response, next: express.NextFunction): void {
+  if (req.body === undefined) req.body = {};
+  next();
+}
+
+export interface PipApp {
+  app: express.Express;
+  model: SessionsModel;
+}
+
+export async function createPipApp(
+  config: Config,
+  store: SessionsStore,
+  opts: { logger: Logger; now?: () => Date; newId?: () => string },
+): Promise<PipApp> {
+  const now = opts.now ?? (() => new Date());
+  const model = new SessionsModel(store, {
+    maxPageSize: config.pip.maxPageSize,
+    expireTimeoutMs: config.pip.expireTimeoutMs,
+    now,
+    ...(opts.newId ? { newId: opts.newId } : {}),
+  });
+  const info: ServiceInfo = { contextId: hostname(), startTime: now(), components: componentsOf(store) };
+  const context: PipContext = { model, info, now };
+
+  const router = await createOpenApiRouter<PipContext, PipAuth>({
+    definition: await loadSpec('pip-sessions'),
+    handlers: handlers as unknown as Record<string, RawHandler<PipContext, PipAuth>>,
+    context: () => context,
+    authenticate: () => ANONYMOUS,
+    renderError: renderPipError,
+    validationError: (errors, body) => invalidData(validationResultsFromAjv(errors, body)),
+    serialize: (body) => JSON.stringify(body),
+    bodyMediaTypes: ['application/json'],
+    validateResponses: config.validateResponses,
+    onInternalError: (err, req) => opts.logger.error({ err, method: req.method, path: req.originalUrl }, 'internal error'),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLogger(opts.logger, 'pip-sessions'));
+  app.use(docsRouter({ api: 'pip-sessions', config })); // Swagger UI and the specs, before content negotiation (issue 7)
+  app.use(acceptable);
+  app.use(express.json({ type: ['application/json'], limit: BODY_LIMIT, strict: true }));
+  app.use(emptyBodyIsEmptyObject);
+  if (config.testRoutes) {
+    // Test-only, outside the spec: puts the store back to the example session (contract-test isolation).
+    app.post('/__test/reset', (_req, res) => {
+      model.reset(EXAMPLE_SESSIONS);
+      res.status(204).end();
+    });
+  }
+  app.use(router.handle);
+  app.use(router.handleError);
+  return { app, model };
+}

@@ -1,0 +1,450 @@
+/**
+ * The pip-sessions twin over HTTP, through `createApp`: every response is
+ * checked against openapi/pip-sessions.yaml by testHttp.
+ */
+import assert from 'node:assert/strict';
+import { before, beforeEach, describe, test } from 'node:test';
+import type { OpenAPIV3 } from 'openapi-types';
+import { type Apps, createApp } from '../app.js';
+import { testConfig } from '../config.js';
+import { loadSpec } from '../spec/load.js';
+import { type TestHttp, testHttp } from '../testing/http.js';
+import { EXAMPLE_SESSIONS } from './examples.js';
+import type { SessionRecord } from './store.js';
+
+let http: TestHttp;
+let apps: Apps;
+const config = testConfig();
+
+before(async () => {
+  apps = await createApp(config);
+  http = await testHttp(apps.pip, 'pip-sessions');
+});
+
+// One app for the file (building the validators is the slow part); each test starts with no sessions.
+beforeEach(() => apps.pipModel.reset());
+
+const V1 = '/v1/sessions';
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+
+/** A stored session with fixed times, put straight into the store (the API cannot set times). */
+function stored(id: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
+  const s: SessionRecord = {
+    id,
+    user_id: 'u1',
+    user_name: 'User One',
+    active: true,
+    open_time: '2024-05-01T10:00:00.000Z',
+    request_time: '2024-05-01T10:00:00.000Z',
+    address: '10.0.0.1',
+    client: 'test',
+    user: { id: 'u1' },
+    data: { cart: [1] },
+    ...overrides,
+  };
+  apps.pipModel.store.insert(s);
+  return s;
+}
+
+async function open(body: Record<string, unknown> = { user_id: 'u1' }): Promise<Record<string, unknown> & { id: string }> {
+  const res = await http.post(`${V1}/open_session`, body);
+  assert.equal(res.status, 200);
+  return res.body;
+}
+
+const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((s) => s.id);
+
+describe('pip-sessions commands', () => {
+  test('open_session answers the new session: a 32-hex id, active, opened and requested now, missing arguments null', async () => {
+    const before = Date.now();
+    const s = await open({ user_id: '1', user_name: 'Test User', user: { roles: ['user'] } });
+    assert.match(s.id, /^[0-9a-f]{32}$/);
+    assert.equal(s.active, true);
+    assert.match(String(s.open_time), ISO);
+    assert.equal(s.request_time, s.open_time);
+    assert.ok(Date.parse(String(s.open_time)) >= before - 1 && Date.parse(String(s.open_time)) <= Date.now());
+    assert.deepEqual(
+      { ...s, id: undefined, open_time: undefined, request_time: undefined },
+      {
+        id: undefined,
+        user_id: '1',
+        user_name: 'Test User',
+        active: true,
+        open_time: undefined,
+        request_time: undefined,
+        address: null,
+        client: null,
+        user: { roles: ['user'] },
+        data: null,
+      },
+    );
+    assert.ok(!('close_time' in s), 'an open session has no close_time');
+    assert.notEqual((await open()).id, s.id);
+  });
+
+  test("every command answers the same under /v1/sessions and the protocol document's /sessions", async () => {
+    const s = (await http.post('/sessions/open_session', { user_id: 'u9' })).body;
+    assert.deepEqual((await http.post(`${V1}/get_session_by_id`, { session_id: s.id })).body, s);
+    assert.deepEqual((await http.post('/sessions/get_session_by_id', { session_id: s.id })).body, s);
+    assert.deepEqual(ids(await http.post('/sessions/get_sessions', {})), [s.id]);
+    assert.equal((await http.post('/sessions/store_session_data', { session_id: s.id, data: { a: 1 } })).body.data.a, 1);
+    assert.deepEqual((await http.post('/sessions/update_session_user', { session_id: s.id, user: { b: 2 } })).body.user, { b: 2 });
+    assert.equal((await http.post('/sessions/close_session', { session_id: s.id })).body.active, false);
+    assert.equal((await http.post('/sessions/close_expired_sessions', {})).status, 204);
+    assert.equal((await http.post('/sessions/delete_session_by_id', { session_id: s.id })).body.id, s.id);
+    assert.equal((await http.post('/sessions/get_session_by_id', { session_id: s.id })).status, 204);
+  });
+
+  test('get_session_by_id answers the session with its user and data, and 204 with no body for an unknown id', async () => {
+    const s = await open({ user_id: 'u1', user: { name: 'x' }, data: { cart: [1, 2] } });
+    const found = await http.post(`${V1}/get_session_by_id`, { session_id: s.id });
+    assert.equal(found.status, 200);
+    assert.deepEqual(found.body, s);
+    const missing = await http.post(`${V1}/get_session_by_id`, { session_id: 'no-such-session' });
+    assert.equal(missing.status, 204);
+    assert.equal(missing.text, '');
+  });
+
+  test('get_sessions lists sessions in opening order without user and data, and leaves total out unless asked', async () => {
+    const a = await open({ user_id: 'u1', user: { x: 1 }, data: { y: 2 } });
+    const b = await open({ user_id: 'u2' });
+    const res = await http.post(`${V1}/get_sessions`, {});
+    assert.equal(res.status, 200);
+    assert.deepEqual(ids(res), [a.id, b.id]);
+    assert.ok(!('total' in res.body), 'the real service sends "total": null; the twin leaves it out');
+    const { user: _user, data: _data, ...summary } = a;
+    assert.deepEqual(res.body.data[0], summary);
+    const counted = await http.post(`${V1}/get_sessions`, { paging: { total: true } });
+    assert.equal(counted.body.total, 2);
+  });
+
+  test('get_sessions pages: skip, take, take 0 or none is 100, take is capped at 100, total counts all matches', async () => {
+    apps.pipModel.store.transaction(() => {
+      for (let i = 0; i < 150; i++) stored(`s${String(i).padStart(3, '0')}`, { user_id: i % 2 ? 'odd' : 'even' });
+    });
+    const page = async (paging: Record<string, unknown> | undefined, filter?: Record<string, unknown>) =>
+      (await http.post(`${V1}/get_sessions`, { ...(paging ? { paging } : {}), ...(filter ? { filter } : {}) })).body;
+    const table: Array<[string, Record<string, unknown> | undefined, number, string | undefined]> = [
+      ['no paging', undefined, 100, 's000'],
+      ['take 0 means the default', { take: 0 }, 100, 's000'],
+      ['take is capped at the largest page', { take: 1000 }, 100, 's000'],
+      ['skip and take', { skip: 10, take: 5 }, 5, 's010'],
+      ['skip past the end', { skip: 150 }, 0, undefined],
+      ['the last page', { skip: 140, take: 20 }, 10, 's140'],
+      ['null values are the defaults', { skip: null, take: null, total: null }, 100, 's000'],
+    ];
+    for (const [name, paging, length, first] of table) {
+      const body = await page(paging);
+      assert.equal(body.data.length, length, name);
+      assert.equal(body.data[0]?.id, first, name);
+    }
+    const counted = await page({ skip: 5, take: 3, total: true }, { user_id: 'odd' });
+    assert.deepEqual([counted.total, counted.data.map((s: { id: string }) => s.id)], [75, ['s011', 's013', 's015']]);
+  });
+
+  test('get_sessions filters by id, user, active (a boolean or the string FilterParams send) and from_time <= request_time < to_time', async () => {
+    stored('a', { user_id: 'u1', request_time: '2024-05-01T10:00:00.000Z' });
+    stored('b', { user_id: 'u2', request_time: '2024-05-01T11:00:00.000Z', active: false, close_time: '2024-05-01T11:00:00.000Z' });
+    stored('c', { user_id: 'u1', request_time: '2024-05-01T12:00:00.000Z' });
+    stored('d', { user_id: 'u1', request_time: '2024-05-02T00:00:00.000Z', active: false, close_time: '2024-05-02T00:00:00.000Z' });
+    const table: Array<[Record<string, unknown> | null, string[]]> = [
+      [null, ['a', 'b', 'c', 'd']],
+      [{}, ['a', 'b', 'c', 'd']],
+      [{ id: 'c' }, ['c']],
+      [{ user_id: 'u1' }, ['a', 'c', 'd']],
+      [{ active: true }, ['a', 'c']],
+      [{ active: 'true' }, ['a', 'c']],
+      [{ active: 'False' }, ['b', 'd']],
+      [{ active: '0' }, ['b', 'd']],
+      [{ active: null, id: null }, ['a', 'b', 'c', 'd']],
+      [{ user_id: 'u1', active: 'false' }, ['d']],
+      // The intended meaning; the real service keeps the sessions outside this range instead.
+      [{ from_time: '2024-05-01T11:00:00.000Z' }, ['b', 'c', 'd']],
+      [{ to_time: '2024-05-01T11:00:00Z' }, ['a']],
+      [{ from_time: '2024-05-01T10:30:00+00:00', to_time: '2024-05-01T12:00:00.000Z' }, ['b']],
+      [{ from_time: '2024-05-01T12:30:00+02:00' }, ['b', 'c', 'd']],
+      [{ from_time: '2024-05-02' }, ['d']],
+    ];
+    for (const [filter, want] of table) {
+      const res = await http.post(`${V1}/get_sessions`, { filter });
+      assert.equal(res.status, 200, JSON.stringify(filter));
+      assert.deepEqual(ids(res), want, JSON.stringify(filter));
+    }
+  });
+
+  test('store_session_data replaces data (no merge) and sets request_time to now; an unknown id is 204', async () => {
+    const s = stored('a', { data: { keep: 'no', cart: [1] } });
+    const res = await http.post(`${V1}/store_session_data`, { session_id: 'a', data: { cart: [2] } });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.data, { cart: [2] });
+    assert.deepEqual(res.body.user, s.user);
+    assert.ok(res.body.request_time > s.request_time);
+    assert.equal(res.body.open_time, s.open_time);
+    assert.deepEqual((await http.post(`${V1}/get_session_by_id`, { session_id: 'a' })).body, res.body);
+    assert.equal((await http.post(`${V1}/store_session_data`, { session_id: 'nope', data: {} })).status, 204);
+  });
+
+  test('update_session_user replaces user and sets request_time to now; an unknown id is 204', async () => {
+    const s = stored('a', { user: { name: 'old', roles: ['x'] } });
+    const res = await http.post(`${V1}/update_session_user`, { session_id: 'a', user: { name: 'new' } });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.user, { name: 'new' });
+    assert.deepEqual(res.body.data, s.data);
+    assert.ok(res.body.request_time > s.request_time);
+    assert.equal((await http.post(`${V1}/update_session_user`, { session_id: 'nope', user: {} })).status, 204);
+  });
+
+  test('close_session clears user and data, sets active false and close_time = request_time = now; closing again is 200 with new times', async () => {
+    stored('a');
+    const closed = await http.post(`${V1}/close_session`, { session_id: 'a' });
+    assert.equal(closed.status, 200);
+    assert.equal(closed.body.active, false);
+    assert.equal(closed.body.user, null);
+    assert.equal(closed.body.data, null);
+    assert.match(closed.body.close_time, ISO);
+    assert.equal(closed.body.close_time, closed.body.request_time);
+    assert.equal(closed.body.open_time, '2024-05-01T10:00:00.000Z');
+    await new Promise((r) => setTimeout(r, 5));
+    const again = await http.post(`${V1}/close_session`, { session_id: 'a' });
+    assert.equal(again.status, 200);
+    assert.equal(again.body.active, false);
+    assert.ok(again.body.close_time > closed.body.close_time);
+    assert.equal((await http.post(`${V1}/close_session`, { session_id: 'nope' })).status, 204);
+  });
+
+  test('close_expired_sessions closes the active sessions idle longer than the expire timeout (24 h) and answers 204', async () => {
+    stored('idle', { request_time: hoursAgo(25) });
+    stored('recent', { request_time: hoursAgo(23) });
+    const old = stored('closed-long-ago', { request_time: hoursAgo(48), active: false, close_time: hoursAgo(48), user: null, data: null });
+    const res = await http.post(`${V1}/close_expired_sessions`, {});
+    assert.equal(res.status, 204);
+    assert.equal(res.text, '');
+    const get = async (id: string) => (await http.post(`${V1}/get_session_by_id`, { session_id: id })).body;
+    const idle = await get('idle');
+    assert.deepEqual([idle.active, idle.user, idle.data, idle.close_time === idle.request_time], [false, null, null, true]);
+    assert.ok(Date.parse(idle.close_time) > Date.now() - 60_000, 'closed now');
+    assert.equal((await get('recent')).active, true);
+    assert.equal((await get('closed-long-ago')).close_time, old.close_time, 'a closed session is not closed again');
+  });
+
+  test('delete_session_by_id answers the deleted session as it was, then 204', async () => {
+    const s = await open({ user_id: 'u1', data: { a: 1 } });
+    const res = await http.post(`${V1}/delete_session_by_id`, { session_id: s.id });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, s);
+    assert.equal((await http.post(`${V1}/get_session_by_id`, { session_id: s.id })).status, 204);
+    assert.equal((await http.post(`${V1}/delete_session_by_id`, { session_id: s.id })).status, 204);
+  });
+});
+
+describe('pip-sessions errors', () => {
+  // [command, body, message]: the messages are those of Pip.Services' validator for the same input.
+  const invalid: Array<[string, unknown, string]> = [
+    ['get_session_by_id', {}, 'Validation failed: session_id must not be null'],
+    ['get_session_by_id', { session_id: null }, 'Validation failed: session_id must not be null'],
+    ['get_session_by_id', { session_id: 123 }, 'Validation failed: session_id type must be string but found long'],
+    ['close_session', { session_id: 1.5 }, 'Validation failed: session_id type must be string but found double'],
+    ['close_session', { session_id: true }, 'Validation failed: session_id type must be string but found boolean'],
+    ['delete_session_by_id', { session_id: [1] }, 'Validation failed: session_id type must be string but found array'],
+    ['delete_session_by_id', { session_id: { a: 1 } }, 'Validation failed: session_id type must be string but found map'],
+    ['open_session', {}, 'Validation failed: user_id must not be null'],
+    [
+      'open_session',
+      { user_id: 5, user_name: 7 },
+      'Validation failed: user_id type must be string but found long, user_name type must be string but found long',
+    ],
+    ['store_session_data', { session_id: 'x' }, 'Validation failed: data must not be null'],
+    ['store_session_data', { session_id: 'x', data: null }, 'Validation failed: data must not be null'],
+    ['update_session_user', { session_id: 'x' }, 'Validation failed: user must not be null'],
+    ['get_sessions', { filter: 'x' }, 'Validation failed: filter type must be Map'],
+    ['get_sessions', { filter: [1] }, 'Validation failed: filter type must be Map'],
+    [
+      'get_sessions',
+      { paging: { skip: '1', take: '1' } },
+      'Validation failed: paging.skip type must be long but found string, paging.take type must be long but found string',
+    ],
+    ['get_sessions', { paging: { total: 'true' } }, 'Validation failed: paging.total type must be boolean but found string'],
+    ['get_sessions', { paging: { take: -1 } }, 'Validation failed: paging.take must be >= 0'],
+    ['get_sessions', { filter: { active: 5 } }, 'Validation failed: filter.active type must be boolean or string but found long'],
+    [
+      'get_sessions',
+      { filter: { active: 'maybe' } },
+      'Validation failed: filter.active must be one of true, false, True, False, TRUE, FALSE, yes, no, 1, 0 but found "maybe"',
+    ],
+    [
+      'get_sessions',
+      { filter: { from_time: 'yesterday' } },
+      'Validation failed: filter.from_time type must be datetime but found string "yesterday"',
+    ],
+    [
+      'get_sessions',
+      { filter: { to_time: '2024-13-45T99:00:00Z' } },
+      'Validation failed: filter.to_time type must be datetime but found string "2024-13-45T99:00:00Z"',
+    ],
+    ['get_sessions', { filter: { search: 'x' } }, 'Validation failed: filter contains unexpected property search'],
+    ['get_session_by_id', { session_id: 'x', extra: 1 }, 'Validation failed: value contains unexpected property extra'],
+    ['close_expired_sessions', { now: true }, 'Validation failed: value contains unexpected property now'],
+    ['get_sessions', [1], 'Validation failed: value type must be Map'],
+  ];
+  for (const [command, body, message] of invalid) {
+    test(`${command} ${JSON.stringify(body)} is 400 INVALID_DATA: ${message.slice('Validation failed: '.length)}`, async () => {
+      const res = await http.post(`${V1}/${command}?correlation_id=c-42`, body);
+      assert.equal(res.status, 400);
+      assert.equal(res.body.code, 'INVALID_DATA');
+      assert.equal(res.body.category, 'BadRequest');
+      assert.equal(res.body.status, 400);
+      assert.equal(res.body.message, message);
+      assert.equal(res.body.correlation_id, 'c-42');
+      assert.ok(Array.isArray(res.body.details.results) && res.body.details.results.length > 0);
+    });
+  }
+
+  test('a refused command changes nothing', async () => {
+    const s = await open();
+    await http.post(`${V1}/store_session_data`, { session_id: s.id, data: { a: 1 }, extra: true });
+    assert.deepEqual((await http.post(`${V1}/get_session_by_id`, { session_id: s.id })).body, s);
+  });
+
+  test("malformed JSON is 400 InvalidContent with the parser's message, correlation_id echoed", async () => {
+    const res = await http.post(`${V1}/get_session_by_id?correlation_id=abc`, '{bad');
+    assert.equal(res.status, 400);
+    assert.equal(res.body.code, 'InvalidContent');
+    assert.equal(res.body.category, 'BadRequest');
+    assert.match(res.body.message, /^Invalid JSON: /);
+    assert.equal(res.body.correlation_id, 'abc');
+  });
+
+  test('an empty body counts as {}', async () => {
+    await open();
+    const list = await http.request('POST', `${V1}/get_sessions`);
+    assert.equal(list.status, 200);
+    assert.equal(list.body.data.length, 1);
+    assert.equal((await http.request('POST', `${V1}/close_expired_sessions`)).status, 204);
+    const missing = await http.request('POST', `${V1}/get_session_by_id`);
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.message, 'Validation failed: session_id must not be null');
+  });
+
+  test('no error carries a stack trace, whatever went wrong', async () => {
+    const responses = [
+      await http.post(`${V1}/get_session_by_id`, {}),
+      await http.post(`${V1}/get_session_by_id`, '{bad'),
+      await http.post(`${V1}/no_such_command`, {}, { unchecked: true }),
+      await http.get(`${V1}/get_sessions`, { unchecked: true }),
+    ];
+    for (const res of responses) {
+      assert.ok(res.status >= 400);
+      for (const leak of ['stack', 'stack_trace']) assert.ok(!(leak in res.body), `${res.status} has no ${leak}`);
+      assert.doesNotMatch(res.text, /\bat .*\(.*:\d+:\d+\)/, 'no stack frames anywhere');
+    }
+  });
+
+  test('an unknown command is 404 ResourceNotFound "<path> does not exist"', async () => {
+    const res = await http.post(`${V1}/nope?correlation_id=x`, {}, { unchecked: true });
+    assert.equal(res.status, 404);
+    assert.deepEqual(res.body, {
+      category: 'NotFound',
+      code: 'ResourceNotFound',
+      status: 404,
+      name: 'ResourceNotFound',
+      message: '/v1/sessions/nope does not exist',
+      correlation_id: 'x',
+    });
+  });
+
+  test('another method on a command path is 405 MethodNotAllowed with Allow: POST', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await http.request(method, '/sessions/get_sessions', { unchecked: true });
+      assert.equal(res.status, 405, method);
+      assert.equal(res.headers.allow, 'POST');
+      assert.equal(res.body.code, 'MethodNotAllowed');
+      assert.equal(res.body.message, `${method} is not allowed`);
+    }
+  });
+
+  test('a body over 1 MB is 413 PayloadTooLarge', async () => {
+    const res = await http.post(`${V1}/open_session?correlation_id=big`, { user_id: 'u1', data: { blob: 'x'.repeat(1_100_000) } });
+    assert.equal(res.status, 413);
+    assert.equal(res.body.code, 'PayloadTooLarge');
+    assert.equal(res.body.correlation_id, 'big');
+    assert.equal((await http.post(`${V1}/get_sessions`, {})).body.data.length, 0, 'nothing was opened');
+  });
+
+  test('a body that is not JSON is 415, and an Accept header that rules out JSON is 406', async () => {
+    const text = await http.post(`${V1}/get_sessions`, 'filter=x', { contentType: 'text/plain' });
+    assert.equal(text.status, 415);
+    assert.equal(text.body.code, 'UnsupportedMediaType');
+    const html = await http.post(`${V1}/get_sessions`, {}, { headers: { Accept: 'text/html' } });
+    assert.equal(html.status, 406);
+    assert.equal(html.body.code, 'NotAcceptable');
+    assert.equal(html.body.message, 'Server accepts: application/json,text/plain,application/octet-stream,application/javascript');
+    assert.equal((await http.get('/heartbeat', { headers: { Accept: 'image/png' } })).status, 406);
+  });
+});
+
+describe('pip-sessions monitoring and examples', () => {
+  test('GET /heartbeat answers the current time as a JSON string', async () => {
+    const res = await http.get('/heartbeat');
+    assert.equal(res.status, 200);
+    assert.match(res.body, ISO);
+    assert.ok(Math.abs(Date.parse(res.body) - Date.now()) < 60_000);
+  });
+
+  test('GET /status describes the service, its uptime and its components', async () => {
+    const res = await http.get('/status');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.name, 'pip-services-sessions');
+    assert.ok(res.body.uptime >= 0);
+    assert.ok(res.body.components.includes('pip-services-sessions:persistence:memory:default:1.0'));
+  });
+
+  test('every documented request example is accepted and answers like its documented example', async () => {
+    const spec = await loadSpec('pip-sessions');
+    const resolve = <T>(x: T | OpenAPIV3.ReferenceObject): T => {
+      if (x && typeof x === 'object' && '$ref' in x) {
+        const path = x.$ref.replace(/^#\//, '').split('/');
+        return path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], spec) as T;
+      }
+      return x as T;
+    };
+    // Ids and times are made by the twin; everything else must be as documented.
+    const stable = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(stable)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .filter(([k]) => k !== 'id' && !k.endsWith('_time'))
+                .map(([k, x]) => [k, stable(x)]),
+            )
+          : v;
+    let replayed = 0;
+    for (const [path, item] of Object.entries(spec.paths)) {
+      const op = item?.post;
+      if (!op) continue;
+      apps.pipModel.reset(EXAMPLE_SESSIONS);
+      const body = op.requestBody ? resolve<OpenAPIV3.RequestBodyObject>(op.requestBody).content['application/json']?.example : undefined;
+      const res = await http.post(path, body);
+      const status = Object.keys(op.responses).find((s) => s.startsWith('2'));
+      assert.equal(String(res.status), status, `${op.operationId} answers ${status}`);
+      const documented = resolve<OpenAPIV3.ResponseObject>(op.responses[status ?? ''] as OpenAPIV3.ResponseObject).content?.[
+        'application/json'
+      ]?.example;
+      if (documented !== undefined) assert.deepEqual(stable(res.body), stable(documented), op.operationId);
+      replayed++;
+    }
+    assert.equal(replayed, 16);
+  });
+
+  test('the test-only reset puts the store back to the example session', async () => {
+    await open();
+    const reset = await http.post('/__test/reset', undefined, { unchecked: true });
+    assert.equal(reset.status, 204);
+    const list = await http.post(`${V1}/get_sessions`, {});
+    assert.deepEqual(
+      ids(list),
+      EXAMPLE_SESSIONS.map((s) => s.id),
+    );
+  });
+});

@@ -1,0 +1,96 @@
+import { ApiError, Errors } from '../errors.js';
+import { matches, type SessionQuery, type SessionRecord, type SessionSummary, type SessionsStore, summaryOf } from './store.js';
+
+/**
+ * The in-memory sessions store. A Map keeps the order sessions were opened
+ * (`set` on an existing key keeps its place). Stored records are copies, so
+ * callers never change stored state through a reference; a transaction keeps
+ * an undo log so a failed command leaves nothing behind.
+ */
+export class MemorySessionsStore implements SessionsStore {
+  readonly kind = 'memory';
+  private readonly sessions = new Map<string, SessionRecord>();
+  private undo: Array<() => void> | undefined;
+
+  find(query: SessionQuery, skip: number, take: number | undefined): SessionSummary[] {
+    const out: SessionSummary[] = [];
+    let skipped = 0;
+    for (const s of this.sessions.values()) {
+      if (take !== undefined && out.length >= take) break;
+      if (!matches(s, query)) continue;
+      if (skipped < skip) {
+        skipped++;
+        continue;
+      }
+      out.push(summaryOf(s));
+    }
+    return out;
+  }
+
+  count(query: SessionQuery): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (matches(s, query)) n++;
+    return n;
+  }
+
+  get(id: string): SessionRecord | undefined {
+    const s = this.sessions.get(id);
+    return s === undefined ? undefined : structuredClone(s);
+  }
+
+  insert(session: SessionRecord): void {
+    if (this.sessions.has(session.id)) throw ApiError.from(Errors.CONFLICT, `A session with id '${session.id}' exists`);
+    this.undo?.push(() => this.sessions.delete(session.id));
+    this.sessions.set(session.id, structuredClone(session));
+  }
+
+  replace(session: SessionRecord): boolean {
+    const before = this.sessions.get(session.id);
+    if (before === undefined) return false;
+    this.undo?.push(() => this.sessions.set(session.id, before));
+    this.sessions.set(session.id, structuredClone(session));
+    return true;
+  }
+
+  delete(id: string): SessionRecord | undefined {
+    const before = this.sessions.get(id);
+    if (before === undefined) return undefined;
+    if (this.undo) {
+      // Re-inserting would move the session to the end; rebuild the order instead.
+      const order = [...this.sessions.entries()];
+      this.undo.push(() => {
+        this.sessions.clear();
+        for (const [k, v] of order) this.sessions.set(k, v);
+      });
+    }
+    this.sessions.delete(id);
+    return structuredClone(before);
+  }
+
+  transaction<R>(fn: () => R): R {
+    if (this.undo) return fn(); // nested: the outer transaction owns the undo log
+    this.undo = [];
+    try {
+      const result = fn();
+      this.undo = undefined;
+      return result;
+    } catch (err) {
+      const log = this.undo;
+      this.undo = undefined;
+      for (const step of (log ?? []).reverse()) step();
+      throw err;
+    }
+  }
+
+  clear(): void {
+    if (this.undo) {
+      const order = [...this.sessions.entries()];
+      this.undo.push(() => {
+        for (const [k, v] of order) this.sessions.set(k, v);
+      });
+    }
+    this.sessions.clear();
+  }
+
+  close(): void {}
+}
