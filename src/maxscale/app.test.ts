@@ -1,20 +1,8 @@
 import assert from 'node:assert/strict';
-import { before, beforeEach, describe, test } from 'node:test';
-import { type Apps, createApp } from '../app.js';
-import { testConfig } from '../config.js';
-import { type TestHttp, testHttp } from '../testing/http.js';
-import { initialState } from './state.js';
+import { describe, test } from 'node:test';
+import { useTwin } from '../testing/twin.js';
 
-let http: TestHttp;
-let apps: Apps;
-const config = testConfig();
-
-before(async () => {
-  apps = await createApp(config);
-  http = await testHttp(apps.maxscale, 'maxscale');
-});
-
-beforeEach(() => apps.maxscaleModel.load(initialState(config)));
+const twin = useTwin('maxscale');
 
 describe('authentication', () => {
   const cases: [string, [string, string] | null][] = [
@@ -24,7 +12,7 @@ describe('authentication', () => {
   ];
   for (const [name, auth] of cases) {
     test(`a request with ${name} gets 401 with WWW-Authenticate: Basic`, async () => {
-      const res = await http.get('/v1/services', { auth });
+      const res = await twin.http.get('/v1/services', { auth });
       assert.equal(res.status, 401);
       assert.match(res.headers['www-authenticate'] ?? '', /^Basic/);
       assert.equal(typeof res.body.errors[0].detail, 'string');
@@ -32,34 +20,34 @@ describe('authentication', () => {
   }
 
   test('a write without credentials is refused before it changes anything', async () => {
-    const res = await http.delete('/v1/services/CLI', { auth: null });
+    const res = await twin.http.delete('/v1/services/CLI', { auth: null });
     assert.equal(res.status, 401);
-    assert.equal((await http.get('/v1/services/CLI')).status, 200);
+    assert.equal((await twin.http.get('/v1/services/CLI')).status, 200);
   });
 
   test('an unknown path without credentials is a 401, as MaxScale checks credentials first', async () => {
-    const res = await http.get('/v1/no-such-thing', { auth: null, unchecked: true });
+    const res = await twin.http.get('/v1/no-such-thing', { auth: null, unchecked: true });
     assert.equal(res.status, 401);
   });
 });
 
 describe('routing', () => {
   test('an unknown path is a 404 in the MaxScale error document', async () => {
-    const res = await http.get('/v1/no-such-thing', { unchecked: true });
+    const res = await twin.http.get('/v1/no-such-thing', { unchecked: true });
     assert.equal(res.status, 404);
     assert.match(res.headers['content-type'] ?? '', /^application\/json/);
     assert.match(res.body.errors[0].detail, /no-such-thing/);
   });
 
   test('a method the resource does not support is a 405 with Allow', async () => {
-    const res = await http.request('PUT', '/v1/sessions', { unchecked: true });
+    const res = await twin.http.request('PUT', '/v1/sessions', { unchecked: true });
     assert.equal(res.status, 405);
     assert.equal(res.headers.allow, 'GET');
     assert.ok(res.body.errors[0].detail);
   });
 
   test('a trailing slash names the same resource', async () => {
-    const res = await http.get('/v1/services/', { unchecked: true });
+    const res = await twin.http.get('/v1/services/', { unchecked: true });
     assert.equal(res.status, 200);
     assert.equal(res.body.data.length, 3);
   });
@@ -67,7 +55,7 @@ describe('routing', () => {
 
 describe('sessions', () => {
   test('a fresh twin lists the documented sessions of RW-Split-Router', async () => {
-    const res = await http.get('/v1/sessions');
+    const res = await twin.http.get('/v1/sessions');
     assert.equal(res.status, 200);
     assert.deepEqual(
       res.body.data.map((s: { id: string }) => s.id),
@@ -77,14 +65,14 @@ describe('sessions', () => {
   });
 
   test('a session is returned by its id, unversioned path too', async () => {
-    const res = await http.get('/sessions/9');
+    const res = await twin.http.get('/sessions/9');
     assert.equal(res.status, 200);
     assert.equal(res.body.data.attributes.user, 'maxuser');
     assert.equal(res.body.links.self, 'http://localhost:8989/v1/sessions/9');
   });
 
   test('an unknown session is a 404', async () => {
-    const res = await http.get('/v1/sessions/12345');
+    const res = await twin.http.get('/v1/sessions/12345');
     assert.equal(res.status, 404);
   });
 });
@@ -92,10 +80,10 @@ describe('sessions', () => {
 describe('response validation', () => {
   test('a handler answer that breaks the spec becomes a 500 that names the problem, not a silent lie', async () => {
     // Corrupt a stored service so that rendering it breaks the schema (state is not a documented enum value).
-    const service = apps.maxscaleModel.services.get('CLI');
+    const service = twin.apps.maxscaleModel.services.get('CLI');
     assert.ok(service);
-    apps.maxscaleModel.services.put('CLI', { ...service, state: 'Exploded' as 'Started' });
-    const res = await http.get('/v1/services/CLI', { unchecked: true });
+    twin.apps.maxscaleModel.services.put('CLI', { ...service, state: 'Exploded' as 'Started' });
+    const res = await twin.http.get('/v1/services/CLI', { unchecked: true });
     assert.equal(res.status, 500);
     assert.match(res.body.errors[0].detail, /does not match the spec/);
   });

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
-import { type Apps, createApp } from '../app.js';
+import { describe, test } from 'node:test';
+import { createApp } from '../app.js';
 import { testConfig } from '../config.js';
-import { type TestHttp, testHttp } from '../testing/http.js';
+import { useTwin } from '../testing/twin.js';
 import { initialState, withMaxscaleConfig } from './state.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'apitwin-cnf-'));
@@ -58,53 +58,46 @@ port=4006
 `,
 );
 
-let http: TestHttp;
-let apps: Apps;
-const config = testConfig({ maxscaleConfig: deployment });
-
-before(async () => {
-  apps = await createApp(config);
-  http = await testHttp(apps.maxscale, 'maxscale');
-});
+const twin = useTwin('maxscale', { config: { maxscaleConfig: deployment }, reset: false });
 
 describe('starting from a maxscale.cnf', () => {
   test('the configuration’s objects are the initial state, with the replication roles a monitor would find', async () => {
     assert.deepEqual(
-      (await http.get('/v1/servers')).body.data.map((s: { id: string; attributes: { state: string } }) => [s.id, s.attributes.state]),
+      (await twin.http.get('/v1/servers')).body.data.map((s: { id: string; attributes: { state: string } }) => [s.id, s.attributes.state]),
       [
         ['db1', 'Master, Running'],
         ['db2', 'Slave, Running'],
       ],
     );
-    const service = await http.get('/v1/services/Splitter');
+    const service = await twin.http.get('/v1/services/Splitter');
     assert.deepEqual(
       service.body.data.attributes.listeners.map((l: { id: string }) => l.id),
       ['Splitter-Listener'],
     );
-    assert.equal((await http.get('/v1/monitors/Cluster-Monitor')).body.data.attributes.state, 'Running');
+    assert.equal((await twin.http.get('/v1/monitors/Cluster-Monitor')).body.data.attributes.state, 'Running');
   });
 
   test('admin_auth=false turns authentication off, as in MaxScale', async () => {
-    assert.equal((await http.get('/v1/servers', { auth: null })).status, 200);
+    assert.equal((await twin.http.get('/v1/servers', { auth: null })).status, 200);
   });
 
   test('the [maxscale] section sets the core and logging parameters', async () => {
-    const p = (await http.get('/v1/maxscale')).body.data.attributes.parameters;
+    const p = (await twin.http.get('/v1/maxscale')).body.data.attributes.parameters;
     assert.equal(p.admin_auth, false);
     assert.equal(p.threads, 2);
     assert.equal(p.query_classifier_cache_size, 1024 ** 3);
-    assert.equal((await http.get('/v1/maxscale/threads')).body.data.length, 2);
-    const logs = (await http.get('/v1/maxscale/logs')).body.data.attributes;
+    assert.equal((await twin.http.get('/v1/maxscale/threads')).body.data.length, 2);
+    const logs = (await twin.http.get('/v1/maxscale/logs')).body.data.attributes;
     assert.deepEqual(logs.log_priorities, ['error', 'warning', 'notice', 'debug']);
   });
 
   test('the test-only reset goes back to the configuration, and the default admin user is still there', async () => {
-    await http.post('/v1/servers', { data: { id: 'db3', type: 'servers', attributes: { parameters: { address: 'x', port: 1 } } } });
-    const reset = await http.request('POST', '/__test/reset', { unchecked: true });
+    await twin.http.post('/v1/servers', { data: { id: 'db3', type: 'servers', attributes: { parameters: { address: 'x', port: 1 } } } });
+    const reset = await twin.http.request('POST', '/__test/reset', { unchecked: true });
     assert.equal(reset.status, 204);
-    assert.equal((await http.get('/v1/servers/db3')).status, 404);
+    assert.equal((await twin.http.get('/v1/servers/db3')).status, 404);
     assert.deepEqual(
-      (await http.get('/v1/users/inet')).body.data.map((u: { id: string }) => u.id),
+      (await twin.http.get('/v1/users/inet')).body.data.map((u: { id: string }) => u.id),
       ['admin'],
     );
   });

@@ -197,32 +197,22 @@ interface PipErrorKind {
 }
 
 /** The ApiError catalogue in Pip.Services' terms: restify's codes for transport errors, pip's for the rest. */
+const KINDS: Readonly<Record<string, PipErrorKind>> = {
+  [Errors.VALIDATION_FAILED.code]: { category: 'BadRequest', code: 'INVALID_DATA', status: 400 },
+  [Errors.INVALID_JSON.code]: { category: 'BadRequest', code: 'InvalidContent', status: 400 },
+  [Errors.BAD_REQUEST.code]: { category: 'BadRequest', code: 'BadRequest', status: 400 },
+  [Errors.ROUTE_NOT_FOUND.code]: { category: 'NotFound', code: 'ResourceNotFound', status: 404 },
+  [Errors.NOT_FOUND.code]: { category: 'NotFound', code: 'ResourceNotFound', status: 404 },
+  [Errors.METHOD_NOT_ALLOWED.code]: { category: 'Unsupported', code: 'MethodNotAllowed', status: 405 },
+  [Errors.NOT_ACCEPTABLE.code]: { category: 'Unsupported', code: 'NotAcceptable', status: 406 },
+  [Errors.CONFLICT.code]: { category: 'Conflict', code: 'CONFLICT', status: 409 },
+  [Errors.PAYLOAD_TOO_LARGE.code]: { category: 'BadRequest', code: 'PayloadTooLarge', status: 413 },
+  [Errors.UNSUPPORTED_MEDIA_TYPE.code]: { category: 'Unsupported', code: 'UnsupportedMediaType', status: 415 },
+  [Errors.NOT_IMPLEMENTED.code]: { category: 'Unsupported', code: 'NOT_IMPLEMENTED', status: 501 },
+};
+
 function kindOf(err: ApiError): PipErrorKind {
-  switch (err.code) {
-    case Errors.VALIDATION_FAILED.code:
-      return { category: 'BadRequest', code: 'INVALID_DATA', status: 400 };
-    case Errors.INVALID_JSON.code:
-      return { category: 'BadRequest', code: 'InvalidContent', status: 400 };
-    case Errors.BAD_REQUEST.code:
-      return { category: 'BadRequest', code: 'BadRequest', status: 400 };
-    case Errors.ROUTE_NOT_FOUND.code:
-    case Errors.NOT_FOUND.code:
-      return { category: 'NotFound', code: 'ResourceNotFound', status: 404 };
-    case Errors.METHOD_NOT_ALLOWED.code:
-      return { category: 'Unsupported', code: 'MethodNotAllowed', status: 405 };
-    case Errors.NOT_ACCEPTABLE.code:
-      return { category: 'Unsupported', code: 'NotAcceptable', status: 406 };
-    case Errors.CONFLICT.code:
-      return { category: 'Conflict', code: 'CONFLICT', status: 409 };
-    case Errors.PAYLOAD_TOO_LARGE.code:
-      return { category: 'BadRequest', code: 'PayloadTooLarge', status: 413 };
-    case Errors.UNSUPPORTED_MEDIA_TYPE.code:
-      return { category: 'Unsupported', code: 'UnsupportedMediaType', status: 415 };
-    case Errors.NOT_IMPLEMENTED.code:
-      return { category: 'Unsupported', code: 'NOT_IMPLEMENTED', status: 501 };
-    default:
-      return { category: 'Internal', code: 'INTERNAL', status: 500 };
-  }
+  return KINDS[err.code] ?? { category: 'Internal', code: 'INTERNAL', status: 500 };
 }
 
 /** What the caller is told: restify's sentences for transport errors, the ApiError's detail otherwise; nothing internal. */

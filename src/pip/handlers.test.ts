@@ -3,26 +3,14 @@
  * checked against openapi/pip-sessions.yaml by testHttp.
  */
 import assert from 'node:assert/strict';
-import { before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { OpenAPIV3 } from 'openapi-types';
-import { type Apps, createApp } from '../app.js';
-import { testConfig } from '../config.js';
 import { loadSpec } from '../spec/load.js';
-import { type TestHttp, testHttp } from '../testing/http.js';
+import { ids, useTwin } from '../testing/twin.js';
 import { EXAMPLE_SESSIONS } from './examples.js';
 import type { SessionRecord } from './store.js';
 
-let http: TestHttp;
-let apps: Apps;
-const config = testConfig();
-
-before(async () => {
-  apps = await createApp(config);
-  http = await testHttp(apps.pip, 'pip-sessions');
-});
-
-// One app for the file (building the validators is the slow part); each test starts with no sessions.
-beforeEach(() => apps.pipModel.reset());
+const twin = useTwin('pip-sessions');
 
 const V1 = '/v1/sessions';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -43,17 +31,15 @@ function stored(id: string, overrides: Partial<SessionRecord> = {}): SessionReco
     data: { cart: [1] },
     ...overrides,
   };
-  apps.pipModel.store.insert(s);
+  twin.apps.pipModel.store.insert(s);
   return s;
 }
 
 async function open(body: Record<string, unknown> = { user_id: 'u1' }): Promise<Record<string, unknown> & { id: string }> {
-  const res = await http.post(`${V1}/open_session`, body);
+  const res = await twin.http.post(`${V1}/open_session`, body);
   assert.equal(res.status, 200);
   return res.body;
 }
-
-const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((s) => s.id);
 
 describe('pip-sessions commands', () => {
   test('open_session answers the new session: a 32-hex id, active, opened and requested now, missing arguments null', async () => {
@@ -84,24 +70,24 @@ describe('pip-sessions commands', () => {
   });
 
   test("every command answers the same under /v1/sessions and the protocol document's /sessions", async () => {
-    const s = (await http.post('/sessions/open_session', { user_id: 'u9' })).body;
-    assert.deepEqual((await http.post(`${V1}/get_session_by_id`, { session_id: s.id })).body, s);
-    assert.deepEqual((await http.post('/sessions/get_session_by_id', { session_id: s.id })).body, s);
-    assert.deepEqual(ids(await http.post('/sessions/get_sessions', {})), [s.id]);
-    assert.equal((await http.post('/sessions/store_session_data', { session_id: s.id, data: { a: 1 } })).body.data.a, 1);
-    assert.deepEqual((await http.post('/sessions/update_session_user', { session_id: s.id, user: { b: 2 } })).body.user, { b: 2 });
-    assert.equal((await http.post('/sessions/close_session', { session_id: s.id })).body.active, false);
-    assert.equal((await http.post('/sessions/close_expired_sessions', {})).status, 204);
-    assert.equal((await http.post('/sessions/delete_session_by_id', { session_id: s.id })).body.id, s.id);
-    assert.equal((await http.post('/sessions/get_session_by_id', { session_id: s.id })).status, 204);
+    const s = (await twin.http.post('/sessions/open_session', { user_id: 'u9' })).body;
+    assert.deepEqual((await twin.http.post(`${V1}/get_session_by_id`, { session_id: s.id })).body, s);
+    assert.deepEqual((await twin.http.post('/sessions/get_session_by_id', { session_id: s.id })).body, s);
+    assert.deepEqual(ids(await twin.http.post('/sessions/get_sessions', {})), [s.id]);
+    assert.equal((await twin.http.post('/sessions/store_session_data', { session_id: s.id, data: { a: 1 } })).body.data.a, 1);
+    assert.deepEqual((await twin.http.post('/sessions/update_session_user', { session_id: s.id, user: { b: 2 } })).body.user, { b: 2 });
+    assert.equal((await twin.http.post('/sessions/close_session', { session_id: s.id })).body.active, false);
+    assert.equal((await twin.http.post('/sessions/close_expired_sessions', {})).status, 204);
+    assert.equal((await twin.http.post('/sessions/delete_session_by_id', { session_id: s.id })).body.id, s.id);
+    assert.equal((await twin.http.post('/sessions/get_session_by_id', { session_id: s.id })).status, 204);
   });
 
   test('get_session_by_id answers the session with its user and data, and 204 with no body for an unknown id', async () => {
     const s = await open({ user_id: 'u1', user: { name: 'x' }, data: { cart: [1, 2] } });
-    const found = await http.post(`${V1}/get_session_by_id`, { session_id: s.id });
+    const found = await twin.http.post(`${V1}/get_session_by_id`, { session_id: s.id });
     assert.equal(found.status, 200);
     assert.deepEqual(found.body, s);
-    const missing = await http.post(`${V1}/get_session_by_id`, { session_id: 'no-such-session' });
+    const missing = await twin.http.post(`${V1}/get_session_by_id`, { session_id: 'no-such-session' });
     assert.equal(missing.status, 204);
     assert.equal(missing.text, '');
   });
@@ -109,22 +95,22 @@ describe('pip-sessions commands', () => {
   test('get_sessions lists sessions in opening order without user and data, and leaves total out unless asked', async () => {
     const a = await open({ user_id: 'u1', user: { x: 1 }, data: { y: 2 } });
     const b = await open({ user_id: 'u2' });
-    const res = await http.post(`${V1}/get_sessions`, {});
+    const res = await twin.http.post(`${V1}/get_sessions`, {});
     assert.equal(res.status, 200);
     assert.deepEqual(ids(res), [a.id, b.id]);
     assert.ok(!('total' in res.body), 'the real service sends "total": null; the twin leaves it out');
     const { user: _user, data: _data, ...summary } = a;
     assert.deepEqual(res.body.data[0], summary);
-    const counted = await http.post(`${V1}/get_sessions`, { paging: { total: true } });
+    const counted = await twin.http.post(`${V1}/get_sessions`, { paging: { total: true } });
     assert.equal(counted.body.total, 2);
   });
 
   test('get_sessions pages: skip, take, take 0 or none is 100, take is capped at 100, total counts all matches', async () => {
-    apps.pipModel.store.transaction(() => {
+    twin.apps.pipModel.store.transaction(() => {
       for (let i = 0; i < 150; i++) stored(`s${String(i).padStart(3, '0')}`, { user_id: i % 2 ? 'odd' : 'even' });
     });
     const page = async (paging: Record<string, unknown> | undefined, filter?: Record<string, unknown>) =>
-      (await http.post(`${V1}/get_sessions`, { ...(paging ? { paging } : {}), ...(filter ? { filter } : {}) })).body;
+      (await twin.http.post(`${V1}/get_sessions`, { ...(paging ? { paging } : {}), ...(filter ? { filter } : {}) })).body;
     const table: Array<[string, Record<string, unknown> | undefined, number, string | undefined]> = [
       ['no paging', undefined, 100, 's000'],
       ['take 0 means the default', { take: 0 }, 100, 's000'],
@@ -167,7 +153,7 @@ describe('pip-sessions commands', () => {
       [{ from_time: '2024-05-02' }, ['d']],
     ];
     for (const [filter, want] of table) {
-      const res = await http.post(`${V1}/get_sessions`, { filter });
+      const res = await twin.http.post(`${V1}/get_sessions`, { filter });
       assert.equal(res.status, 200, JSON.stringify(filter));
       assert.deepEqual(ids(res), want, JSON.stringify(filter));
     }
@@ -175,29 +161,29 @@ describe('pip-sessions commands', () => {
 
   test('store_session_data replaces data (no merge) and sets request_time to now; an unknown id is 204', async () => {
     const s = stored('a', { data: { keep: 'no', cart: [1] } });
-    const res = await http.post(`${V1}/store_session_data`, { session_id: 'a', data: { cart: [2] } });
+    const res = await twin.http.post(`${V1}/store_session_data`, { session_id: 'a', data: { cart: [2] } });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body.data, { cart: [2] });
     assert.deepEqual(res.body.user, s.user);
     assert.ok(res.body.request_time > s.request_time);
     assert.equal(res.body.open_time, s.open_time);
-    assert.deepEqual((await http.post(`${V1}/get_session_by_id`, { session_id: 'a' })).body, res.body);
-    assert.equal((await http.post(`${V1}/store_session_data`, { session_id: 'nope', data: {} })).status, 204);
+    assert.deepEqual((await twin.http.post(`${V1}/get_session_by_id`, { session_id: 'a' })).body, res.body);
+    assert.equal((await twin.http.post(`${V1}/store_session_data`, { session_id: 'nope', data: {} })).status, 204);
   });
 
   test('update_session_user replaces user and sets request_time to now; an unknown id is 204', async () => {
     const s = stored('a', { user: { name: 'old', roles: ['x'] } });
-    const res = await http.post(`${V1}/update_session_user`, { session_id: 'a', user: { name: 'new' } });
+    const res = await twin.http.post(`${V1}/update_session_user`, { session_id: 'a', user: { name: 'new' } });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body.user, { name: 'new' });
     assert.deepEqual(res.body.data, s.data);
     assert.ok(res.body.request_time > s.request_time);
-    assert.equal((await http.post(`${V1}/update_session_user`, { session_id: 'nope', user: {} })).status, 204);
+    assert.equal((await twin.http.post(`${V1}/update_session_user`, { session_id: 'nope', user: {} })).status, 204);
   });
 
   test('close_session clears user and data, sets active false and close_time = request_time = now; closing again is 200 with new times', async () => {
     stored('a');
-    const closed = await http.post(`${V1}/close_session`, { session_id: 'a' });
+    const closed = await twin.http.post(`${V1}/close_session`, { session_id: 'a' });
     assert.equal(closed.status, 200);
     assert.equal(closed.body.active, false);
     assert.equal(closed.body.user, null);
@@ -206,21 +192,21 @@ describe('pip-sessions commands', () => {
     assert.equal(closed.body.close_time, closed.body.request_time);
     assert.equal(closed.body.open_time, '2024-05-01T10:00:00.000Z');
     await new Promise((r) => setTimeout(r, 5));
-    const again = await http.post(`${V1}/close_session`, { session_id: 'a' });
+    const again = await twin.http.post(`${V1}/close_session`, { session_id: 'a' });
     assert.equal(again.status, 200);
     assert.equal(again.body.active, false);
     assert.ok(again.body.close_time > closed.body.close_time);
-    assert.equal((await http.post(`${V1}/close_session`, { session_id: 'nope' })).status, 204);
+    assert.equal((await twin.http.post(`${V1}/close_session`, { session_id: 'nope' })).status, 204);
   });
 
   test('close_expired_sessions closes the active sessions idle longer than the expire timeout (24 h) and answers 204', async () => {
     stored('idle', { request_time: hoursAgo(25) });
     stored('recent', { request_time: hoursAgo(23) });
     const old = stored('closed-long-ago', { request_time: hoursAgo(48), active: false, close_time: hoursAgo(48), user: null, data: null });
-    const res = await http.post(`${V1}/close_expired_sessions`, {});
+    const res = await twin.http.post(`${V1}/close_expired_sessions`, {});
     assert.equal(res.status, 204);
     assert.equal(res.text, '');
-    const get = async (id: string) => (await http.post(`${V1}/get_session_by_id`, { session_id: id })).body;
+    const get = async (id: string) => (await twin.http.post(`${V1}/get_session_by_id`, { session_id: id })).body;
     const idle = await get('idle');
     assert.deepEqual([idle.active, idle.user, idle.data, idle.close_time === idle.request_time], [false, null, null, true]);
     assert.ok(Date.parse(idle.close_time) > Date.now() - 60_000, 'closed now');
@@ -230,11 +216,11 @@ describe('pip-sessions commands', () => {
 
   test('delete_session_by_id answers the deleted session as it was, then 204', async () => {
     const s = await open({ user_id: 'u1', data: { a: 1 } });
-    const res = await http.post(`${V1}/delete_session_by_id`, { session_id: s.id });
+    const res = await twin.http.post(`${V1}/delete_session_by_id`, { session_id: s.id });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, s);
-    assert.equal((await http.post(`${V1}/get_session_by_id`, { session_id: s.id })).status, 204);
-    assert.equal((await http.post(`${V1}/delete_session_by_id`, { session_id: s.id })).status, 204);
+    assert.equal((await twin.http.post(`${V1}/get_session_by_id`, { session_id: s.id })).status, 204);
+    assert.equal((await twin.http.post(`${V1}/delete_session_by_id`, { session_id: s.id })).status, 204);
   });
 });
 
@@ -289,7 +275,7 @@ describe('pip-sessions errors', () => {
   ];
   for (const [command, body, message] of invalid) {
     test(`${command} ${JSON.stringify(body)} is 400 INVALID_DATA: ${message.slice('Validation failed: '.length)}`, async () => {
-      const res = await http.post(`${V1}/${command}?correlation_id=c-42`, body);
+      const res = await twin.http.post(`${V1}/${command}?correlation_id=c-42`, body);
       assert.equal(res.status, 400);
       assert.equal(res.body.code, 'INVALID_DATA');
       assert.equal(res.body.category, 'BadRequest');
@@ -302,12 +288,12 @@ describe('pip-sessions errors', () => {
 
   test('a refused command changes nothing', async () => {
     const s = await open();
-    await http.post(`${V1}/store_session_data`, { session_id: s.id, data: { a: 1 }, extra: true });
-    assert.deepEqual((await http.post(`${V1}/get_session_by_id`, { session_id: s.id })).body, s);
+    await twin.http.post(`${V1}/store_session_data`, { session_id: s.id, data: { a: 1 }, extra: true });
+    assert.deepEqual((await twin.http.post(`${V1}/get_session_by_id`, { session_id: s.id })).body, s);
   });
 
   test("malformed JSON is 400 InvalidContent with the parser's message, correlation_id echoed", async () => {
-    const res = await http.post(`${V1}/get_session_by_id?correlation_id=abc`, '{bad');
+    const res = await twin.http.post(`${V1}/get_session_by_id?correlation_id=abc`, '{bad');
     assert.equal(res.status, 400);
     assert.equal(res.body.code, 'InvalidContent');
     assert.equal(res.body.category, 'BadRequest');
@@ -317,21 +303,21 @@ describe('pip-sessions errors', () => {
 
   test('an empty body counts as {}', async () => {
     await open();
-    const list = await http.request('POST', `${V1}/get_sessions`);
+    const list = await twin.http.request('POST', `${V1}/get_sessions`);
     assert.equal(list.status, 200);
     assert.equal(list.body.data.length, 1);
-    assert.equal((await http.request('POST', `${V1}/close_expired_sessions`)).status, 204);
-    const missing = await http.request('POST', `${V1}/get_session_by_id`);
+    assert.equal((await twin.http.request('POST', `${V1}/close_expired_sessions`)).status, 204);
+    const missing = await twin.http.request('POST', `${V1}/get_session_by_id`);
     assert.equal(missing.status, 400);
     assert.equal(missing.body.message, 'Validation failed: session_id must not be null');
   });
 
   test('no error carries a stack trace, whatever went wrong', async () => {
     const responses = [
-      await http.post(`${V1}/get_session_by_id`, {}),
-      await http.post(`${V1}/get_session_by_id`, '{bad'),
-      await http.post(`${V1}/no_such_command`, {}, { unchecked: true }),
-      await http.get(`${V1}/get_sessions`, { unchecked: true }),
+      await twin.http.post(`${V1}/get_session_by_id`, {}),
+      await twin.http.post(`${V1}/get_session_by_id`, '{bad'),
+      await twin.http.post(`${V1}/no_such_command`, {}, { unchecked: true }),
+      await twin.http.get(`${V1}/get_sessions`, { unchecked: true }),
     ];
     for (const res of responses) {
       assert.ok(res.status >= 400);
@@ -341,7 +327,7 @@ describe('pip-sessions errors', () => {
   });
 
   test('an unknown command is 404 ResourceNotFound "<path> does not exist"', async () => {
-    const res = await http.post(`${V1}/nope?correlation_id=x`, {}, { unchecked: true });
+    const res = await twin.http.post(`${V1}/nope?correlation_id=x`, {}, { unchecked: true });
     assert.equal(res.status, 404);
     assert.deepEqual(res.body, {
       category: 'NotFound',
@@ -355,7 +341,7 @@ describe('pip-sessions errors', () => {
 
   test('another method on a command path is 405 MethodNotAllowed with Allow: POST', async () => {
     for (const method of ['GET', 'PUT', 'DELETE']) {
-      const res = await http.request(method, '/sessions/get_sessions', { unchecked: true });
+      const res = await twin.http.request(method, '/sessions/get_sessions', { unchecked: true });
       assert.equal(res.status, 405, method);
       assert.equal(res.headers.allow, 'POST');
       assert.equal(res.body.code, 'MethodNotAllowed');
@@ -364,35 +350,35 @@ describe('pip-sessions errors', () => {
   });
 
   test('a body over 1 MB is 413 PayloadTooLarge', async () => {
-    const res = await http.post(`${V1}/open_session?correlation_id=big`, { user_id: 'u1', data: { blob: 'x'.repeat(1_100_000) } });
+    const res = await twin.http.post(`${V1}/open_session?correlation_id=big`, { user_id: 'u1', data: { blob: 'x'.repeat(1_100_000) } });
     assert.equal(res.status, 413);
     assert.equal(res.body.code, 'PayloadTooLarge');
     assert.equal(res.body.correlation_id, 'big');
-    assert.equal((await http.post(`${V1}/get_sessions`, {})).body.data.length, 0, 'nothing was opened');
+    assert.equal((await twin.http.post(`${V1}/get_sessions`, {})).body.data.length, 0, 'nothing was opened');
   });
 
   test('a body that is not JSON is 415, and an Accept header that rules out JSON is 406', async () => {
-    const text = await http.post(`${V1}/get_sessions`, 'filter=x', { contentType: 'text/plain' });
+    const text = await twin.http.post(`${V1}/get_sessions`, 'filter=x', { contentType: 'text/plain' });
     assert.equal(text.status, 415);
     assert.equal(text.body.code, 'UnsupportedMediaType');
-    const html = await http.post(`${V1}/get_sessions`, {}, { headers: { Accept: 'text/html' } });
+    const html = await twin.http.post(`${V1}/get_sessions`, {}, { headers: { Accept: 'text/html' } });
     assert.equal(html.status, 406);
     assert.equal(html.body.code, 'NotAcceptable');
     assert.equal(html.body.message, 'Server accepts: application/json,text/plain,application/octet-stream,application/javascript');
-    assert.equal((await http.get('/heartbeat', { headers: { Accept: 'image/png' } })).status, 406);
+    assert.equal((await twin.http.get('/heartbeat', { headers: { Accept: 'image/png' } })).status, 406);
   });
 });
 
 describe('pip-sessions monitoring and examples', () => {
   test('GET /heartbeat answers the current time as a JSON string', async () => {
-    const res = await http.get('/heartbeat');
+    const res = await twin.http.get('/heartbeat');
     assert.equal(res.status, 200);
     assert.match(res.body, ISO);
     assert.ok(Math.abs(Date.parse(res.body) - Date.now()) < 60_000);
   });
 
   test('GET /status describes the service, its uptime and its components', async () => {
-    const res = await http.get('/status');
+    const res = await twin.http.get('/status');
     assert.equal(res.status, 200);
     assert.equal(res.body.name, 'pip-services-sessions');
     assert.ok(res.body.uptime >= 0);
@@ -423,9 +409,9 @@ describe('pip-sessions monitoring and examples', () => {
     for (const [path, item] of Object.entries(spec.paths)) {
       const op = item?.post;
       if (!op) continue;
-      apps.pipModel.reset(EXAMPLE_SESSIONS);
+      twin.apps.pipModel.reset(EXAMPLE_SESSIONS);
       const body = op.requestBody ? resolve<OpenAPIV3.RequestBodyObject>(op.requestBody).content['application/json']?.example : undefined;
-      const res = await http.post(path, body);
+      const res = await twin.http.post(path, body);
       const status = Object.keys(op.responses).find((s) => s.startsWith('2'));
       assert.equal(String(res.status), status, `${op.operationId} answers ${status}`);
       const documented = resolve<OpenAPIV3.ResponseObject>(op.responses[status ?? ''] as OpenAPIV3.ResponseObject).content?.[
@@ -439,9 +425,9 @@ describe('pip-sessions monitoring and examples', () => {
 
   test('the test-only reset puts the store back to the example session', async () => {
     await open();
-    const reset = await http.post('/__test/reset', undefined, { unchecked: true });
+    const reset = await twin.http.post('/__test/reset', undefined, { unchecked: true });
     assert.equal(reset.status, 204);
-    const list = await http.post(`${V1}/get_sessions`, {});
+    const list = await twin.http.post(`${V1}/get_sessions`, {});
     assert.deepEqual(
       ids(list),
       EXAMPLE_SESSIONS.map((s) => s.id),

@@ -1,4 +1,5 @@
 import { ApiError, Errors } from '../errors.js';
+import { UndoLog } from '../store/undo.js';
 import { matches, type SessionQuery, type SessionRecord, type SessionSummary, type SessionsStore, summaryOf } from './store.js';
 
 /**
@@ -10,7 +11,7 @@ import { matches, type SessionQuery, type SessionRecord, type SessionSummary, ty
 export class MemorySessionsStore implements SessionsStore {
   readonly kind = 'memory';
   private readonly sessions = new Map<string, SessionRecord>();
-  private undo: Array<() => void> | undefined;
+  private readonly undo = new UndoLog();
 
   find(query: SessionQuery, skip: number, take: number | undefined): SessionSummary[] {
     const out: SessionSummary[] = [];
@@ -40,14 +41,14 @@ export class MemorySessionsStore implements SessionsStore {
 
   insert(session: SessionRecord): void {
     if (this.sessions.has(session.id)) throw ApiError.from(Errors.CONFLICT, `A session with id '${session.id}' exists`);
-    this.undo?.push(() => this.sessions.delete(session.id));
+    this.undo.record(() => this.sessions.delete(session.id));
     this.sessions.set(session.id, structuredClone(session));
   }
 
   replace(session: SessionRecord): boolean {
     const before = this.sessions.get(session.id);
     if (before === undefined) return false;
-    this.undo?.push(() => this.sessions.set(session.id, before));
+    this.undo.record(() => this.sessions.set(session.id, before));
     this.sessions.set(session.id, structuredClone(session));
     return true;
   }
@@ -55,40 +56,17 @@ export class MemorySessionsStore implements SessionsStore {
   delete(id: string): SessionRecord | undefined {
     const before = this.sessions.get(id);
     if (before === undefined) return undefined;
-    if (this.undo) {
-      // Re-inserting would move the session to the end; rebuild the order instead.
-      const order = [...this.sessions.entries()];
-      this.undo.push(() => {
-        this.sessions.clear();
-        for (const [k, v] of order) this.sessions.set(k, v);
-      });
-    }
+    this.undo.recordMapSnapshot(this.sessions);
     this.sessions.delete(id);
     return structuredClone(before);
   }
 
   transaction<R>(fn: () => R): R {
-    if (this.undo) return fn(); // nested: the outer transaction owns the undo log
-    this.undo = [];
-    try {
-      const result = fn();
-      this.undo = undefined;
-      return result;
-    } catch (err) {
-      const log = this.undo;
-      this.undo = undefined;
-      for (const step of (log ?? []).reverse()) step();
-      throw err;
-    }
+    return this.undo.run(fn);
   }
 
   clear(): void {
-    if (this.undo) {
-      const order = [...this.sessions.entries()];
-      this.undo.push(() => {
-        for (const [k, v] of order) this.sessions.set(k, v);
-      });
-    }
+    this.undo.recordMapSnapshot(this.sessions);
     this.sessions.clear();
   }
 

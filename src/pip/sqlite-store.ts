@@ -84,6 +84,22 @@ function toRecord(row: FullRow): SessionRecord {
 
 type Params = Array<string | number | null>;
 
+/** A session's columns after `id`, in table order (the order of ALL_COLUMNS and of the UPDATE's SET list). */
+function columnValues(s: SessionRecord): Params {
+  return [
+    s.user_id,
+    s.user_name,
+    s.active ? 1 : 0,
+    s.open_time,
+    s.request_time,
+    s.close_time ?? null,
+    s.address,
+    s.client,
+    JSON.stringify(s.user),
+    JSON.stringify(s.data),
+  ];
+}
+
 /** The query's conditions in a fixed order, so each combination of fields has one cached statement. */
 function where(q: SessionQuery): { key: string; sql: string; params: Params } {
   const conditions: string[] = [];
@@ -123,13 +139,7 @@ export class SqliteSessionsStore implements SessionsStore {
   };
 
   constructor(file: SqliteFile) {
-    this.file = file.retain();
-    try {
-      file.migrate('pip_sessions', SESSIONS_MIGRATIONS);
-    } catch (err) {
-      file.release();
-      throw err;
-    }
+    this.file = file.attach('pip_sessions', SESSIONS_MIGRATIONS);
     this.db = file.db;
     this.stmts = {
       get: this.db.prepare(`SELECT ${ALL_COLUMNS} FROM pip_sessions WHERE id = ?`),
@@ -145,12 +155,7 @@ export class SqliteSessionsStore implements SessionsStore {
 
   /** Opens a file for this store alone (tests, the benchmark); `openStores` shares one file between both twins. */
   static open(path: string): SqliteSessionsStore {
-    const file = SqliteFile.open(path);
-    try {
-      return new SqliteSessionsStore(file);
-    } finally {
-      file.release();
-    }
+    return SqliteFile.openFor(path, (file) => new SqliteSessionsStore(file));
   }
 
   private statement(key: string, sql: string): Database.Statement {
@@ -182,19 +187,7 @@ export class SqliteSessionsStore implements SessionsStore {
 
   insert(s: SessionRecord): void {
     try {
-      this.stmts.insert.run(
-        s.id,
-        s.user_id,
-        s.user_name,
-        s.active ? 1 : 0,
-        s.open_time,
-        s.request_time,
-        s.close_time ?? null,
-        s.address,
-        s.client,
-        JSON.stringify(s.user),
-        JSON.stringify(s.data),
-      );
+      this.stmts.insert.run(s.id, ...columnValues(s));
     } catch (err) {
       if (isUniqueViolation(err)) throw ApiError.from(Errors.CONFLICT, `A session with id '${s.id}' exists`, { cause: err });
       throw err;
@@ -202,19 +195,7 @@ export class SqliteSessionsStore implements SessionsStore {
   }
 
   replace(s: SessionRecord): boolean {
-    const result = this.stmts.replace.run(
-      s.user_id,
-      s.user_name,
-      s.active ? 1 : 0,
-      s.open_time,
-      s.request_time,
-      s.close_time ?? null,
-      s.address,
-      s.client,
-      JSON.stringify(s.user),
-      JSON.stringify(s.data),
-      s.id,
-    );
+    const result = this.stmts.replace.run(...columnValues(s), s.id);
     return result.changes > 0;
   }
 

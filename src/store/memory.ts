@@ -1,4 +1,5 @@
 import type { KvStore } from './kv.js';
+import { UndoLog } from './undo.js';
 
 /**
  * The in-memory store. Documents are stored as JSON strings so that callers
@@ -7,7 +8,7 @@ import type { KvStore } from './kv.js';
  */
 export class MemoryKvStore implements KvStore {
   private readonly collections = new Map<string, Map<string, string>>();
-  private undo: Array<() => void> | undefined;
+  private readonly undo = new UndoLog();
 
   private coll(name: string): Map<string, string> {
     let c = this.collections.get(name);
@@ -30,10 +31,8 @@ export class MemoryKvStore implements KvStore {
   put<T>(collection: string, id: string, value: T): void {
     const c = this.coll(collection);
     const before = c.get(id);
-    if (this.undo) {
-      // Restoring a value with Map.set keeps its original position; a new key is removed.
-      this.undo.push(before === undefined ? () => c.delete(id) : () => c.set(id, before));
-    }
+    // Restoring a value with Map.set keeps its original position; a new key is removed.
+    this.undo.record(before === undefined ? () => c.delete(id) : () => c.set(id, before));
     c.set(id, JSON.stringify(value));
   }
 
@@ -41,31 +40,13 @@ export class MemoryKvStore implements KvStore {
     const c = this.collections.get(collection);
     const before = c?.get(id);
     if (!c || before === undefined) return false;
-    if (this.undo) {
-      // Re-inserting would move the key to the end; rebuild the order instead.
-      const order = [...c.entries()];
-      this.undo.push(() => {
-        c.clear();
-        for (const [k, v] of order) c.set(k, v);
-      });
-    }
+    this.undo.recordMapSnapshot(c);
     c.delete(id);
     return true;
   }
 
   transaction<R>(fn: () => R): R {
-    if (this.undo) return fn(); // nested: the outer transaction owns the undo log
-    this.undo = [];
-    try {
-      const result = fn();
-      this.undo = undefined;
-      return result;
-    } catch (err) {
-      const log = this.undo;
-      this.undo = undefined;
-      for (const step of (log ?? []).reverse()) step();
-      throw err;
-    }
+    return this.undo.run(fn);
   }
 
   clear(): void {

@@ -114,6 +114,28 @@ export class SqliteFile {
     if (this.refs === 0) this.db.close();
   }
 
+  /** Takes a reference for a store of `component`, whose tables are first brought up to date. */
+  attach(component: string, migrations: readonly Migration[]): this {
+    this.retain();
+    try {
+      this.migrate(component, migrations);
+    } catch (err) {
+      this.release();
+      throw err;
+    }
+    return this;
+  }
+
+  /** Opens a file for one store alone (tests, the benchmark); `openStores` shares one file between both twins. */
+  static openFor<T>(path: string, make: (file: SqliteFile) => T): T {
+    const file = SqliteFile.open(path);
+    try {
+      return make(file);
+    } finally {
+      file.release();
+    }
+  }
+
   get isOpen(): boolean {
     return this.refs > 0;
   }
@@ -197,13 +219,7 @@ export class SqliteKvStore implements KvStore {
   };
 
   constructor(file: SqliteFile) {
-    this.file = file.retain();
-    try {
-      file.migrate('kv', KV_MIGRATIONS);
-    } catch (err) {
-      file.release();
-      throw err;
-    }
+    this.file = file.attach('kv', KV_MIGRATIONS);
     const db = file.db;
     this.stmts = {
       get: db.prepare('SELECT json FROM kv WHERE collection = ? AND id = ?'),
@@ -218,12 +234,7 @@ export class SqliteKvStore implements KvStore {
 
   /** Opens a file for this store alone (tests; `openStores` shares one file between both twins). */
   static open(path: string): SqliteKvStore {
-    const file = SqliteFile.open(path);
-    try {
-      return new SqliteKvStore(file);
-    } finally {
-      file.release();
-    }
+    return SqliteFile.openFor(path, (file) => new SqliteKvStore(file));
   }
 
   get<T>(collection: string, id: string): T | undefined {

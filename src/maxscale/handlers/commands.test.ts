@@ -2,24 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, beforeEach, describe, test } from 'node:test';
-import { type Apps, createApp } from '../../app.js';
-import { testConfig } from '../../config.js';
+import { describe, test } from 'node:test';
 import { commandArguments } from '../../maxscale/commands.js';
-import { initialState } from '../../maxscale/state.js';
-import { type TestHttp, testHttp } from '../../testing/http.js';
+import { useTwin } from '../../testing/twin.js';
 
-let http: TestHttp;
-let apps: Apps;
-const config = testConfig();
+const twin = useTwin('maxscale');
 const dir = mkdtempSync(join(tmpdir(), 'apitwin-dbfw-'));
-
-before(async () => {
-  apps = await createApp(config);
-  http = await testHttp(apps.maxscale, 'maxscale');
-});
-
-beforeEach(() => apps.maxscaleModel.load(initialState(config)));
 
 interface ServerView {
   state: string;
@@ -28,14 +16,14 @@ interface ServerView {
   replication_depth: number;
   slaves: number[];
 }
-const server = async (name: string): Promise<ServerView> => (await http.get(`/v1/servers/${name}`)).body.data.attributes;
+const server = async (name: string): Promise<ServerView> => (await twin.http.get(`/v1/servers/${name}`)).body.data.attributes;
 const states = async () => [(await server('server1')).state, (await server('server2')).state];
 
 /** Takes a server down or up the only way MaxScale allows by hand: with its monitor stopped. */
 async function setRunning(name: string, up: boolean) {
-  assert.equal((await http.put('/v1/monitors/MariaDB-Monitor/stop')).status, 204);
-  assert.equal((await http.put(`/v1/servers/${name}/${up ? 'set' : 'clear'}?state=running`)).status, 204);
-  assert.equal((await http.put('/v1/monitors/MariaDB-Monitor/start')).status, 204);
+  assert.equal((await twin.http.put('/v1/monitors/MariaDB-Monitor/stop')).status, 204);
+  assert.equal((await twin.http.put(`/v1/servers/${name}/${up ? 'set' : 'clear'}?state=running`)).status, 204);
+  assert.equal((await twin.http.put('/v1/monitors/MariaDB-Monitor/start')).status, 204);
 }
 
 describe('command arguments', () => {
@@ -54,7 +42,7 @@ describe('command arguments', () => {
 
 describe('mariadbmon commands', () => {
   test('switchover promotes the slave: states, master_id, slaves and depth all follow', async () => {
-    const res = await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2&server1');
+    const res = await twin.http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2&server1');
     assert.equal(res.status, 204);
     const [s1, s2] = [await server('server1'), await server('server2')];
     assert.equal(s2.state, 'Master, Running');
@@ -68,37 +56,37 @@ describe('mariadbmon commands', () => {
   });
 
   test('switchover without a new master picks a slave, and a second switchover goes back', async () => {
-    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor')).status, 204);
+    assert.equal((await twin.http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor')).status, 204);
     assert.deepEqual(await states(), ['Slave, Running', 'Master, Running']);
-    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server1')).status, 204);
+    assert.equal((await twin.http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server1')).status, 204);
     assert.deepEqual(await states(), ['Master, Running', 'Slave, Running']);
   });
 
   test('a master in maintenance keeps the flag through a switchover', async () => {
-    await http.put('/v1/servers/server1/set?state=maintenance');
-    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2')).status, 204);
+    await twin.http.put('/v1/servers/server1/set?state=maintenance');
+    assert.equal((await twin.http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2')).status, 204);
     assert.deepEqual(await states(), ['Maintenance, Slave, Running', 'Master, Running']);
   });
 
   test('failover promotes a slave once the master is down; the old master rejoins as a slave when it is back', async () => {
-    const refused = await http.post('/v1/maxscale/modules/mariadbmon/failover?MariaDB-Monitor');
+    const refused = await twin.http.post('/v1/maxscale/modules/mariadbmon/failover?MariaDB-Monitor');
     assert.equal(refused.status, 403, 'no failover while the master runs');
     assert.match(refused.body.errors[0].detail, /running/);
 
     await setRunning('server1', false);
     assert.deepEqual(await states(), ['Down', 'Slave, Running'], 'a stale slave keeps its role');
-    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/failover?MariaDB-Monitor')).status, 204);
+    assert.equal((await twin.http.post('/v1/maxscale/modules/mariadbmon/failover?MariaDB-Monitor')).status, 204);
     assert.deepEqual(await states(), ['Down', 'Master, Running']);
 
     await setRunning('server1', true);
     assert.deepEqual(await states(), ['Running', 'Master, Running'], 'the old master comes back standalone');
-    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/rejoin?MariaDB-Monitor&server1')).status, 204);
+    assert.equal((await twin.http.post('/v1/maxscale/modules/mariadbmon/rejoin?MariaDB-Monitor&server1')).status, 204);
     assert.deepEqual(await states(), ['Slave, Running', 'Master, Running']);
     assert.equal((await server('server1')).master_id, 3001);
   });
 
   test('reset-replication makes the named server the master of all the others', async () => {
-    assert.equal((await http.post('/v1/maxscale/modules/mariadbmon/reset-replication?MariaDB-Monitor&server2')).status, 204);
+    assert.equal((await twin.http.post('/v1/maxscale/modules/mariadbmon/reset-replication?MariaDB-Monitor&server2')).status, 204);
     assert.deepEqual(await states(), ['Slave, Running', 'Master, Running']);
   });
 
@@ -152,7 +140,7 @@ describe('mariadbmon commands', () => {
   ];
   for (const [name, { method, path, status, detail }] of refusals) {
     test(`${name} answers ${status} and changes nothing`, async () => {
-      const res = await http.request(method, path);
+      const res = await twin.http.request(method, path);
       assert.equal(res.status, status);
       assert.match(res.body.errors[0].detail, detail);
       assert.deepEqual(await states(), ['Master, Running', 'Slave, Running']);
@@ -160,15 +148,15 @@ describe('mariadbmon commands', () => {
   }
 
   test('a slave in maintenance is not promoted', async () => {
-    await http.put('/v1/servers/server2/set?state=maintenance');
-    const res = await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2');
+    await twin.http.put('/v1/servers/server2/set?state=maintenance');
+    const res = await twin.http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2');
     assert.equal(res.status, 403);
     assert.match(res.body.errors[0].detail, /maintenance/);
   });
 
   test('a stopped monitor runs no commands', async () => {
-    await http.put('/v1/monitors/MariaDB-Monitor/stop');
-    const res = await http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor');
+    await twin.http.put('/v1/monitors/MariaDB-Monitor/stop');
+    const res = await twin.http.post('/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor');
     assert.equal(res.status, 403);
     assert.match(res.body.errors[0].detail, /not running/);
   });
@@ -176,25 +164,25 @@ describe('mariadbmon commands', () => {
 
 describe('dbfwfilter commands', () => {
   test('rules/json shows the loaded rules in meta, as the docs’ example', async () => {
-    const res = await http.get('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall');
+    const res = await twin.http.get('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall');
     assert.equal(res.status, 200);
     assert.equal(res.body.links.self, 'http://localhost:8989/v1/maxscale/modules/dbfwfilter/rules/json');
     assert.deepEqual(res.body.meta, [{ name: 'test3', type: 'COLUMN', times_matched: 0 }]);
   });
 
   test('rules shows the same statistics as text', async () => {
-    const res = await http.get('/v1/maxscale/modules/dbfwfilter/rules?Database-Firewall');
+    const res = await twin.http.get('/v1/maxscale/modules/dbfwfilter/rules?Database-Firewall');
     assert.equal(res.status, 200);
     assert.equal(res.body.meta, 'Rule, Type, Times Matched\ntest3, COLUMN, 0');
   });
 
   test('rules/reload re-reads the configured file, or loads a new one and remembers its path', async () => {
-    assert.equal((await http.post('/v1/maxscale/modules/dbfwfilter/rules/reload?Database-Firewall')).status, 204);
+    assert.equal((await twin.http.post('/v1/maxscale/modules/dbfwfilter/rules/reload?Database-Firewall')).status, 204);
     const file = join(dir, 'rules.txt');
     writeFileSync(file, 'rule no_star match wildcard\nrule limit match limit_queries 10 5 60\nusers %@% match any rules no_star limit\n');
-    const res = await http.post(`/v1/maxscale/modules/dbfwfilter/rules/reload?Database-Firewall&${encodeURIComponent(file)}`);
+    const res = await twin.http.post(`/v1/maxscale/modules/dbfwfilter/rules/reload?Database-Firewall&${encodeURIComponent(file)}`);
     assert.equal(res.status, 204);
-    const rules = await http.get('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall');
+    const rules = await twin.http.get('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall');
     assert.deepEqual(
       rules.body.meta.map((r: { name: string; type: string }) => [r.name, r.type]),
       [
@@ -202,31 +190,31 @@ describe('dbfwfilter commands', () => {
         ['limit', 'THROTTLE'],
       ],
     );
-    assert.equal((await http.get('/v1/filters/Database-Firewall')).body.data.attributes.parameters.rules, file);
+    assert.equal((await twin.http.get('/v1/filters/Database-Firewall')).body.data.attributes.parameters.rules, file);
   });
 
   test('a rule file that cannot be parsed or read fails the reload with 403 and keeps the old rules', async () => {
     const bad = join(dir, 'bad.txt');
     writeFileSync(bad, 'rule broken match nonsense\n');
     for (const path of [bad, join(dir, 'missing.txt')]) {
-      const res = await http.post(`/v1/maxscale/modules/dbfwfilter/rules/reload?Database-Firewall&${encodeURIComponent(path)}`);
+      const res = await twin.http.post(`/v1/maxscale/modules/dbfwfilter/rules/reload?Database-Firewall&${encodeURIComponent(path)}`);
       assert.equal(res.status, 403);
       assert.match(res.body.errors[0].detail, /rule file/);
     }
-    const rules = await http.get('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall');
+    const rules = await twin.http.get('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall');
     assert.deepEqual(rules.body.meta, [{ name: 'test3', type: 'COLUMN', times_matched: 0 }]);
-    assert.equal((await http.get('/v1/filters/Database-Firewall')).body.data.attributes.parameters.rules, 'dbfw-rules.txt');
+    assert.equal((await twin.http.get('/v1/filters/Database-Firewall')).body.data.attributes.parameters.rules, 'dbfw-rules.txt');
   });
 
   test('a filter argument must be a filter of the command’s module', async () => {
-    const res = await http.get('/v1/maxscale/modules/dbfwfilter/rules/json?QLA');
+    const res = await twin.http.get('/v1/maxscale/modules/dbfwfilter/rules/json?QLA');
     assert.equal(res.status, 403);
     assert.match(res.body.errors[0].detail, /QLA/);
   });
 
   test('POST for a GET command is a 404, and pretty is not taken for an argument', async () => {
-    assert.equal((await http.post('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall')).status, 404);
-    const res = await http.get('/v1/maxscale/modules/dbfwfilter/rules/json?pretty=false&Database-Firewall');
+    assert.equal((await twin.http.post('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall')).status, 404);
+    const res = await twin.http.get('/v1/maxscale/modules/dbfwfilter/rules/json?pretty=false&Database-Firewall');
     assert.equal(res.status, 200);
     assert.ok(!res.text.includes('\n'));
   });

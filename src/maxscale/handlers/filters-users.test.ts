@@ -1,22 +1,9 @@
 import assert from 'node:assert/strict';
-import { before, beforeEach, describe, test } from 'node:test';
-import { type Apps, createApp } from '../../app.js';
-import { testConfig } from '../../config.js';
-import { initialState } from '../../maxscale/state.js';
-import { type TestHttp, testHttp } from '../../testing/http.js';
+import { describe, test } from 'node:test';
+import { ids, useTwin } from '../../testing/twin.js';
 
-let http: TestHttp;
-let apps: Apps;
-const config = testConfig();
+const twin = useTwin('maxscale');
 
-before(async () => {
-  apps = await createApp(config);
-  http = await testHttp(apps.maxscale, 'maxscale');
-});
-
-beforeEach(() => apps.maxscaleModel.load(initialState(config)));
-
-const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((d) => d.id);
 const newFilter = (id: string, module: string, parameters?: Record<string, unknown>) => ({
   data: { id, type: 'filters', attributes: { module, ...(parameters ? { parameters } : {}) } },
 });
@@ -24,20 +11,20 @@ const newUser = (id: string, account: string, password = 'secret') => ({ data: {
 
 describe('filters', () => {
   test('a fresh twin lists the documented filters; Hint-Filter is used by no service', async () => {
-    assert.deepEqual(ids(await http.get('/v1/filters')), ['Hint-Filter', 'QLA', 'Database-Firewall']);
-    const hint = await http.get('/v1/filters/Hint-Filter');
+    assert.deepEqual(ids(await twin.http.get('/v1/filters')), ['Hint-Filter', 'QLA', 'Database-Firewall']);
+    const hint = await twin.http.get('/v1/filters/Hint-Filter');
     assert.deepEqual(hint.body.data.relationships.services.data, []);
     assert.deepEqual(hint.body.data.attributes, { module: 'hintfilter', parameters: {} });
   });
 
   test('a created filter has its module’s defaults and shows the services that use it', async () => {
-    assert.equal((await http.post('/v1/filters', newFilter('test-filter', 'qlafilter', { filebase: '/tmp/qla.log' }))).status, 204);
-    const p = (await http.get('/v1/filters/test-filter')).body.data.attributes.parameters;
+    assert.equal((await twin.http.post('/v1/filters', newFilter('test-filter', 'qlafilter', { filebase: '/tmp/qla.log' }))).status, 204);
+    const p = (await twin.http.get('/v1/filters/test-filter')).body.data.attributes.parameters;
     assert.equal(p.filebase, '/tmp/qla.log');
     assert.equal(p.log_type, 'session');
     assert.equal(p.append, false);
-    await http.patch('/v1/services/RW-Split-Router/relationships/filters', { data: [{ id: 'test-filter', type: 'filters' }] });
-    const f = await http.get('/v1/filters/test-filter');
+    await twin.http.patch('/v1/services/RW-Split-Router/relationships/filters', { data: [{ id: 'test-filter', type: 'filters' }] });
+    const f = await twin.http.get('/v1/filters/test-filter');
     assert.deepEqual(f.body.data.relationships.services.data, [{ id: 'RW-Split-Router', type: 'services' }]);
   });
 
@@ -66,43 +53,43 @@ describe('filters', () => {
   ];
   for (const [name, { body, status, detail }] of refusals) {
     test(`creating a filter with ${name} answers ${status} and changes nothing`, async () => {
-      const res = await http.post('/v1/filters', body);
+      const res = await twin.http.post('/v1/filters', body);
       assert.equal(res.status, status);
       assert.match(res.body.errors[0].detail, detail);
-      assert.deepEqual(ids(await http.get('/v1/filters')), ['Hint-Filter', 'QLA', 'Database-Firewall']);
+      assert.deepEqual(ids(await twin.http.get('/v1/filters')), ['Hint-Filter', 'QLA', 'Database-Firewall']);
     });
   }
 
   test('a dbfwfilter is created from a readable rule file', async () => {
-    const res = await http.post('/v1/filters', newFilter('fw', 'dbfwfilter', { rules: 'dbfw-rules.txt', action: 'allow' }));
+    const res = await twin.http.post('/v1/filters', newFilter('fw', 'dbfwfilter', { rules: 'dbfw-rules.txt', action: 'allow' }));
     assert.equal(res.status, 204);
-    const rules = await http.get('/v1/maxscale/modules/dbfwfilter/rules/json?fw');
+    const rules = await twin.http.get('/v1/maxscale/modules/dbfwfilter/rules/json?fw');
     assert.deepEqual(rules.body.meta, [{ name: 'test3', type: 'COLUMN', times_matched: 0 }]);
   });
 
   test('a filter used by a service cannot be destroyed; an unused one can', async () => {
-    await http.patch('/v1/services/RW-Split-Router/relationships/filters', { data: [{ id: 'QLA', type: 'filters' }] });
-    const refused = await http.delete('/v1/filters/QLA');
+    await twin.http.patch('/v1/services/RW-Split-Router/relationships/filters', { data: [{ id: 'QLA', type: 'filters' }] });
+    const refused = await twin.http.delete('/v1/filters/QLA');
     assert.equal(refused.status, 403);
     assert.match(refused.body.errors[0].detail, /RW-Split-Router/);
-    assert.equal((await http.delete('/v1/filters/Hint-Filter')).status, 204);
-    assert.equal((await http.get('/v1/filters/Hint-Filter')).status, 404);
-    assert.equal((await http.delete('/v1/filters/Hint-Filter')).status, 404);
+    assert.equal((await twin.http.delete('/v1/filters/Hint-Filter')).status, 204);
+    assert.equal((await twin.http.get('/v1/filters/Hint-Filter')).status, 404);
+    assert.equal((await twin.http.delete('/v1/filters/Hint-Filter')).status, 404);
   });
 });
 
 describe('users', () => {
   test('the documented users are listed, network users first, and no password is ever shown', async () => {
-    const all = await http.get('/v1/users');
+    const all = await twin.http.get('/v1/users');
     assert.deepEqual(
       all.body.data.map((u: { id: string; type: string }) => `${u.type}:${u.id}`),
       ['inet:admin', 'inet:my-user', 'unix:maxscale'],
     );
     assert.ok(!all.text.includes('password'));
     assert.ok(!all.text.includes('mariadb'));
-    assert.deepEqual(ids(await http.get('/v1/users/inet')), ['admin', 'my-user']);
-    assert.deepEqual(ids(await http.get('/v1/users/unix')), ['maxscale']);
-    const one = await http.get('/v1/users/inet/my-user');
+    assert.deepEqual(ids(await twin.http.get('/v1/users/inet')), ['admin', 'my-user']);
+    assert.deepEqual(ids(await twin.http.get('/v1/users/unix')), ['maxscale']);
+    const one = await twin.http.get('/v1/users/inet/my-user');
     assert.deepEqual(one.body.data, {
       id: 'my-user',
       type: 'inet',
@@ -112,9 +99,9 @@ describe('users', () => {
   });
 
   test('a created network user can authenticate; a basic one may read but every write is 403', async () => {
-    assert.equal((await http.post('/v1/users/inet', newUser('reader', 'basic', 'pw'))).status, 204);
+    assert.equal((await twin.http.post('/v1/users/inet', newUser('reader', 'basic', 'pw'))).status, 204);
     const auth: [string, string] = ['reader', 'pw'];
-    assert.equal((await http.get('/v1/servers', { auth })).status, 200);
+    assert.equal((await twin.http.get('/v1/servers', { auth })).status, 200);
     const writes: [string, string, unknown?][] = [
       ['POST', '/v1/servers', { data: { id: 's9', type: 'servers', attributes: { parameters: { address: 'a', port: 1 } } } }],
       ['PATCH', '/v1/servers/server1', { data: { attributes: { parameters: { port: 1 } } } }],
@@ -124,32 +111,32 @@ describe('users', () => {
       ['POST', '/v1/maxscale/modules/mariadbmon/switchover?MariaDB-Monitor'],
     ];
     for (const [method, path, body] of writes) {
-      const res = await http.request(method, path, { auth, ...(body ? { body } : {}) });
+      const res = await twin.http.request(method, path, { auth, ...(body ? { body } : {}) });
       assert.equal(res.status, 403, `${method} ${path}`);
     }
-    assert.equal((await http.get('/v1/filters/Hint-Filter')).status, 200);
-    assert.equal((await http.get('/v1/servers', { auth: ['reader', 'wrong'] })).status, 401);
+    assert.equal((await twin.http.get('/v1/filters/Hint-Filter')).status, 200);
+    assert.equal((await twin.http.get('/v1/servers', { auth: ['reader', 'wrong'] })).status, 401);
   });
 
   test('a created admin user may write', async () => {
-    await http.post('/v1/users/inet', newUser('boss', 'admin', 'pw'));
-    assert.equal((await http.put('/v1/monitors/MariaDB-Monitor/stop', undefined, { auth: ['boss', 'pw'] })).status, 204);
+    await twin.http.post('/v1/users/inet', newUser('boss', 'admin', 'pw'));
+    assert.equal((await twin.http.put('/v1/monitors/MariaDB-Monitor/stop', undefined, { auth: ['boss', 'pw'] })).status, 204);
   });
 
   test('a deleted user can no longer authenticate', async () => {
-    assert.equal((await http.get('/v1/servers', { auth: ['my-user', 'my-password'] })).status, 200);
-    assert.equal((await http.delete('/v1/users/inet/my-user')).status, 204);
-    assert.equal((await http.get('/v1/servers', { auth: ['my-user', 'my-password'] })).status, 401);
-    assert.equal((await http.get('/v1/users/inet/my-user')).status, 404);
+    assert.equal((await twin.http.get('/v1/servers', { auth: ['my-user', 'my-password'] })).status, 200);
+    assert.equal((await twin.http.delete('/v1/users/inet/my-user')).status, 204);
+    assert.equal((await twin.http.get('/v1/servers', { auth: ['my-user', 'my-password'] })).status, 401);
+    assert.equal((await twin.http.get('/v1/users/inet/my-user')).status, 404);
   });
 
   test('the last admin cannot be deleted, whoever asks', async () => {
-    assert.equal((await http.delete('/v1/users/inet/my-user')).status, 204);
-    await http.post('/v1/users/inet', newUser('reader', 'basic'));
-    const res = await http.delete('/v1/users/inet/admin');
+    assert.equal((await twin.http.delete('/v1/users/inet/my-user')).status, 204);
+    await twin.http.post('/v1/users/inet', newUser('reader', 'basic'));
+    const res = await twin.http.delete('/v1/users/inet/admin');
     assert.equal(res.status, 403);
     assert.match(res.body.errors[0].detail, /last/);
-    assert.equal((await http.get('/v1/users/inet/admin')).status, 200);
+    assert.equal((await twin.http.get('/v1/users/inet/admin')).status, 200);
   });
 
   const bad: [string, unknown, number][] = [
@@ -160,19 +147,19 @@ describe('users', () => {
   ];
   for (const [name, body, status] of bad) {
     test(`creating a network user with ${name} answers ${status}`, async () => {
-      assert.equal((await http.post('/v1/users/inet', body)).status, status);
-      assert.deepEqual(ids(await http.get('/v1/users/inet')), ['admin', 'my-user']);
+      assert.equal((await twin.http.post('/v1/users/inet', body)).status, status);
+      assert.deepEqual(ids(await twin.http.get('/v1/users/inet')), ['admin', 'my-user']);
     });
   }
 
   test('UNIX accounts are enabled and disabled', async () => {
     const body = { data: { id: 'jdoe', type: 'unix', attributes: { account: 'basic' } } };
-    assert.equal((await http.post('/v1/users/unix', body)).status, 204);
-    assert.equal((await http.get('/v1/users/unix/jdoe')).body.data.attributes.account, 'basic');
-    assert.equal((await http.post('/v1/users/unix', body)).status, 403, 'already enabled');
-    assert.equal((await http.get('/v1/servers', { auth: ['jdoe', ''] })).status, 401, 'UNIX accounts do not log in over HTTP');
-    assert.equal((await http.delete('/v1/users/unix/jdoe')).status, 204);
-    assert.equal((await http.get('/v1/users/unix/jdoe')).status, 404);
-    assert.equal((await http.delete('/v1/users/unix/jdoe')).status, 404);
+    assert.equal((await twin.http.post('/v1/users/unix', body)).status, 204);
+    assert.equal((await twin.http.get('/v1/users/unix/jdoe')).body.data.attributes.account, 'basic');
+    assert.equal((await twin.http.post('/v1/users/unix', body)).status, 403, 'already enabled');
+    assert.equal((await twin.http.get('/v1/servers', { auth: ['jdoe', ''] })).status, 401, 'UNIX accounts do not log in over HTTP');
+    assert.equal((await twin.http.delete('/v1/users/unix/jdoe')).status, 204);
+    assert.equal((await twin.http.get('/v1/users/unix/jdoe')).status, 404);
+    assert.equal((await twin.http.delete('/v1/users/unix/jdoe')).status, 404);
   });
 });

@@ -1,30 +1,19 @@
 import assert from 'node:assert/strict';
-import { before, beforeEach, describe, test } from 'node:test';
-import { type Apps, createApp } from '../../app.js';
-import { testConfig } from '../../config.js';
-import { initialState } from '../../maxscale/state.js';
-import { type TestHttp, testHttp } from '../../testing/http.js';
+import { describe, test } from 'node:test';
+import { useTwin } from '../../testing/twin.js';
 
-let http: TestHttp;
-let apps: Apps;
-const config = testConfig();
+const twin = useTwin('maxscale');
 
-before(async () => {
-  apps = await createApp(config);
-  http = await testHttp(apps.maxscale, 'maxscale');
-});
-
-beforeEach(() => apps.maxscaleModel.load(initialState(config)));
-
-const parameters = async () => (await http.get('/v1/maxscale')).body.data.attributes.parameters;
-const logs = async () => (await http.get('/v1/maxscale/logs')).body.data.attributes;
-const patchCore = (p: Record<string, unknown>, opts = {}) => http.patch('/v1/maxscale', { data: { attributes: { parameters: p } } }, opts);
-const patchLogs = (p: Record<string, unknown>) => http.patch('/v1/maxscale/logs', { data: { attributes: { parameters: p } } });
+const parameters = async () => (await twin.http.get('/v1/maxscale')).body.data.attributes.parameters;
+const logs = async () => (await twin.http.get('/v1/maxscale/logs')).body.data.attributes;
+const patchCore = (p: Record<string, unknown>, opts = {}) =>
+  twin.http.patch('/v1/maxscale', { data: { attributes: { parameters: p } } }, opts);
+const patchLogs = (p: Record<string, unknown>) => twin.http.patch('/v1/maxscale/logs', { data: { attributes: { parameters: p } } });
 
 describe('root', () => {
   test('GET / and GET /v1/ answer 200 as health checks', async () => {
     for (const path of ['/', '/v1/', '/v1']) {
-      const res = await http.get(path);
+      const res = await twin.http.get(path);
       assert.equal(res.status, 200, path);
       assert.equal(res.body.meta.status, 'ok');
       assert.equal(res.body.meta.version, '2.3.6');
@@ -32,13 +21,13 @@ describe('root', () => {
   });
 
   test('the health check needs credentials like everything else', async () => {
-    assert.equal((await http.get('/', { auth: null })).status, 401);
+    assert.equal((await twin.http.get('/', { auth: null })).status, 401);
   });
 });
 
 describe('maxscale core', () => {
   test('GET /maxscale shows the documented parameters, version and times', async () => {
-    const res = await http.get('/v1/maxscale');
+    const res = await twin.http.get('/v1/maxscale');
     assert.equal(res.status, 200);
     assert.equal(res.body.links.self, 'http://localhost:8989/v1/maxscale/');
     const a = res.body.data.attributes;
@@ -77,11 +66,11 @@ describe('maxscale core', () => {
   }
 
   test('admin_auth=false turns authentication off, and on again', async () => {
-    assert.equal((await http.get('/v1/maxscale', { auth: null })).status, 401);
+    assert.equal((await twin.http.get('/v1/maxscale', { auth: null })).status, 401);
     assert.equal((await patchCore({ admin_auth: false })).status, 204);
-    assert.equal((await http.get('/v1/maxscale', { auth: null })).status, 200);
+    assert.equal((await twin.http.get('/v1/maxscale', { auth: null })).status, 200);
     assert.equal((await patchCore({ admin_auth: true }, { auth: null })).status, 204);
-    assert.equal((await http.get('/v1/maxscale', { auth: null })).status, 401);
+    assert.equal((await twin.http.get('/v1/maxscale', { auth: null })).status, 401);
   });
 
   test('passive can be switched, and leaving passive mode updates activated_at', async () => {
@@ -92,28 +81,28 @@ describe('maxscale core', () => {
   });
 
   test('a basic user may read the core but not change it', async () => {
-    await http.post('/v1/users/inet', { data: { id: 'reader', type: 'inet', attributes: { password: 'pw', account: 'basic' } } });
-    assert.equal((await http.get('/v1/maxscale', { auth: ['reader', 'pw'] })).status, 200);
+    await twin.http.post('/v1/users/inet', { data: { id: 'reader', type: 'inet', attributes: { password: 'pw', account: 'basic' } } });
+    assert.equal((await twin.http.get('/v1/maxscale', { auth: ['reader', 'pw'] })).status, 200);
     assert.equal((await patchCore({ passive: true }, { auth: ['reader', 'pw'] })).status, 403);
-    assert.equal((await http.post('/v1/maxscale/logs/flush', undefined, { auth: ['reader', 'pw'] })).status, 403);
+    assert.equal((await twin.http.post('/v1/maxscale/logs/flush', undefined, { auth: ['reader', 'pw'] })).status, 403);
   });
 });
 
 describe('threads', () => {
   test('there is one thread per configured thread, numbered from 0', async () => {
-    const res = await http.get('/v1/maxscale/threads');
+    const res = await twin.http.get('/v1/maxscale/threads');
     assert.deepEqual(
       res.body.data.map((t: { id: string }) => t.id),
       ['0', '1', '2', '3'],
     );
-    const one = await http.get('/v1/maxscale/threads/3');
+    const one = await twin.http.get('/v1/maxscale/threads/3');
     assert.equal(one.status, 200);
     assert.equal(one.body.links.self, 'http://localhost:8989/v1/maxscale/threads/3');
   });
 
   for (const id of ['4', 'x', '-1']) {
     test(`thread '${id}' is a 404`, async () => {
-      assert.equal((await http.get(`/v1/maxscale/threads/${id}`)).status, 404);
+      assert.equal((await twin.http.get(`/v1/maxscale/threads/${id}`)).status, 404);
     });
   }
 });
@@ -148,19 +137,19 @@ describe('logs', () => {
   }
 
   test('flushing the logs answers 204, with or without a body', async () => {
-    assert.equal((await http.post('/v1/maxscale/logs/flush')).status, 204);
-    assert.equal((await http.post('/v1/maxscale/logs/flush', { ignored: true })).status, 204);
+    assert.equal((await twin.http.post('/v1/maxscale/logs/flush')).status, 204);
+    assert.equal((await twin.http.post('/v1/maxscale/logs/flush', { ignored: true })).status, 204);
   });
 });
 
 describe('tasks and modules', () => {
   test('the task schedule is empty', async () => {
-    const res = await http.get('/v1/maxscale/tasks');
+    const res = await twin.http.get('/v1/maxscale/tasks');
     assert.deepEqual(res.body.data, []);
   });
 
   test('the modules list names every simulated module with its parameters', async () => {
-    const res = await http.get('/v1/maxscale/modules');
+    const res = await twin.http.get('/v1/maxscale/modules');
     const names = res.body.data.map((m: { id: string }) => m.id);
     for (const name of [
       'mariadbmon',
@@ -180,7 +169,7 @@ describe('tasks and modules', () => {
   });
 
   test('a module shows its commands with their methods and argument types', async () => {
-    const res = await http.get('/v1/maxscale/modules/mariadbmon');
+    const res = await twin.http.get('/v1/maxscale/modules/mariadbmon');
     assert.equal(res.status, 200);
     const switchover = res.body.data.attributes.commands.find((c: { id: string }) => c.id === 'switchover');
     assert.deepEqual(switchover.attributes.method, 'POST');
@@ -190,19 +179,19 @@ describe('tasks and modules', () => {
       switchover.attributes.parameters.map((p: { type: string }) => p.type),
       ['MONITOR', '[SERVER]', '[SERVER]'],
     );
-    const dbfw = await http.get('/v1/maxscale/modules/dbfwfilter');
+    const dbfw = await twin.http.get('/v1/maxscale/modules/dbfwfilter');
     const action = dbfw.body.data.attributes.parameters.find((p: { name: string }) => p.name === 'action');
     assert.deepEqual(action, { name: 'action', type: 'enum', default_value: 'block', enum_values: ['allow', 'block', 'ignore'] });
   });
 
   test('an unknown module is a 404', async () => {
-    assert.equal((await http.get('/v1/maxscale/modules/nomod')).status, 404);
+    assert.equal((await twin.http.get('/v1/maxscale/modules/nomod')).status, 404);
   });
 });
 
 describe('query classifier', () => {
   test('SELECT 1 is classified as the docs show', async () => {
-    const res = await http.get('/v1/maxscale/query_classifier/classify?sql=SELECT+1');
+    const res = await twin.http.get('/v1/maxscale/query_classifier/classify?sql=SELECT+1');
     assert.equal(res.status, 200);
     assert.deepEqual(res.body.data.attributes, {
       parse_result: 'QC_QUERY_PARSED',
@@ -216,7 +205,7 @@ describe('query classifier', () => {
 
   test('an UPDATE with a WHERE clause is a write with fields', async () => {
     const sql = encodeURIComponent('UPDATE t SET a = 1 WHERE b = 2');
-    const a = (await http.get(`/v1/maxscale/query_classifier/classify?sql=${sql}`)).body.data.attributes;
+    const a = (await twin.http.get(`/v1/maxscale/query_classifier/classify?sql=${sql}`)).body.data.attributes;
     assert.equal(a.operation, 'QUERY_OP_UPDATE');
     assert.equal(a.has_where_clause, true);
     assert.match(a.type_mask, /QUERY_TYPE_WRITE/);
@@ -224,12 +213,12 @@ describe('query classifier', () => {
   });
 
   test('a statement that cannot be parsed is still a 200, with QC_QUERY_INVALID', async () => {
-    const res = await http.get('/v1/maxscale/query_classifier/classify?sql=SELEC+1');
+    const res = await twin.http.get('/v1/maxscale/query_classifier/classify?sql=SELEC+1');
     assert.equal(res.status, 200);
     assert.equal(res.body.data.attributes.parse_result, 'QC_QUERY_INVALID');
   });
 
   test('a missing sql parameter is a 400', async () => {
-    assert.equal((await http.get('/v1/maxscale/query_classifier/classify')).status, 400);
+    assert.equal((await twin.http.get('/v1/maxscale/query_classifier/classify')).status, 400);
   });
 });

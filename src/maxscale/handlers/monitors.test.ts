@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
-import { before, beforeEach, describe, test } from 'node:test';
-import { type Apps, createApp } from '../../app.js';
-import { testConfig } from '../../config.js';
-import { initialState } from '../../maxscale/state.js';
-import { type TestHttp, testHttp } from '../../testing/http.js';
+import { describe, test } from 'node:test';
+import { ids, useTwin } from '../../testing/twin.js';
 
-let http: TestHttp;
-let apps: Apps;
-const config = testConfig();
+const twin = useTwin('maxscale');
 
-before(async () => {
-  apps = await createApp(config);
-  http = await testHttp(apps.maxscale, 'maxscale');
-});
-
-beforeEach(() => apps.maxscaleModel.load(initialState(config)));
-
-const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((d) => d.id);
 const servers = async (monitor: string) =>
-  ((await http.get(`/v1/monitors/${monitor}`)).body.data.relationships.servers?.data ?? []).map((d: { id: string }) => d.id);
-const state = async (name: string) => (await http.get(`/v1/servers/${name}`)).body.data.attributes.state as string;
+  ((await twin.http.get(`/v1/monitors/${monitor}`)).body.data.relationships.servers?.data ?? []).map((d: { id: string }) => d.id);
+const state = async (name: string) => (await twin.http.get(`/v1/servers/${name}`)).body.data.attributes.state as string;
 
 const newMonitor = (id: string, extra: { module?: string; parameters?: Record<string, unknown>; servers?: string[] } = {}) => ({
   data: {
@@ -36,9 +23,9 @@ const newServer = (id: string, port: number) => ({
 
 describe('monitors', () => {
   test('a fresh twin has the documented monitor, running, with its servers and diagnostics', async () => {
-    const res = await http.get('/v1/monitors');
+    const res = await twin.http.get('/v1/monitors');
     assert.deepEqual(ids(res), ['MariaDB-Monitor']);
-    const m = (await http.get('/v1/monitors/MariaDB-Monitor')).body.data;
+    const m = (await twin.http.get('/v1/monitors/MariaDB-Monitor')).body.data;
     assert.equal(m.attributes.module, 'mariadbmon');
     assert.equal(m.attributes.state, 'Running');
     assert.equal(m.attributes.parameters.monitor_interval, 10000);
@@ -56,25 +43,27 @@ describe('monitors', () => {
   });
 
   test('monitor names are case-sensitive', async () => {
-    assert.equal((await http.get('/v1/monitors/mariadb-monitor')).status, 404);
+    assert.equal((await twin.http.get('/v1/monitors/mariadb-monitor')).status, 404);
   });
 
   test('a created monitor is running, has the module’s defaults, and takes its servers into the cluster', async () => {
-    await http.post('/v1/servers', newServer('a', 4001));
-    await http.post('/v1/servers', newServer('b', 4002));
-    const res = await http.post(
+    await twin.http.post('/v1/servers', newServer('a', 4001));
+    await twin.http.post('/v1/servers', newServer('b', 4002));
+    const res = await twin.http.post(
       '/v1/monitors',
       newMonitor('test-monitor', { parameters: { monitor_interval: 1000 }, servers: ['a', 'b'] }),
     );
     assert.equal(res.status, 204);
-    const m = (await http.get('/v1/monitors/test-monitor')).body.data;
+    const m = (await twin.http.get('/v1/monitors/test-monitor')).body.data;
     assert.equal(m.attributes.state, 'Running');
     assert.equal(m.attributes.parameters.monitor_interval, 1000);
     assert.equal(m.attributes.parameters.backend_connect_timeout, 3);
     assert.equal(m.attributes.parameters.auto_failover, false);
     assert.equal(await state('a'), 'Master, Running');
     assert.equal(await state('b'), 'Slave, Running');
-    assert.deepEqual((await http.get('/v1/servers/a')).body.data.relationships.monitors.data, [{ id: 'test-monitor', type: 'monitors' }]);
+    assert.deepEqual((await twin.http.get('/v1/servers/a')).body.data.relationships.monitors.data, [
+      { id: 'test-monitor', type: 'monitors' },
+    ]);
   });
 
   const refusals: [string, { body: unknown; status: number; detail: RegExp }][] = [
@@ -96,33 +85,35 @@ describe('monitors', () => {
   ];
   for (const [name, { body, status, detail }] of refusals) {
     test(`creating a monitor with ${name} answers ${status} and changes nothing`, async () => {
-      const res = await http.post('/v1/monitors', body);
+      const res = await twin.http.post('/v1/monitors', body);
       assert.equal(res.status, status);
       assert.match(res.body.errors[0].detail, detail);
-      assert.deepEqual(ids(await http.get('/v1/monitors')), ['MariaDB-Monitor']);
+      assert.deepEqual(ids(await twin.http.get('/v1/monitors')), ['MariaDB-Monitor']);
     });
   }
 
   test('parameters can be patched, later GETs show them, and unknown ones are refused', async () => {
     assert.equal(
-      (await http.patch('/v1/monitors/MariaDB-Monitor', { data: { attributes: { parameters: { monitor_interval: 2000 } } } })).status,
+      (await twin.http.patch('/v1/monitors/MariaDB-Monitor', { data: { attributes: { parameters: { monitor_interval: 2000 } } } })).status,
       204,
     );
-    assert.equal((await http.get('/v1/monitors/MariaDB-Monitor')).body.data.attributes.parameters.monitor_interval, 2000);
-    const res = await http.patch('/v1/monitors/MariaDB-Monitor', { data: { attributes: { parameters: { colour: 'red' } } } });
+    assert.equal((await twin.http.get('/v1/monitors/MariaDB-Monitor')).body.data.attributes.parameters.monitor_interval, 2000);
+    const res = await twin.http.patch('/v1/monitors/MariaDB-Monitor', { data: { attributes: { parameters: { colour: 'red' } } } });
     assert.equal(res.status, 403);
-    const typed = await http.patch('/v1/monitors/MariaDB-Monitor', { data: { attributes: { parameters: { monitor_interval: 'soon' } } } });
+    const typed = await twin.http.patch('/v1/monitors/MariaDB-Monitor', {
+      data: { attributes: { parameters: { monitor_interval: 'soon' } } },
+    });
     assert.equal(typed.status, 400);
   });
 
   test('relationships/servers replaces the monitored servers and shows on the servers', async () => {
     assert.equal(
-      (await http.patch('/v1/monitors/MariaDB-Monitor/relationships/servers', { data: [{ id: 'server1', type: 'servers' }] })).status,
+      (await twin.http.patch('/v1/monitors/MariaDB-Monitor/relationships/servers', { data: [{ id: 'server1', type: 'servers' }] })).status,
       204,
     );
     assert.deepEqual(await servers('MariaDB-Monitor'), ['server1']);
-    assert.deepEqual((await http.get('/v1/servers/server2')).body.data.relationships.monitors, undefined);
-    const viaPatch = await http.patch('/v1/monitors/MariaDB-Monitor', {
+    assert.deepEqual((await twin.http.get('/v1/servers/server2')).body.data.relationships.monitors, undefined);
+    const viaPatch = await twin.http.patch('/v1/monitors/MariaDB-Monitor', {
       data: {
         relationships: {
           servers: {
@@ -139,17 +130,17 @@ describe('monitors', () => {
   });
 
   test('a server cannot be taken by a second monitor', async () => {
-    assert.equal((await http.post('/v1/monitors', newMonitor('second'))).status, 204);
-    const res = await http.patch('/v1/monitors/second/relationships/servers', { data: [{ id: 'server2', type: 'servers' }] });
+    assert.equal((await twin.http.post('/v1/monitors', newMonitor('second'))).status, 204);
+    const res = await twin.http.patch('/v1/monitors/second/relationships/servers', { data: [{ id: 'server2', type: 'servers' }] });
     assert.equal(res.status, 403);
     assert.match(res.body.errors[0].detail, /MariaDB-Monitor/);
     assert.deepEqual(await servers('second'), []);
   });
 
   test('moving a server to another monitor from the server side is allowed', async () => {
-    await http.post('/v1/monitors', newMonitor('second'));
+    await twin.http.post('/v1/monitors', newMonitor('second'));
     assert.equal(
-      (await http.patch('/v1/servers/server2/relationships/monitors', { data: [{ id: 'second', type: 'monitors' }] })).status,
+      (await twin.http.patch('/v1/servers/server2/relationships/monitors', { data: [{ id: 'second', type: 'monitors' }] })).status,
       204,
     );
     assert.deepEqual(await servers('MariaDB-Monitor'), ['server1']);
@@ -157,28 +148,28 @@ describe('monitors', () => {
   });
 
   test('a monitor with servers cannot be destroyed; once emptied it can', async () => {
-    const refused = await http.delete('/v1/monitors/MariaDB-Monitor');
+    const refused = await twin.http.delete('/v1/monitors/MariaDB-Monitor');
     assert.equal(refused.status, 403);
     assert.match(refused.body.errors[0].detail, /server1/);
-    await http.patch('/v1/monitors/MariaDB-Monitor/relationships/servers', { data: [] });
-    assert.equal((await http.delete('/v1/monitors/MariaDB-Monitor')).status, 204);
-    assert.equal((await http.get('/v1/monitors/MariaDB-Monitor')).status, 404);
+    await twin.http.patch('/v1/monitors/MariaDB-Monitor/relationships/servers', { data: [] });
+    assert.equal((await twin.http.delete('/v1/monitors/MariaDB-Monitor')).status, 204);
+    assert.equal((await twin.http.get('/v1/monitors/MariaDB-Monitor')).status, 404);
   });
 
   test('stop and start change the monitor state', async () => {
-    assert.equal((await http.put('/v1/monitors/MariaDB-Monitor/stop')).status, 204);
-    assert.equal((await http.get('/v1/monitors/MariaDB-Monitor')).body.data.attributes.state, 'Stopped');
-    assert.equal((await http.put('/v1/monitors/MariaDB-Monitor/stop')).status, 204, 'stopping a stopped monitor is fine');
-    assert.equal((await http.put('/v1/monitors/MariaDB-Monitor/start')).status, 204);
-    assert.equal((await http.get('/v1/monitors/MariaDB-Monitor')).body.data.attributes.state, 'Running');
-    assert.equal((await http.put('/v1/monitors/nope/start')).status, 404);
+    assert.equal((await twin.http.put('/v1/monitors/MariaDB-Monitor/stop')).status, 204);
+    assert.equal((await twin.http.get('/v1/monitors/MariaDB-Monitor')).body.data.attributes.state, 'Stopped');
+    assert.equal((await twin.http.put('/v1/monitors/MariaDB-Monitor/stop')).status, 204, 'stopping a stopped monitor is fine');
+    assert.equal((await twin.http.put('/v1/monitors/MariaDB-Monitor/start')).status, 204);
+    assert.equal((await twin.http.get('/v1/monitors/MariaDB-Monitor')).body.data.attributes.state, 'Running');
+    assert.equal((await twin.http.put('/v1/monitors/nope/start')).status, 404);
   });
 
   test('a galeramon monitor marks its running nodes Synced, the first one Master', async () => {
-    await http.post('/v1/servers', newServer('g1', 5001));
-    await http.post('/v1/servers', newServer('g2', 5002));
+    await twin.http.post('/v1/servers', newServer('g1', 5001));
+    await twin.http.post('/v1/servers', newServer('g2', 5002));
     assert.equal(
-      (await http.post('/v1/monitors', newMonitor('Galera-Monitor', { module: 'galeramon', servers: ['g1', 'g2'] }))).status,
+      (await twin.http.post('/v1/monitors', newMonitor('Galera-Monitor', { module: 'galeramon', servers: ['g1', 'g2'] }))).status,
       204,
     );
     assert.equal(await state('g1'), 'Master, Synced, Running');

@@ -5,24 +5,13 @@
  * require. Every response is checked against the spec by the test client.
  */
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
-import { type Apps, createApp } from '../../app.js';
-import { testConfig } from '../../config.js';
-import { initialState } from '../../maxscale/state.js';
-import { type TestHttp, testHttp } from '../../testing/http.js';
+import { test } from 'node:test';
+import { useTwin } from '../../testing/twin.js';
 
-let http: TestHttp;
-let apps: Apps;
-const config = testConfig();
-
-before(async () => {
-  apps = await createApp(config);
-  apps.maxscaleModel.load(initialState(config));
-  http = await testHttp(apps.maxscale, 'maxscale');
-});
+const twin = useTwin('maxscale', { reset: false });
 
 const ref = (type: string, ...ids: string[]) => ({ data: ids.map((id) => ({ id, type })) });
-const server = async (name: string) => (await http.get(`/v1/servers/${name}`)).body.data;
+const server = async (name: string) => (await twin.http.get(`/v1/servers/${name}`)).body.data;
 
 async function expect(status: number, res: Promise<{ status: number; body: { errors?: { detail: string }[] } }>, why: string) {
   const r = await res;
@@ -38,13 +27,13 @@ test('build a cluster with a routed service, maintain it, switch the master over
   ] as const) {
     await expect(
       204,
-      http.post('/v1/servers', { data: { id, type: 'servers', attributes: { parameters: { address: '10.0.0.5', port } } } }),
+      twin.http.post('/v1/servers', { data: { id, type: 'servers', attributes: { parameters: { address: '10.0.0.5', port } } } }),
       `create ${id}`,
     );
   }
   await expect(
     204,
-    http.post('/v1/monitors', {
+    twin.http.post('/v1/monitors', {
       data: {
         id: 'Cluster-Monitor',
         type: 'monitors',
@@ -61,14 +50,14 @@ test('build a cluster with a routed service, maintain it, switch the master over
   // 2. A readwritesplit service over both, with a query log filter and a listener.
   await expect(
     204,
-    http.post('/v1/filters', {
+    twin.http.post('/v1/filters', {
       data: { id: 'Audit', type: 'filters', attributes: { module: 'qlafilter', parameters: { filebase: '/tmp/audit' } } },
     }),
     'create the filter',
   );
   await expect(
     204,
-    http.post('/v1/services', {
+    twin.http.post('/v1/services', {
       data: {
         id: 'Splitter',
         type: 'services',
@@ -80,7 +69,7 @@ test('build a cluster with a routed service, maintain it, switch the master over
   );
   await expect(
     204,
-    http.post('/v1/services/Splitter/listeners', {
+    twin.http.post('/v1/services/Splitter/listeners', {
       data: { id: 'Splitter-Listener', type: 'listeners', attributes: { parameters: { port: 4100 } } },
     }),
     'create the listener',
@@ -90,21 +79,23 @@ test('build a cluster with a routed service, maintain it, switch the master over
     (await server('db-b')).relationships.services.data.map((d: { id: string }) => d.id),
     ['Splitter'],
   );
-  assert.deepEqual((await http.get('/v1/filters/Audit')).body.data.relationships.services.data, [{ id: 'Splitter', type: 'services' }]);
+  assert.deepEqual((await twin.http.get('/v1/filters/Audit')).body.data.relationships.services.data, [
+    { id: 'Splitter', type: 'services' },
+  ]);
 
   // 3. Maintenance on the slave: the flag shows first, the role stays.
-  await expect(204, http.put('/v1/servers/db-b/set?state=maintenance'), 'maintenance on');
+  await expect(204, twin.http.put('/v1/servers/db-b/set?state=maintenance'), 'maintenance on');
   assert.equal((await server('db-b')).attributes.state, 'Maintenance, Slave, Running');
   const refused = await expect(
     403,
-    http.post('/v1/maxscale/modules/mariadbmon/switchover?Cluster-Monitor&db-b'),
+    twin.http.post('/v1/maxscale/modules/mariadbmon/switchover?Cluster-Monitor&db-b'),
     'no promotion in maintenance',
   );
   assert.match(refused.body.errors?.[0]?.detail ?? '', /maintenance/);
-  await expect(204, http.put('/v1/servers/db-b/clear?state=maintenance'), 'maintenance off');
+  await expect(204, twin.http.put('/v1/servers/db-b/clear?state=maintenance'), 'maintenance off');
 
   // 4. Switch the master over to db-b.
-  await expect(204, http.post('/v1/maxscale/modules/mariadbmon/switchover?Cluster-Monitor&db-b&db-a'), 'switchover');
+  await expect(204, twin.http.post('/v1/maxscale/modules/mariadbmon/switchover?Cluster-Monitor&db-b&db-a'), 'switchover');
   const [a, b] = [await server('db-a'), await server('db-b')];
   assert.equal(b.attributes.state, 'Master, Running');
   assert.equal(a.attributes.state, 'Slave, Running');
@@ -112,22 +103,22 @@ test('build a cluster with a routed service, maintain it, switch the master over
   assert.deepEqual(b.attributes.slaves, [a.attributes.node_id]);
 
   // 5. Tear down. Each object refuses to go while something still uses it.
-  await expect(403, http.delete('/v1/servers/db-a'), 'a server in use');
-  await expect(403, http.delete('/v1/filters/Audit'), 'a filter in use');
-  await expect(403, http.delete('/v1/monitors/Cluster-Monitor'), 'a monitor with servers');
-  await expect(403, http.delete('/v1/services/Splitter'), 'a service with a listener');
+  await expect(403, twin.http.delete('/v1/servers/db-a'), 'a server in use');
+  await expect(403, twin.http.delete('/v1/filters/Audit'), 'a filter in use');
+  await expect(403, twin.http.delete('/v1/monitors/Cluster-Monitor'), 'a monitor with servers');
+  await expect(403, twin.http.delete('/v1/services/Splitter'), 'a service with a listener');
 
-  await expect(204, http.delete('/v1/services/Splitter/listeners/Splitter-Listener'), 'the listener');
-  await expect(403, http.delete('/v1/services/Splitter'), 'a service that still uses servers and filters');
-  await expect(204, http.patch('/v1/services/Splitter/relationships/filters', { data: [] }), 'unlink the filter');
-  await expect(204, http.patch('/v1/services/Splitter/relationships/servers', { data: [] }), 'unlink the servers');
-  await expect(204, http.delete('/v1/services/Splitter'), 'the service');
-  await expect(204, http.delete('/v1/filters/Audit'), 'the filter');
-  await expect(403, http.delete('/v1/servers/db-a'), 'a monitored server');
-  await expect(204, http.patch('/v1/monitors/Cluster-Monitor/relationships/servers', { data: [] }), 'unmonitor the servers');
-  await expect(204, http.delete('/v1/monitors/Cluster-Monitor'), 'the monitor');
-  await expect(204, http.delete('/v1/servers/db-a'), 'db-a');
-  await expect(204, http.delete('/v1/servers/db-b'), 'db-b');
+  await expect(204, twin.http.delete('/v1/services/Splitter/listeners/Splitter-Listener'), 'the listener');
+  await expect(403, twin.http.delete('/v1/services/Splitter'), 'a service that still uses servers and filters');
+  await expect(204, twin.http.patch('/v1/services/Splitter/relationships/filters', { data: [] }), 'unlink the filter');
+  await expect(204, twin.http.patch('/v1/services/Splitter/relationships/servers', { data: [] }), 'unlink the servers');
+  await expect(204, twin.http.delete('/v1/services/Splitter'), 'the service');
+  await expect(204, twin.http.delete('/v1/filters/Audit'), 'the filter');
+  await expect(403, twin.http.delete('/v1/servers/db-a'), 'a monitored server');
+  await expect(204, twin.http.patch('/v1/monitors/Cluster-Monitor/relationships/servers', { data: [] }), 'unmonitor the servers');
+  await expect(204, twin.http.delete('/v1/monitors/Cluster-Monitor'), 'the monitor');
+  await expect(204, twin.http.delete('/v1/servers/db-a'), 'db-a');
+  await expect(204, twin.http.delete('/v1/servers/db-b'), 'db-b');
 
   // Nothing of it is left, and the documented objects are untouched.
   for (const path of [
@@ -137,10 +128,10 @@ test('build a cluster with a routed service, maintain it, switch the master over
     '/v1/services/Splitter',
     '/v1/filters/Audit',
   ]) {
-    await expect(404, http.get(path), `${path} is gone`);
+    await expect(404, twin.http.get(path), `${path} is gone`);
   }
   assert.deepEqual(
-    (await http.get('/v1/servers')).body.data.map((s: { id: string }) => s.id),
+    (await twin.http.get('/v1/servers')).body.data.map((s: { id: string }) => s.id),
     ['server1', 'server2'],
   );
 });

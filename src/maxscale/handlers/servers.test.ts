@@ -1,26 +1,12 @@
 import assert from 'node:assert/strict';
-import { before, beforeEach, describe, test } from 'node:test';
-import { type Apps, createApp } from '../../app.js';
-import { testConfig } from '../../config.js';
-import { initialState } from '../../maxscale/state.js';
-import { type TestHttp, testHttp } from '../../testing/http.js';
+import { describe, test } from 'node:test';
+import { ids, useTwin } from '../../testing/twin.js';
 
-let http: TestHttp;
-let apps: Apps;
-const config = testConfig();
+const twin = useTwin('maxscale');
 
-before(async () => {
-  apps = await createApp(config);
-  http = await testHttp(apps.maxscale, 'maxscale');
-});
-
-// One app for the file; each test starts from the documented state.
-beforeEach(() => apps.maxscaleModel.load(initialState(config)));
-
-const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((d) => d.id);
 const rel = (res: { body: { data: { relationships: Record<string, { data: { id: string }[] } | undefined> } } }, kind: string) =>
   (res.body.data.relationships[kind]?.data ?? []).map((d) => d.id);
-const state = async (name: string) => (await http.get(`/v1/servers/${name}`)).body.data.attributes.state as string;
+const state = async (name: string) => (await twin.http.get(`/v1/servers/${name}`)).body.data.attributes.state as string;
 
 const newServer = (id: string, port: number, relationships?: Record<string, unknown>) => ({
   data: { id, type: 'servers', attributes: { parameters: { address: '127.0.0.1', port } }, ...(relationships ? { relationships } : {}) },
@@ -28,7 +14,7 @@ const newServer = (id: string, port: number, relationships?: Record<string, unkn
 
 describe('servers', () => {
   test('a fresh twin lists the documented servers with their states and replication', async () => {
-    const res = await http.get('/v1/servers');
+    const res = await twin.http.get('/v1/servers');
     assert.equal(res.status, 200);
     assert.deepEqual(ids(res), ['server1', 'server2']);
     const [s1, s2] = res.body.data;
@@ -40,7 +26,7 @@ describe('servers', () => {
   });
 
   test('a server shows the services and the monitor that use it, and names are case-insensitive', async () => {
-    const res = await http.get('/v1/servers/SERVER1');
+    const res = await twin.http.get('/v1/servers/SERVER1');
     assert.equal(res.status, 200);
     assert.equal(res.body.data.id, 'server1');
     assert.deepEqual(rel(res, 'services').sort(), ['RW-Split-Router', 'Read-Connection-Router'].sort());
@@ -48,12 +34,12 @@ describe('servers', () => {
   });
 
   test('an unknown server is a 404', async () => {
-    assert.equal((await http.get('/v1/servers/nope')).status, 404);
+    assert.equal((await twin.http.get('/v1/servers/nope')).status, 404);
   });
 
   test('a created server starts Running, unmonitored, with the default protocol', async () => {
-    assert.equal((await http.post('/v1/servers', newServer('server3', 3003))).status, 204);
-    const res = await http.get('/v1/servers/server3');
+    assert.equal((await twin.http.post('/v1/servers', newServer('server3', 3003))).status, 204);
+    const res = await twin.http.get('/v1/servers/server3');
     assert.equal(res.body.data.attributes.state, 'Running');
     assert.equal(res.body.data.attributes.parameters.protocol, 'MariaDBBackend');
     assert.equal(res.body.data.attributes.node_id, -1);
@@ -65,16 +51,16 @@ describe('servers', () => {
       services: { data: [{ id: 'RW-Split-Router', type: 'services' }] },
       monitors: { data: [{ id: 'MariaDB-Monitor', type: 'monitors' }] },
     });
-    assert.equal((await http.post('/v1/servers', body)).status, 204);
-    const service = await http.get('/v1/services/RW-Split-Router');
+    assert.equal((await twin.http.post('/v1/servers', body)).status, 204);
+    const service = await twin.http.get('/v1/services/RW-Split-Router');
     assert.deepEqual(rel(service, 'servers'), ['server1', 'server2', 'server4']);
-    const monitor = await http.get('/v1/monitors/MariaDB-Monitor');
+    const monitor = await twin.http.get('/v1/monitors/MariaDB-Monitor');
     assert.deepEqual(rel(monitor, 'servers'), ['server1', 'server2', 'server4']);
-    const server = await http.get('/v1/servers/server4');
+    const server = await twin.http.get('/v1/servers/server4');
     assert.equal(server.body.data.attributes.state, 'Slave, Running');
     assert.equal(server.body.data.attributes.node_id, 3002);
     assert.equal(server.body.data.attributes.master_id, 3000);
-    assert.deepEqual((await http.get('/v1/servers/server1')).body.data.attributes.slaves, [3001, 3002]);
+    assert.deepEqual((await twin.http.get('/v1/servers/server1')).body.data.attributes.slaves, [3001, 3002]);
   });
 
   const refusals: [string, { body: unknown; status: number; detail: RegExp }][] = [
@@ -130,32 +116,32 @@ describe('servers', () => {
   ];
   for (const [name, { body, status, detail }] of refusals) {
     test(`creating a server with ${name} answers ${status} and changes nothing`, async () => {
-      const before = await http.get('/v1/services');
-      const res = await http.post('/v1/servers', body);
+      const before = await twin.http.get('/v1/services');
+      const res = await twin.http.post('/v1/servers', body);
       assert.equal(res.status, status);
       assert.match(res.body.errors[0].detail, detail);
-      assert.deepEqual(ids(await http.get('/v1/servers')), ['server1', 'server2']);
-      assert.deepEqual((await http.get('/v1/services')).body, before.body);
+      assert.deepEqual(ids(await twin.http.get('/v1/servers')), ['server1', 'server2']);
+      assert.deepEqual((await twin.http.get('/v1/services')).body, before.body);
     });
   }
 
   test('address, port and custom weighting parameters can be changed, and a custom one removed with null', async () => {
     const patch = { data: { attributes: { parameters: { address: '10.0.0.1', port: 3306, weight: 3 } } } };
-    assert.equal((await http.patch('/v1/servers/server1', patch)).status, 204);
-    let p = (await http.get('/v1/servers/server1')).body.data.attributes.parameters;
+    assert.equal((await twin.http.patch('/v1/servers/server1', patch)).status, 204);
+    let p = (await twin.http.get('/v1/servers/server1')).body.data.attributes.parameters;
     assert.equal(p.address, '10.0.0.1');
     assert.equal(p.port, 3306);
     assert.equal(p.weight, 3);
-    assert.equal((await http.patch('/v1/servers/server1', { data: { attributes: { parameters: { weight: null } } } })).status, 204);
-    p = (await http.get('/v1/servers/server1')).body.data.attributes.parameters;
+    assert.equal((await twin.http.patch('/v1/servers/server1', { data: { attributes: { parameters: { weight: null } } } })).status, 204);
+    p = (await twin.http.get('/v1/servers/server1')).body.data.attributes.parameters;
     assert.ok(!('weight' in p));
   });
 
   test('a standard parameter that cannot change at runtime is refused with 403, but sending its current value is fine', async () => {
-    const res = await http.patch('/v1/servers/server1', { data: { attributes: { parameters: { protocol: 'other' } } } });
+    const res = await twin.http.patch('/v1/servers/server1', { data: { attributes: { parameters: { protocol: 'other' } } } });
     assert.equal(res.status, 403);
     assert.match(res.body.errors[0].detail, /protocol/);
-    const same = await http.patch('/v1/servers/server1', { data: { attributes: { parameters: { protocol: 'MariaDBBackend' } } } });
+    const same = await twin.http.patch('/v1/servers/server1', { data: { attributes: { parameters: { protocol: 'MariaDBBackend' } } } });
     assert.equal(same.status, 204);
   });
 
@@ -170,62 +156,62 @@ describe('servers', () => {
         },
       },
     };
-    assert.equal((await http.patch('/v1/servers/server1', body)).status, 204);
-    assert.deepEqual(rel(await http.get('/v1/services/RW-Split-Router'), 'servers'), ['server2']);
-    assert.deepEqual(rel(await http.get('/v1/servers/server1'), 'services'), ['Read-Connection-Router']);
+    assert.equal((await twin.http.patch('/v1/servers/server1', body)).status, 204);
+    assert.deepEqual(rel(await twin.http.get('/v1/services/RW-Split-Router'), 'servers'), ['server2']);
+    assert.deepEqual(rel(await twin.http.get('/v1/servers/server1'), 'services'), ['Read-Connection-Router']);
   });
 
   test('PATCH relationships/services and relationships/monitors change the other side', async () => {
-    assert.equal((await http.post('/v1/servers', newServer('server3', 3003))).status, 204);
-    const services = await http.patch('/v1/servers/server3/relationships/services', {
+    assert.equal((await twin.http.post('/v1/servers', newServer('server3', 3003))).status, 204);
+    const services = await twin.http.patch('/v1/servers/server3/relationships/services', {
       data: [
         { id: 'CLI', type: 'services' },
         { id: 'RW-Split-Router', type: 'services' },
       ],
     });
     assert.equal(services.status, 204);
-    assert.deepEqual(rel(await http.get('/v1/services/CLI'), 'servers'), ['server3']);
-    assert.deepEqual(rel(await http.get('/v1/services/RW-Split-Router'), 'servers'), ['server1', 'server2', 'server3']);
+    assert.deepEqual(rel(await twin.http.get('/v1/services/CLI'), 'servers'), ['server3']);
+    assert.deepEqual(rel(await twin.http.get('/v1/services/RW-Split-Router'), 'servers'), ['server1', 'server2', 'server3']);
 
-    const monitors = await http.patch('/v1/servers/server3/relationships/monitors', {
+    const monitors = await twin.http.patch('/v1/servers/server3/relationships/monitors', {
       data: [{ id: 'MariaDB-Monitor', type: 'monitors' }],
     });
     assert.equal(monitors.status, 204);
-    assert.deepEqual(rel(await http.get('/v1/monitors/MariaDB-Monitor'), 'servers'), ['server1', 'server2', 'server3']);
+    assert.deepEqual(rel(await twin.http.get('/v1/monitors/MariaDB-Monitor'), 'servers'), ['server1', 'server2', 'server3']);
 
-    assert.equal((await http.patch('/v1/servers/server3/relationships/services', { data: [] })).status, 204);
-    assert.deepEqual(rel(await http.get('/v1/services/CLI'), 'servers'), []);
-    assert.equal((await http.patch('/v1/servers/server3/relationships/monitors', { data: null })).status, 204);
-    assert.deepEqual(rel(await http.get('/v1/servers/server3'), 'monitors'), []);
+    assert.equal((await twin.http.patch('/v1/servers/server3/relationships/services', { data: [] })).status, 204);
+    assert.deepEqual(rel(await twin.http.get('/v1/services/CLI'), 'servers'), []);
+    assert.equal((await twin.http.patch('/v1/servers/server3/relationships/monitors', { data: null })).status, 204);
+    assert.deepEqual(rel(await twin.http.get('/v1/servers/server3'), 'monitors'), []);
   });
 
   test('a relationship to an unknown object or of the wrong type is refused with 403 and changes nothing', async () => {
-    const before = await http.get('/v1/servers/server1');
+    const before = await twin.http.get('/v1/servers/server1');
     for (const data of [[{ id: 'nope', type: 'services' }], [{ id: 'MariaDB-Monitor', type: 'monitors' }]]) {
-      const res = await http.patch('/v1/servers/server1/relationships/services', { data });
+      const res = await twin.http.patch('/v1/servers/server1/relationships/services', { data });
       assert.equal(res.status, 403);
     }
-    assert.deepEqual((await http.get('/v1/servers/server1')).body, before.body);
+    assert.deepEqual((await twin.http.get('/v1/servers/server1')).body, before.body);
   });
 
   test('a server in use by a service or a monitor cannot be destroyed; once unlinked it can', async () => {
-    const refused = await http.delete('/v1/servers/server2');
+    const refused = await twin.http.delete('/v1/servers/server2');
     assert.equal(refused.status, 403);
     assert.match(refused.body.errors[0].detail, /RW-Split-Router/);
     assert.match(refused.body.errors[0].detail, /MariaDB-Monitor/);
-    await http.patch('/v1/servers/server2/relationships/services', { data: [] });
-    assert.equal((await http.delete('/v1/servers/server2')).status, 403, 'the monitor still uses it');
-    await http.patch('/v1/servers/server2/relationships/monitors', { data: [] });
-    assert.equal((await http.delete('/v1/servers/server2')).status, 204);
-    assert.equal((await http.get('/v1/servers/server2')).status, 404);
+    await twin.http.patch('/v1/servers/server2/relationships/services', { data: [] });
+    assert.equal((await twin.http.delete('/v1/servers/server2')).status, 403, 'the monitor still uses it');
+    await twin.http.patch('/v1/servers/server2/relationships/monitors', { data: [] });
+    assert.equal((await twin.http.delete('/v1/servers/server2')).status, 204);
+    assert.equal((await twin.http.get('/v1/servers/server2')).status, 404);
   });
 });
 
 describe('server state', () => {
   test('maintenance can be set and cleared on a monitored server, and shows first in the state string', async () => {
-    assert.equal((await http.put('/v1/servers/server1/set?state=maintenance')).status, 204);
+    assert.equal((await twin.http.put('/v1/servers/server1/set?state=maintenance')).status, 204);
     assert.equal(await state('server1'), 'Maintenance, Master, Running');
-    assert.equal((await http.put('/v1/servers/server1/clear?state=maintenance')).status, 204);
+    assert.equal((await twin.http.put('/v1/servers/server1/clear?state=maintenance')).status, 204);
     assert.equal(await state('server1'), 'Master, Running');
   });
 
@@ -237,7 +223,7 @@ describe('server state', () => {
   ];
   for (const [name, path, detail] of invalid) {
     test(`${name} is refused with 403 and changes nothing`, async () => {
-      const res = await http.put(path);
+      const res = await twin.http.put(path);
       assert.equal(res.status, 403);
       assert.match(res.body.errors[0].detail, detail);
       assert.equal(await state('server1'), 'Master, Running');
@@ -246,7 +232,7 @@ describe('server state', () => {
   }
 
   test('any bit can be set on an unmonitored server: running is cleared to Down, roles and bits combine', async () => {
-    await http.post('/v1/servers', newServer('server3', 3003));
+    await twin.http.post('/v1/servers', newServer('server3', 3003));
     const steps: [string, string][] = [
       ['set?state=master', 'Master, Running'],
       ['set?state=synced', 'Master, Synced, Running'],
@@ -256,33 +242,33 @@ describe('server state', () => {
       ['set?state=running', 'Maintenance, Synced, Running'],
     ];
     for (const [op, want] of steps) {
-      assert.equal((await http.put(`/v1/servers/server3/${op}`)).status, 204, op);
+      assert.equal((await twin.http.put(`/v1/servers/server3/${op}`)).status, 204, op);
       assert.equal(await state('server3'), want, op);
     }
   });
 
   test('a stopped monitor lets roles be set by hand, and starting it probes them back', async () => {
-    assert.equal((await http.put('/v1/monitors/MariaDB-Monitor/stop')).status, 204);
-    assert.equal((await http.put('/v1/servers/server2/set?state=master')).status, 204);
+    assert.equal((await twin.http.put('/v1/monitors/MariaDB-Monitor/stop')).status, 204);
+    assert.equal((await twin.http.put('/v1/servers/server2/set?state=master')).status, 204);
     assert.equal(await state('server2'), 'Master, Slave, Running');
-    assert.equal((await http.put('/v1/monitors/MariaDB-Monitor/start')).status, 204);
+    assert.equal((await twin.http.put('/v1/monitors/MariaDB-Monitor/start')).status, 204);
     assert.equal(await state('server2'), 'Slave, Running');
   });
 
   test('force=yes with maintenance closes the sessions of the services that use the server', async () => {
-    assert.deepEqual(ids(await http.get('/v1/sessions')), ['9', '10']);
-    assert.equal((await http.put('/v1/servers/server2/set?state=maintenance&force=yes')).status, 204);
+    assert.deepEqual(ids(await twin.http.get('/v1/sessions')), ['9', '10']);
+    assert.equal((await twin.http.put('/v1/servers/server2/set?state=maintenance&force=yes')).status, 204);
     assert.equal(await state('server2'), 'Maintenance, Slave, Running');
-    assert.deepEqual(ids(await http.get('/v1/sessions')), []);
-    assert.equal((await http.get('/v1/services/RW-Split-Router')).body.data.attributes.connections, 0);
+    assert.deepEqual(ids(await twin.http.get('/v1/sessions')), []);
+    assert.equal((await twin.http.get('/v1/services/RW-Split-Router')).body.data.attributes.connections, 0);
   });
 
   test('maintenance without force leaves the sessions alone', async () => {
-    assert.equal((await http.put('/v1/servers/server2/set?state=maintenance')).status, 204);
-    assert.deepEqual(ids(await http.get('/v1/sessions')), ['9', '10']);
+    assert.equal((await twin.http.put('/v1/servers/server2/set?state=maintenance')).status, 204);
+    assert.deepEqual(ids(await twin.http.get('/v1/sessions')), ['9', '10']);
   });
 
   test('setting the state of an unknown server is a 404', async () => {
-    assert.equal((await http.put('/v1/servers/nope/set?state=maintenance')).status, 404);
+    assert.equal((await twin.http.put('/v1/servers/nope/set?state=maintenance')).status, 404);
   });
 });

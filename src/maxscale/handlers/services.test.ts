@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict';
-import { before, beforeEach, describe, test } from 'node:test';
-import { type Apps, createApp } from '../../app.js';
-import { testConfig } from '../../config.js';
-import { initialState } from '../../maxscale/state.js';
-import { type TestHttp, testHttp } from '../../testing/http.js';
+import { describe, test } from 'node:test';
+import { ids, useTwin } from '../../testing/twin.js';
 
-let http: TestHttp;
-let apps: Apps;
-const config = testConfig();
-
-before(async () => {
-  apps = await createApp(config);
-  http = await testHttp(apps.maxscale, 'maxscale');
-});
-
-// One app for the file (building the validators is the slow part); each test starts from the documented state.
-beforeEach(() => apps.maxscaleModel.load(initialState(config)));
+const twin = useTwin('maxscale');
 
 const newService = (id: string, extra: Record<string, unknown> = {}) => ({
   data: {
@@ -26,19 +13,17 @@ const newService = (id: string, extra: Record<string, unknown> = {}) => ({
   },
 });
 
-const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((d) => d.id);
-
 describe('services', () => {
   test('a fresh twin lists the documented services, with versioned and unversioned paths alike', async () => {
-    const v1 = await http.get('/v1/services');
+    const v1 = await twin.http.get('/v1/services');
     assert.equal(v1.status, 200);
     assert.deepEqual(ids(v1), ['Read-Connection-Router', 'CLI', 'RW-Split-Router']);
-    const bare = await http.get('/services');
+    const bare = await twin.http.get('/services');
     assert.deepEqual(bare.body, v1.body);
   });
 
   test('a service is returned with its listeners and server relationship as the docs show', async () => {
-    const res = await http.get('/v1/services/Read-Connection-Router');
+    const res = await twin.http.get('/v1/services/Read-Connection-Router');
     assert.equal(res.status, 200);
     assert.equal(res.body.links.self, 'http://localhost:8989/v1/services/Read-Connection-Router');
     assert.equal(res.body.data.attributes.router, 'readconnroute');
@@ -50,125 +35,130 @@ describe('services', () => {
   });
 
   test('service names are case-insensitive', async () => {
-    const res = await http.get('/v1/services/read-connection-router');
+    const res = await twin.http.get('/v1/services/read-connection-router');
     assert.equal(res.status, 200);
     assert.equal(res.body.data.id, 'Read-Connection-Router');
   });
 
   test('an unknown service is a 404 in the MaxScale error document', async () => {
-    const res = await http.get('/v1/services/no-such-service');
+    const res = await twin.http.get('/v1/services/no-such-service');
     assert.equal(res.status, 404);
     assert.match(res.body.errors[0].detail, /no-such-service/);
   });
 
   test('pretty=false gives compact output and the default is pretty-printed', async () => {
-    const compact = await http.get('/v1/services?pretty=false');
+    const compact = await twin.http.get('/v1/services?pretty=false');
     assert.ok(!compact.text.includes('\n'));
-    const pretty = await http.get('/v1/services');
+    const pretty = await twin.http.get('/v1/services');
     assert.ok(pretty.text.includes('\n    '));
   });
 
   test('a created service can be read, patched, related, stopped, started, emptied and deleted, then is gone', async () => {
-    const created = await http.post(
+    const created = await twin.http.post(
       '/v1/services',
       newService('my-service', { relationships: { servers: { data: [{ id: 'server1', type: 'servers' }] } } }),
     );
     assert.equal(created.status, 204);
 
-    const read = await http.get('/v1/services/my-service');
+    const read = await twin.http.get('/v1/services/my-service');
     assert.equal(read.status, 200);
     assert.equal(read.body.data.attributes.state, 'Started');
     assert.equal(read.body.data.attributes.parameters.user, 'maxuser');
     assert.deepEqual(read.body.data.relationships.servers.data, [{ id: 'server1', type: 'servers' }]);
-    assert.ok(ids(await http.get('/v1/services')).includes('my-service'));
+    assert.ok(ids(await twin.http.get('/v1/services')).includes('my-service'));
 
-    assert.equal((await http.patch('/v1/services/my-service', { data: { attributes: { parameters: { user: 'admin' } } } })).status, 204);
-    assert.equal((await http.get('/v1/services/my-service')).body.data.attributes.parameters.user, 'admin');
+    assert.equal(
+      (await twin.http.patch('/v1/services/my-service', { data: { attributes: { parameters: { user: 'admin' } } } })).status,
+      204,
+    );
+    assert.equal((await twin.http.get('/v1/services/my-service')).body.data.attributes.parameters.user, 'admin');
 
-    const rel = await http.patch('/v1/services/my-service/relationships/filters', { data: [{ id: 'QLA', type: 'filters' }] });
+    const rel = await twin.http.patch('/v1/services/my-service/relationships/filters', { data: [{ id: 'QLA', type: 'filters' }] });
     assert.equal(rel.status, 204);
-    assert.deepEqual((await http.get('/v1/services/my-service')).body.data.relationships.filters.data, [{ id: 'QLA', type: 'filters' }]);
+    assert.deepEqual((await twin.http.get('/v1/services/my-service')).body.data.relationships.filters.data, [
+      { id: 'QLA', type: 'filters' },
+    ]);
 
-    assert.equal((await http.put('/v1/services/my-service/stop')).status, 204);
-    assert.equal((await http.get('/v1/services/my-service')).body.data.attributes.state, 'Stopped');
-    assert.equal((await http.put('/v1/services/my-service/start')).status, 204);
-    assert.equal((await http.get('/v1/services/my-service')).body.data.attributes.state, 'Started');
+    assert.equal((await twin.http.put('/v1/services/my-service/stop')).status, 204);
+    assert.equal((await twin.http.get('/v1/services/my-service')).body.data.attributes.state, 'Stopped');
+    assert.equal((await twin.http.put('/v1/services/my-service/start')).status, 204);
+    assert.equal((await twin.http.get('/v1/services/my-service')).body.data.attributes.state, 'Started');
 
-    const refused = await http.delete('/v1/services/my-service');
+    const refused = await twin.http.delete('/v1/services/my-service');
     assert.equal(refused.status, 403, 'a service that still uses servers and filters cannot be destroyed');
 
-    assert.equal((await http.patch('/v1/services/my-service/relationships/servers', { data: [] })).status, 204);
-    assert.equal((await http.patch('/v1/services/my-service/relationships/filters', { data: null })).status, 204);
-    assert.equal((await http.delete('/v1/services/my-service')).status, 204);
-    assert.equal((await http.get('/v1/services/my-service')).status, 404);
-    assert.ok(!ids(await http.get('/v1/services')).includes('my-service'));
+    assert.equal((await twin.http.patch('/v1/services/my-service/relationships/servers', { data: [] })).status, 204);
+    assert.equal((await twin.http.patch('/v1/services/my-service/relationships/filters', { data: null })).status, 204);
+    assert.equal((await twin.http.delete('/v1/services/my-service')).status, 204);
+    assert.equal((await twin.http.get('/v1/services/my-service')).status, 404);
+    assert.ok(!ids(await twin.http.get('/v1/services')).includes('my-service'));
   });
 
   test('a service with listeners cannot be destroyed, and stays', async () => {
-    const res = await http.delete('/v1/services/CLI');
+    const res = await twin.http.delete('/v1/services/CLI');
     assert.equal(res.status, 403);
     assert.match(res.body.errors[0].detail, /listeners/);
-    assert.equal((await http.get('/v1/services/CLI')).status, 200);
+    assert.equal((await twin.http.get('/v1/services/CLI')).status, 200);
   });
 
   test('creating a service whose name is taken is refused with 403', async () => {
-    const res = await http.post('/v1/services', newService('cli'));
+    const res = await twin.http.post('/v1/services', newService('cli'));
     assert.equal(res.status, 403);
   });
 
   test('a relationship to an unknown server is refused with 403 and changes nothing', async () => {
-    const before = await http.get('/v1/services/RW-Split-Router');
-    const res = await http.patch('/v1/services/RW-Split-Router/relationships/servers', {
+    const before = await twin.http.get('/v1/services/RW-Split-Router');
+    const res = await twin.http.patch('/v1/services/RW-Split-Router/relationships/servers', {
       data: [
         { id: 'server1', type: 'servers' },
         { id: 'no-such-server', type: 'servers' },
       ],
     });
     assert.equal(res.status, 403);
-    assert.deepEqual((await http.get('/v1/services/RW-Split-Router')).body, before.body);
+    assert.deepEqual((await twin.http.get('/v1/services/RW-Split-Router')).body, before.body);
   });
 
   test('listeners can be listed, created, read and destroyed', async () => {
-    const list = await http.get('/v1/services/RW-Split-Router/listeners');
+    const list = await twin.http.get('/v1/services/RW-Split-Router/listeners');
     assert.deepEqual(ids(list), ['RW-Split-Listener']);
-    const one = await http.get('/v1/services/RW-Split-Router/listeners/RW-Split-Listener');
+    const one = await twin.http.get('/v1/services/RW-Split-Router/listeners/RW-Split-Listener');
     assert.equal(one.body.data.attributes.parameters.port, 4006);
 
-    const created = await http.post('/v1/services/RW-Split-Router/listeners', {
+    const created = await twin.http.post('/v1/services/RW-Split-Router/listeners', {
       data: { id: 'my-listener', type: 'listeners', attributes: { parameters: { port: 3306 } } },
     });
     assert.equal(created.status, 204);
-    assert.deepEqual(ids(await http.get('/v1/services/RW-Split-Router/listeners')), ['RW-Split-Listener', 'my-listener']);
-    const service = await http.get('/v1/services/RW-Split-Router');
+    assert.deepEqual(ids(await twin.http.get('/v1/services/RW-Split-Router/listeners')), ['RW-Split-Listener', 'my-listener']);
+    const service = await twin.http.get('/v1/services/RW-Split-Router');
     assert.ok(service.body.data.attributes.listeners.some((l: { id: string }) => l.id === 'my-listener'));
 
-    assert.equal((await http.delete('/v1/services/RW-Split-Router/listeners/my-listener')).status, 204);
-    assert.equal((await http.get('/v1/services/RW-Split-Router/listeners/my-listener')).status, 404);
+    assert.equal((await twin.http.delete('/v1/services/RW-Split-Router/listeners/my-listener')).status, 204);
+    assert.equal((await twin.http.get('/v1/services/RW-Split-Router/listeners/my-listener')).status, 404);
   });
 
   test('a listener on a port already in use is refused with 403', async () => {
-    const res = await http.post('/v1/services/CLI/listeners', {
+    const res = await twin.http.post('/v1/services/CLI/listeners', {
       data: { id: 'clash', type: 'listeners', attributes: { parameters: { port: 4006 } } },
     });
     assert.equal(res.status, 403);
-    assert.equal((await http.get('/v1/services/CLI/listeners/clash')).status, 404);
+    assert.equal((await twin.http.get('/v1/services/CLI/listeners/clash')).status, 404);
   });
 
   test('a listener with only part of the SSL options is refused with 403', async () => {
-    const res = await http.post('/v1/services/CLI/listeners', {
+    const res = await twin.http.post('/v1/services/CLI/listeners', {
       data: { id: 'half-ssl', type: 'listeners', attributes: { parameters: { port: 4444, ssl_key: '/k.pem' } } },
     });
     assert.equal(res.status, 403);
   });
 
   test('deleting another service’s listener through this service is refused with 403', async () => {
-    const res = await http.delete('/v1/services/CLI/listeners/RW-Split-Listener');
+    const res = await twin.http.delete('/v1/services/CLI/listeners/RW-Split-Listener');
     assert.equal(res.status, 403);
-    assert.equal((await http.get('/v1/services/RW-Split-Router/listeners/RW-Split-Listener')).status, 200);
+    assert.equal((await twin.http.get('/v1/services/RW-Split-Router/listeners/RW-Split-Listener')).status, 200);
   });
 
   test('X-HTTP-Method-Override turns a PUT into the named method', async () => {
-    const res = await http.request('PUT', '/v1/services/CLI', { headers: { 'X-HTTP-Method-Override': 'GET' }, unchecked: true });
+    const res = await twin.http.request('PUT', '/v1/services/CLI', { headers: { 'X-HTTP-Method-Override': 'GET' }, unchecked: true });
     assert.equal(res.status, 200);
     assert.equal(res.body.data.id, 'CLI');
   });
@@ -226,25 +216,29 @@ describe('bad input gets a JSON 4xx and changes nothing', () => {
   ];
   for (const [name, { body, contentType, status }] of cases) {
     test(`creating a service with ${name} answers ${status}`, async () => {
-      const before = await http.get('/v1/services');
-      const res = await http.request('POST', '/v1/services', { body, ...(contentType ? { contentType } : {}) });
+      const before = await twin.http.get('/v1/services');
+      const res = await twin.http.request('POST', '/v1/services', { body, ...(contentType ? { contentType } : {}) });
       assert.equal(res.status, status);
       assert.match(res.headers['content-type'] ?? '', /^application\/json/);
       assert.equal(typeof res.body.errors[0].detail, 'string');
-      assert.deepEqual((await http.get('/v1/services')).body, before.body);
+      assert.deepEqual((await twin.http.get('/v1/services')).body, before.body);
     });
   }
 
   test('an invalid application/vnd.api+json body is rejected with 400 (openapi-backend #373)', async () => {
-    const res = await http.post('/v1/services', { data: { id: 'bad', type: 'services' } }, { contentType: 'application/vnd.api+json' });
+    const res = await twin.http.post(
+      '/v1/services',
+      { data: { id: 'bad', type: 'services' } },
+      { contentType: 'application/vnd.api+json' },
+    );
     assert.equal(res.status, 400);
     assert.match(res.body.errors[0].detail, /attributes/);
-    assert.equal((await http.get('/v1/services/bad')).status, 404);
+    assert.equal((await twin.http.get('/v1/services/bad')).status, 404);
   });
 
   test('a valid application/vnd.api+json body is accepted', async () => {
-    const res = await http.post('/v1/services', newService('jsonapi-service'), { contentType: 'application/vnd.api+json' });
+    const res = await twin.http.post('/v1/services', newService('jsonapi-service'), { contentType: 'application/vnd.api+json' });
     assert.equal(res.status, 204);
-    assert.equal((await http.get('/v1/services/jsonapi-service')).status, 200);
+    assert.equal((await twin.http.get('/v1/services/jsonapi-service')).status, 200);
   });
 });
