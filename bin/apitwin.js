@@ -1,3 +1,14 @@
 #!/usr/bin/env node
-// The package's command: runs the built CLI (`make build` or `npm run build` first).
-import '../dist/src/cli.js';
+// The package's command. It runs the built CLI (dist/, from `make build`); in a checkout where only
+// `make install` has run, it runs the TypeScript source through tsx (a dev dependency) instead.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const built = new URL('../dist/src/cli.js', import.meta.url);
+if (existsSync(fileURLToPath(built))) {
+  await import(built.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('../src/cli.ts', import.meta.url).href);
+}

@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { type DreddResult, runDredd } from '../dredd/run.js';
 import { runSuite } from '../engine/run.js';
 import { type CaseResult, CHECK_NAMES } from '../engine/types.js';
 import { type Finding, findingsOf } from './findings.js';
@@ -82,12 +83,15 @@ const EXPECTED: Finding[] = [
 
 let real: RealPip;
 let results: CaseResult[];
+let dredd: DreddResult;
 
 // The first run installs the real service (npm ci, about 10 s); later runs find it installed.
 before(
   async () => {
     real = await startRealPip({ timeoutMs: 60_000 });
     results = (await runSuite({ api: 'pip-sessions', target: real.url, only: CHECK_NAMES.filter((c) => c !== 'example_replay') })).results;
+    // Dredd's replay is judged on its own below: its example-derived body checks add noise to the findings table.
+    dredd = await runDredd({ api: 'pip-sessions', endpoint: real.url });
   },
   { timeout: 180_000 },
 );
@@ -116,6 +120,43 @@ describe('the real pip-services-sessions-node 1.1.0', () => {
         .filter((r) => ['use_after_free', 'ensure_resource_availability', 'session_lifecycle'].includes(r.check))
         .map((r) => `${r.check} ${r.status}`),
       ['use_after_free pass', 'ensure_resource_availability pass', 'session_lifecycle pass'],
+    );
+  });
+});
+
+/** Dredd's transaction names read like `POST (200) /v1/sessions/get_sessions?correlation_id=123`. */
+function transactions(filter: (status: string, path: string) => boolean): { name: string; status: string }[] {
+  return dredd.tests
+    .map((t) => ({ t, m: /\((\d{3})\) (\S+?)(\?|$)/.exec(t.name) }))
+    .filter(({ m }) => m !== null && filter(m[1] ?? '', m[2] ?? ''))
+    .map(({ t }) => ({ name: t.name, status: t.status }));
+}
+
+describe('Dredd replaying every documented example against the real service', () => {
+  test('reproduces every documented success on /v1/sessions and the monitoring routes (the hooks open their own sessions)', () => {
+    const successes = transactions((status, path) => status.startsWith('2') && !path.startsWith('/sessions/'));
+    assert.equal(successes.length, 15);
+    assert.deepEqual(
+      successes.filter((t) => t.status !== 'pass').map((t) => t.name),
+      [],
+    );
+  });
+
+  test('fails every transaction on the protocol document’s /sessions/<command> paths, which it does not serve', () => {
+    const unversioned = transactions((_status, path) => path.startsWith('/sessions/'));
+    assert.equal(unversioned.length, 45);
+    assert.deepEqual(
+      unversioned.filter((t) => t.status !== 'fail').map((t) => t.name),
+      [],
+    );
+  });
+
+  test('accepts bodies over the documented 1 MB limit and bodies that are not JSON (413 and 415 not reproduced)', () => {
+    const limits = transactions((status, path) => (status === '413' || status === '415') && path.startsWith('/v1/sessions/'));
+    assert.equal(limits.length, 16);
+    assert.deepEqual(
+      limits.filter((t) => t.status !== 'fail').map((t) => t.name),
+      [],
     );
   });
 });

@@ -1,7 +1,10 @@
 /**
- * Dredd hooks for the MaxScale spec. Every transaction is isolated (the
- * target is reset first when it is our twin) and every documented status is
- * made to happen:
+ * Dredd hooks for the MaxScale spec. Every transaction is self-contained and
+ * leaves the target's own objects alone: creates use fresh names (and ports),
+ * and every destroy destroys an object the hook has just created, so the
+ * replay also works against another implementation and run after run. With
+ * `isolate` (our twin started with --test-routes), the target is also reset
+ * before each transaction. Every documented status is made to happen:
  * - 2xx: the documented example, with setup where the example alone cannot succeed;
  * - 401: the request without credentials;
  * - 404: the first path parameter replaced by a name that does not exist;
@@ -14,13 +17,82 @@ import hooks, { type DreddTransaction } from 'hooks';
 import { hook, type Prepare, pathWithUnknownFirstParameter, removeHeader, reset, send, setBody, setHeader, setPath } from '../common.js';
 import { hookSettings } from '../settings.js';
 
-const newService = (id: string) => ({
-  data: { id, type: 'services', attributes: { router: 'readconnroute', parameters: { user: 'maxuser', password: 'maxpwd' } } },
-});
+/** A suffix unique to this run: what the hooks create never collides with the target's objects or an earlier run's. */
+const RUN = `dredd-${Date.now().toString(36)}`;
+let counter = 0;
+const fresh = (base: string): string => `${base}-${RUN}-${++counter}`;
+const freshPort = (): number => 20000 + ((Date.now() + ++counter * 7919) % 40000);
 
 async function mustSend(method: string, path: string, body?: unknown): Promise<void> {
   const res = await send(method, path, body);
   if (res.status >= 300) throw new Error(`setup ${method} ${path} answered ${res.status}: ${await res.text()}`);
+}
+
+/** Creates a fresh object of each kind (the smallest body the docs allow) and answers its name. */
+const create = {
+  service: async (filters: string[] = []): Promise<string> => {
+    const id = fresh('dredd-service');
+    await mustSend('POST', '/v1/services', {
+      data: {
+        id,
+        type: 'services',
+        attributes: { router: 'readconnroute', parameters: { user: 'maxuser', password: 'maxpwd' } },
+        ...(filters.length ? { relationships: { filters: { data: filters.map((f) => ({ id: f, type: 'filters' })) } } } : {}),
+      },
+    });
+    return id;
+  },
+  listener: async (service: string): Promise<string> => {
+    const id = fresh('dredd-listener');
+    await mustSend('POST', `/v1/services/${encodeURIComponent(service)}/listeners`, {
+      data: { id, type: 'listeners', attributes: { parameters: { port: freshPort() } } },
+    });
+    return id;
+  },
+  server: async (): Promise<string> => {
+    const id = fresh('dredd-server');
+    await mustSend('POST', '/v1/servers', {
+      data: { id, type: 'servers', attributes: { parameters: { address: '127.0.0.1', port: freshPort() } } },
+    });
+    return id;
+  },
+  monitor: async (): Promise<string> => {
+    const id = fresh('dredd-monitor');
+    await mustSend('POST', '/v1/monitors', {
+      data: { id, type: 'monitors', attributes: { module: 'mariadbmon', parameters: { user: 'maxuser', password: 'maxpwd' } } },
+    });
+    return id;
+  },
+  filter: async (): Promise<string> => {
+    const id = fresh('dredd-filter');
+    await mustSend('POST', '/v1/filters', { data: { id, type: 'filters', attributes: { module: 'hintfilter', parameters: {} } } });
+    return id;
+  },
+  inetUser: async (account: 'admin' | 'basic', password = 'dredd-pw'): Promise<string> => {
+    const id = fresh('dredd-user');
+    await mustSend('POST', '/v1/users/inet', { data: { id, type: 'inet', attributes: { password, account } } });
+    return id;
+  },
+  unixUser: async (): Promise<string> => {
+    const id = fresh('dredd-unix');
+    await mustSend('POST', '/v1/users/unix', { data: { id, type: 'unix', attributes: { account: 'basic' } } });
+    return id;
+  },
+};
+
+/** The path segment a template's `{param}` stands for in the transaction's request. */
+function pathParam(t: DreddTransaction, name: string): string {
+  const index = t.origin.resourceName.split('/').indexOf(`{${name}}`);
+  return decodeURIComponent(t.request.uri.split('?')[0]?.split('/')[index] ?? '');
+}
+
+/** Gives a create body a fresh `data.id` (and a fresh port where it has one), so it never collides. */
+function freshCreateBody(t: DreddTransaction): void {
+  const body = JSON.parse(t.request.body) as { data?: { id?: string; attributes?: { parameters?: { port?: number } } } };
+  if (!body.data?.id) return;
+  body.data.id = fresh(body.data.id);
+  if (body.data.attributes?.parameters?.port !== undefined) body.data.attributes.parameters.port = freshPort();
+  setBody(t, JSON.stringify(body));
 }
 
 /** Module command arguments are the query string's keys, in order; Dredd cannot express them as parameters. */
@@ -39,10 +111,8 @@ function setUri(t: DreddTransaction, uri: string): void {
 
 /** The only refusal some writes have: a user with a basic account, who may only read. */
 const asBasicUser: Prepare = async (t) => {
-  await mustSend('POST', '/v1/users/inet', {
-    data: { id: 'dredd-reader', type: 'inet', attributes: { password: 'pw', account: 'basic' } },
-  });
-  setHeader(t, 'Authorization', `Basic ${Buffer.from('dredd-reader:pw').toString('base64')}`);
+  const user = await create.inetUser('basic');
+  setHeader(t, 'Authorization', `Basic ${Buffer.from(`${user}:dredd-pw`).toString('base64')}`);
 };
 
 const noSuchCommandOutput =
@@ -81,50 +151,50 @@ const SPECIAL: Record<string, Prepare> = {
   // A relationship to a service that does not exist.
   'PATCH /servers/{name} 403': (t) =>
     setBody(t, JSON.stringify({ data: { relationships: { services: { data: [{ id: 'no-such-object', type: 'services' }] } } } })),
-  // server1 is used by services and a monitor: destroy the docs' new server3 instead.
-  'DELETE /servers/{name} 204': async (t) => {
-    await mustSend('POST', '/v1/servers', {
-      data: { id: 'server3', type: 'servers', attributes: { parameters: { address: '127.0.0.1', port: 3003 } } },
-    });
-    setPath(t, '/servers/server3');
-  },
+  // Destroy only what the hook created: the documented server1 is in use anyway.
+  'DELETE /servers/{name} 204': async (t) => setPath(t, `/servers/${await create.server()}`),
   // server1 is in use: exactly MaxScale's documented refusal.
   'DELETE /servers/{name} 403': () => {},
   // An invalid state is refused with 403, as the docs say.
   'PUT /servers/{name}/set 403': (t) => setUri(t, '/servers/server1/set?state=sleeping'),
   'PUT /servers/{name}/clear 403': (t) => setUri(t, '/servers/server1/clear?state=sleeping'),
-  // MariaDB-Monitor still monitors servers: destroy the docs' new test-monitor instead.
-  'DELETE /monitors/{name} 204': async (t) => {
-    await mustSend('POST', '/v1/monitors', {
-      data: {
-        id: 'test-monitor',
-        type: 'monitors',
-        attributes: { module: 'mariadbmon', parameters: { user: 'maxuser', password: 'maxpwd' } },
-      },
-    });
-    setPath(t, '/monitors/test-monitor');
-  },
+  // Destroy only what the hook created: MariaDB-Monitor still monitors servers.
+  'DELETE /monitors/{name} 204': async (t) => setPath(t, `/monitors/${await create.monitor()}`),
   // MariaDB-Monitor still monitors servers: exactly MaxScale's documented refusal.
   'DELETE /monitors/{name} 403': () => {},
   'PUT /monitors/{name}/stop 403': asBasicUser,
   'PUT /monitors/{name}/start 403': asBasicUser,
-  // A filter a service uses cannot be destroyed.
-  'DELETE /filters/{name} 403': async () => {
-    await mustSend('PATCH', '/v1/services/RW-Split-Router/relationships/filters', { data: [{ id: 'Hint-Filter', type: 'filters' }] });
+  // Destroy only what the hook created.
+  'DELETE /filters/{name} 204': async (t) => setPath(t, `/filters/${await create.filter()}`),
+  // A filter a service uses cannot be destroyed: a fresh filter, used by a fresh service.
+  'DELETE /filters/{name} 403': async (t) => {
+    const filter = await create.filter();
+    await create.service([filter]);
+    setPath(t, `/filters/${filter}`);
   },
-  // The last admin cannot be deleted: remove my-user, then admin is the last one.
+  'DELETE /users/inet/{name} 204': async (t) => setPath(t, `/users/inet/${await create.inetUser('basic')}`),
+  // The last admin cannot be deleted. Provoking it means deleting every other admin, which only our
+  // reset twin may suffer: there, my-user goes and admin is the last one.
   'DELETE /users/inet/{name} 403': async (t) => {
+    if (!hookSettings().isolate) {
+      t.skip = true;
+      hooks.log(`skipped ${t.name}: provoking it deletes the target's other admins (run with isolate against a resettable twin)`);
+      return;
+    }
     await mustSend('DELETE', '/v1/users/inet/my-user');
     setPath(t, '/users/inet/admin');
   },
+  'DELETE /users/unix/{name} 204': async (t) => setPath(t, `/users/unix/${await create.unixUser()}`),
   'DELETE /users/unix/{name} 403': asBasicUser,
   // Stopping or starting a service is refused only to a basic (read-only) account.
   'PUT /services/{name}/stop 403': asBasicUser,
   'PUT /services/{name}/start 403': asBasicUser,
   // The example service has listeners, so it cannot be destroyed: destroy a fresh, unused one.
-  'DELETE /services/{name} 204': async (t) => {
-    await mustSend('POST', '/v1/services', newService('dredd-doomed'));
-    setPath(t, '/services/dredd-doomed');
+  'DELETE /services/{name} 204': async (t) => setPath(t, `/services/${await create.service()}`),
+  // Destroy only a listener the hook created, on the example's service.
+  'DELETE /services/{name}/listeners/{listener} 204': async (t) => {
+    const service = pathParam(t, 'name');
+    setPath(t, `/services/${service}/listeners/${await create.listener(service)}`);
   },
   // The example service still has listeners: that is exactly MaxScale's documented refusal.
   'DELETE /services/{name} 403': () => {},
@@ -156,8 +226,9 @@ function generic(t: DreddTransaction): Prepare | undefined {
       };
     case '403':
       if (method === 'POST') {
-        // Creating the same object twice: the first succeeds, the replayed one is refused.
+        // Creating the same (fresh) object twice: the first succeeds, the replayed one is refused.
         return async () => {
+          freshCreateBody(t);
           await mustSend('POST', `/v1${t.request.uri.split('?')[0]}`, JSON.parse(t.request.body));
         };
       }
@@ -172,7 +243,9 @@ function generic(t: DreddTransaction): Prepare | undefined {
       }
       return undefined;
     default:
-      return status.startsWith('2') ? () => {} : undefined;
+      if (!status.startsWith('2')) return undefined;
+      // A create gets a fresh name, so it succeeds on any target and on every run.
+      return method === 'POST' && t.request.body ? () => freshCreateBody(t) : () => {};
   }
 }
 

@@ -1,8 +1,11 @@
 /**
- * Dredd hooks for the pip-sessions spec. Every transaction is isolated (the
- * target is reset to its example session first when it is our twin) and every
- * documented status is made to happen:
- * - 200: the documented example (its session_id is the example session);
+ * Dredd hooks for the pip-sessions spec. Every transaction is self-contained:
+ * a command on a session works on a session the hook has just opened, so the
+ * replay works against any implementation (the real service included) and
+ * never touches its sessions. With `isolate` (our twin started with
+ * --test-routes), the target is also reset first. Every documented status is
+ * made to happen:
+ * - 200: the documented example, on a freshly opened session;
  * - 204: a session_id that names no session (a null result);
  * - 400: a malformed JSON body;
  * - 406: an Accept header the service cannot satisfy;
@@ -10,13 +13,31 @@
  * - 415: the body sent as text/plain.
  */
 import hooks, { type DreddTransaction } from 'hooks';
-import { hook, type Prepare, reset, setBody, setHeader } from '../common.js';
+import { EXAMPLE_SESSIONS } from '../../../src/pip/examples.js';
+import { hook, type Prepare, reset, send, setBody, setHeader } from '../common.js';
 import { hookSettings } from '../settings.js';
+
+const EXAMPLE = EXAMPLE_SESSIONS[0] ?? { user_id: '1', user_name: 'Test User', address: '', client: '', user: {}, data: {} };
+
+/**
+ * Opens a session like the spec's example session (Dredd expects every member its examples show)
+ * through the documented /v1 path, the one every implementation serves, and answers its id.
+ */
+async function openSession(): Promise<string> {
+  const { user_id, user_name, address, client, user, data } = EXAMPLE;
+  const res = await send('POST', '/v1/sessions/open_session', { user_id, user_name, address, client, user, data });
+  const body = (await res.json()) as { id?: unknown };
+  if (res.status !== 200 || typeof body.id !== 'string') throw new Error(`setup open_session answered ${res.status}`);
+  return body.id;
+}
 
 function generic(t: DreddTransaction): Prepare | undefined {
   switch (t.expected.statusCode) {
     case '200':
-      return () => {};
+      return async () => {
+        const body = JSON.parse(t.request.body || '{}') as Record<string, unknown>;
+        if ('session_id' in body) setBody(t, JSON.stringify({ ...body, session_id: await openSession() }));
+      };
     case '204':
       return () => {
         const body = JSON.parse(t.request.body || '{}') as Record<string, unknown>;
