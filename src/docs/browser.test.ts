@@ -70,6 +70,18 @@ async function screenshotDownTo(last: Locator, path: string): Promise<void> {
   await page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: bottom } });
 }
 
+/** Opens an operation in Swagger UI, presses "Try it out" and "Execute", and reads the live response. */
+async function tryItOut(operation: Locator): Promise<{ status: string; body: string }> {
+  await operation.locator('.opblock-summary').click();
+  await operation.locator('button.try-out__btn').click();
+  await operation.locator('button.execute').click();
+  const response = operation.locator('.live-responses-table .response');
+  await response.first().waitFor();
+  const status = (await response.locator('.response-col_status').first().textContent())?.trim() ?? '';
+  const body = (await operation.locator('.live-responses-table .response-col_description pre').first().textContent()) ?? '';
+  return { status, body };
+}
+
 describe('Swagger UI in a browser', { timeout: 180_000 }, () => {
   test('lists both specs, and "Try it out" lists the documented services with Basic credentials', async () => {
     const failed: string[] = [];
@@ -97,13 +109,8 @@ describe('Swagger UI in a browser', { timeout: 180_000 }, () => {
 
     // GET /services under the /v1 server: Try it out, Execute.
     const operation = page.locator('#operations-services-listServices');
-    await operation.locator('.opblock-summary').click();
-    await operation.locator('button.try-out__btn').click();
-    await operation.locator('button.execute').click();
-    const response = operation.locator('.live-responses-table .response');
-    await response.first().waitFor();
-    assert.equal((await response.locator('.response-col_status').first().textContent())?.trim(), '200');
-    const body = (await operation.locator('.live-responses-table .response-col_description pre').first().textContent()) ?? '';
+    const { status, body } = await tryItOut(operation);
+    assert.equal(status, '200');
     assert.match(body, /Read-Connection-Router/);
     assert.match(body, /RW-Split-Router/);
     const curl = (await operation.locator('.curl-command').textContent()) ?? '';
@@ -129,13 +136,8 @@ describe('Swagger UI in a browser', { timeout: 180_000 }, () => {
 
     // The page is on the MaxScale port: this call is cross-origin, preflighted for its JSON body.
     const operation = page.locator('#operations-sessions-openSession');
-    await operation.locator('.opblock-summary').click();
-    await operation.locator('button.try-out__btn').click();
-    await operation.locator('button.execute').click();
-    const response = operation.locator('.live-responses-table .response');
-    await response.first().waitFor();
-    assert.equal((await response.locator('.response-col_status').first().textContent())?.trim(), '200');
-    const body = (await operation.locator('.live-responses-table .response-col_description pre').first().textContent()) ?? '';
+    const { status, body } = await tryItOut(operation);
+    assert.equal(status, '200');
     assert.match(body, /"user_id": "1"/);
     assert.match(body, /"active": true/);
     const curl = (await operation.locator('.curl-command').textContent()) ?? '';

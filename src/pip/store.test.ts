@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ApiError } from '../errors.js';
 import { SqliteFile } from '../store/sqlite.js';
+import { storeSuite } from '../testing/store-suite.js';
 import { MemorySessionsStore } from './memory-store.js';
 import { SqliteSessionsStore } from './sqlite-store.js';
 import { type SessionQuery, type SessionRecord, type SessionsStore, summaryOf } from './store.js';
@@ -200,20 +201,7 @@ const cases: Array<[string, (store: SessionsStore) => void]> = [
   ],
 ];
 
-for (const [impl, open] of implementations) {
-  describe(`SessionsStore (${impl})`, () => {
-    for (const [name, run] of cases) {
-      test(name, () => {
-        const store = open();
-        try {
-          run(store);
-        } finally {
-          store.close();
-        }
-      });
-    }
-  });
-}
+storeSuite('SessionsStore', implementations, cases);
 
 describe('SessionsStore (sqlite) over many sessions', () => {
   test('get_sessions by user reads through the user index in opening order, without sorting', () => {

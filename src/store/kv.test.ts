@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after } from 'node:test';
+import { storeSuite } from '../testing/store-suite.js';
 import type { KvStore } from './kv.js';
 import { MemoryKvStore } from './memory.js';
 import { SqliteKvStore } from './sqlite.js';
@@ -169,17 +170,4 @@ const cases: Array<[string, (store: KvStore) => void]> = [
   ],
 ];
 
-for (const [impl, open] of implementations) {
-  describe(`KvStore (${impl})`, () => {
-    for (const [name, run] of cases) {
-      test(name, () => {
-        const store = open();
-        try {
-          run(store);
-        } finally {
-          store.close();
-        }
-      });
-    }
-  });
-}
+storeSuite('KvStore', implementations, cases);
