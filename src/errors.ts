@@ -25,6 +25,7 @@ export const Errors = {
   METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', title: 'Method Not Allowed' },
   NOT_ACCEPTABLE: { status: 406, code: 'NOT_ACCEPTABLE', title: 'Not Acceptable' },
   CONFLICT: { status: 409, code: 'CONFLICT', title: 'Conflict' },
+  PRECONDITION_FAILED: { status: 412, code: 'PRECONDITION_FAILED', title: 'Precondition Failed' },
   PAYLOAD_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', title: 'Payload Too Large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported Media Type' },
   INTERNAL: { status: 500, code: 'INTERNAL', title: 'Internal Server Error' },

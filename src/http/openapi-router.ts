@@ -12,6 +12,7 @@ import type express from 'express';
 import { type Context, OpenAPIBackend, type Operation } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 import { ApiError, Errors, toApiError } from '../errors.js';
+import { applyValidators, type ConditionalState, checkPreconditions } from './conditional.js';
 import type { HandlerResult } from './types.js';
 
 export interface RawRequest<Auth> {
@@ -42,6 +43,8 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
    * to `describeValidationError` sentences under VALIDATION_FAILED.
    */
   validationError?: (errors: ErrorObject[], body: unknown) => ApiError;
+  /** ETag / Last-Modified with 304 and 412 (MaxScale); off when not given. */
+  conditional?: ConditionalState;
   /** Serializes a JSON body (MaxScale's `pretty`). */
   serialize: (body: unknown, req: express.Request) => string;
   /** Media types accepted for request bodies. */
@@ -259,7 +262,8 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     try {
       const auth = opts.authenticate(req, operationId);
       checkMediaType(req, operationId);
-      const result = (await backend.handleRequest(
+      if (opts.conditional && operationId !== undefined) checkPreconditions(req, opts.conditional);
+      let result = (await backend.handleRequest(
         {
           method: req.method,
           path: req.path,
@@ -269,6 +273,10 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
         },
         { req, auth } satisfies RouterState<Auth>,
       )) as HandlerResult;
+      if (opts.conditional && operationId !== undefined) {
+        if (req.method !== 'GET' && req.method !== 'HEAD' && result.status < 300) opts.conditional.modified();
+        result = applyValidators(req, operationId, result, opts.conditional);
+      }
       send(req, res, operationId, result);
     } catch (err) {
       fail(req, res, operationId, err);

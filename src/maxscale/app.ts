@@ -23,6 +23,9 @@ import { MaxscaleModel } from './model.js';
 import type { MaxscaleState } from './records.js';
 import { Links } from './views.js';
 
+/** GETs whose answers are computed from their query rather than read from the state. */
+const NOT_STATE = new Set(['callModuleCommand', 'callModuleSubcommand', 'classifyQuery']);
+
 export const JSON_MEDIA_TYPES = ['application/json', 'application/vnd.api+json'] as const;
 
 /** MaxScale's error document: `{"errors":[{"detail": …}]}` (JSON API error objects). */
@@ -115,6 +118,15 @@ export async function createMaxscaleApp(
     bodyMediaTypes: JSON_MEDIA_TYPES,
     validateResponses: config.validateResponses,
     onInternalError: (err, req) => opts.logger.error({ err, method: req.method, path: req.originalUrl }, 'internal error'),
+    conditional: {
+      current: () => {
+        const v = model.stateVersion();
+        return { etag: `"${v.lineage}-${v.version}"`, lastModified: new Date(v.modifiedAt) };
+      },
+      modified: () => model.touch(),
+      // Module commands and the classifier compute their answer from the query, so no validators there.
+      describesState: (operationId) => !NOT_STATE.has(operationId),
+    },
   });
 
   const app = express();

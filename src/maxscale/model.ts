@@ -94,6 +94,15 @@ function checkName(kind: string, name: string): void {
   if (/\s/.test(name)) throw forbidden(`${kind} name '${name}' must not contain whitespace`);
 }
 
+/** The state's version: `lineage` changes when a whole new state is loaded, `version` on every write. */
+export interface StateVersion {
+  lineage: string;
+  version: number;
+  modifiedAt: string;
+}
+
+const META_VERSION = 'version';
+
 export class MaxscaleModel {
   readonly servers: Collection<ServerRecord>;
   readonly monitors: Collection<MonitorRecord>;
@@ -135,9 +144,29 @@ export class MaxscaleModel {
       for (const s of state.sessions) this.sessions.put(s.id, s);
       for (const u of state.users) this.users.put(`${u.type}:${u.name}`, u);
       this.store.put(COLLECTIONS.meta, META_CORE, coreRecord(state.maxscale, this.now()));
+      // A new state is a new lineage of versions: ETags from before it never match.
+      const at = this.now();
+      this.store.put<StateVersion>(COLLECTIONS.meta, META_VERSION, {
+        lineage: at.getTime().toString(36),
+        version: 1,
+        modifiedAt: at.toISOString(),
+      });
       // What the running monitors see at start: servers a data file or maxscale.cnf leaves unprobed get their roles.
       for (const m of state.monitors) this.reprobe(m.name);
     });
+  }
+
+  /** The version of the state as changed through the REST API (for ETag and Last-Modified). */
+  stateVersion(): StateVersion {
+    return (
+      this.store.get<StateVersion>(COLLECTIONS.meta, META_VERSION) ?? { lineage: '0', version: 0, modifiedAt: new Date(0).toISOString() }
+    );
+  }
+
+  /** Records a modification made through the REST API. */
+  touch(): void {
+    const v = this.stateVersion();
+    this.store.put<StateVersion>(COLLECTIONS.meta, META_VERSION, { ...v, version: v.version + 1, modifiedAt: this.now().toISOString() });
   }
 
   /** True when the store holds no MaxScale objects yet (a new durable store). */

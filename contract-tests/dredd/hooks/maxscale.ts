@@ -10,6 +10,8 @@
  * - 404: the first path parameter replaced by a name that does not exist;
  * - 400: a malformed JSON body (or, without a body, an invalid parameter);
  * - 415: the body sent as text/plain;
+ * - 304: If-None-Match with the ETag the target just gave for the same URI;
+ * - 412: If-Match with a stale ETag;
  * - 403: MaxScale's refusals (a duplicate create, an unknown relationship target, an object in use).
  * Transactions listed in SPECIAL need their own setup; each says why.
  */
@@ -219,6 +221,17 @@ function generic(t: DreddTransaction): Prepare | undefined {
         if (!t.request.body) throw new Error('no body to break; add a SPECIAL entry');
         setBody(t, '{"data": ');
       };
+    case '304':
+      // The client's copy is current: send back the ETag the target just gave for the same URI.
+      return async () => {
+        const res = await send('GET', `/v1${t.request.uri}`);
+        const etag = res.headers.get('etag');
+        if (!etag) throw new Error(`GET ${t.request.uri} sent no ETag`);
+        setHeader(t, 'If-None-Match', etag);
+      };
+    case '412':
+      // A write made with an ETag that is no longer (or never was) the current one.
+      return () => setHeader(t, 'If-Match', '"dredd-stale-etag"');
     case '415':
       return () => {
         setHeader(t, 'Content-Type', 'text/plain');
