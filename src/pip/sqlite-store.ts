@@ -10,7 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import { ApiError, Errors } from '../errors.js';
-import { type Migration, SqliteFile } from '../store/sqlite.js';
+import { type Migration, SqliteComponentStore, SqliteFile } from '../store/sqlite.js';
 import type { SessionQuery, SessionRecord, SessionSummary, SessionsStore } from './store.js';
 
 export const SESSIONS_MIGRATIONS: readonly Migration[] = [
@@ -124,12 +124,9 @@ function isUniqueViolation(err: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-export class SqliteSessionsStore implements SessionsStore {
+export class SqliteSessionsStore extends SqliteComponentStore implements SessionsStore {
   readonly kind = 'sqlite';
-  private readonly file: SqliteFile;
-  private readonly db: Database.Database;
   private readonly cache = new Map<string, Database.Statement>();
-  private closed = false;
   private readonly stmts: {
     get: Database.Statement<[string], FullRow>;
     insert: Database.Statement<Params>;
@@ -139,8 +136,7 @@ export class SqliteSessionsStore implements SessionsStore {
   };
 
   constructor(file: SqliteFile) {
-    this.file = file.attach('pip_sessions', SESSIONS_MIGRATIONS);
-    this.db = file.db;
+    super(file, 'pip_sessions', SESSIONS_MIGRATIONS);
     this.stmts = {
       get: this.db.prepare(`SELECT ${ALL_COLUMNS} FROM pip_sessions WHERE id = ?`),
       insert: this.db.prepare<Params>(`INSERT INTO pip_sessions (${ALL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -207,17 +203,7 @@ export class SqliteSessionsStore implements SessionsStore {
     });
   }
 
-  transaction<R>(fn: () => R): R {
-    return this.db.transaction(fn)();
-  }
-
   clear(): void {
     this.stmts.clear.run();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.file.release();
   }
 }

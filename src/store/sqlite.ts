@@ -203,13 +203,39 @@ export const KV_MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
+ * What every store kept in a SqliteFile shares: a reference to the file taken
+ * with its tables up to date, transactions (nested ones become savepoints),
+ * and closing exactly once.
+ */
+export abstract class SqliteComponentStore {
+  protected readonly file: SqliteFile;
+  private closed = false;
+
+  protected constructor(file: SqliteFile, component: string, migrations: readonly Migration[]) {
+    this.file = file.attach(component, migrations);
+  }
+
+  protected get db(): Database.Database {
+    return this.file.db;
+  }
+
+  transaction<R>(fn: () => R): R {
+    return this.file.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.file.release();
+  }
+}
+
+/**
  * The KvStore on SQLite. A put of an existing id updates the row in place (it
  * keeps its place); a deleted id put again goes to the end, as in memory.
  * `transaction` is a SQLite transaction (nested calls become savepoints).
  */
-export class SqliteKvStore implements KvStore {
-  private readonly file: SqliteFile;
-  private closed = false;
+export class SqliteKvStore extends SqliteComponentStore implements KvStore {
   private readonly stmts: {
     get: Database.Statement<[string, string], { json: string }>;
     list: Database.Statement<[string], { json: string }>;
@@ -219,7 +245,7 @@ export class SqliteKvStore implements KvStore {
   };
 
   constructor(file: SqliteFile) {
-    this.file = file.attach('kv', KV_MIGRATIONS);
+    super(file, 'kv', KV_MIGRATIONS);
     const db = file.db;
     this.stmts = {
       get: db.prepare('SELECT json FROM kv WHERE collection = ? AND id = ?'),
@@ -256,17 +282,7 @@ export class SqliteKvStore implements KvStore {
     return this.stmts.delete.run(collection, id).changes > 0;
   }
 
-  transaction<R>(fn: () => R): R {
-    return this.file.db.transaction(fn)();
-  }
-
   clear(): void {
     this.stmts.clear.run();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.file.release();
   }
 }
