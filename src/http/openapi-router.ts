@@ -58,6 +58,8 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
 interface RouterState<Auth> {
   req: express.Request;
   auth: Auth;
+  /** The raw query string, in order (read once per request). */
+  queryString: string;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
@@ -106,9 +108,14 @@ function hasBody(req: express.Request): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
-function rawQueryOf(req: express.Request): Record<string, string | string[]> {
+function queryStringOf(req: express.Request): string {
+  const at = req.originalUrl.indexOf('?');
+  return at < 0 ? '' : req.originalUrl.slice(at + 1);
+}
+
+function rawQueryOf(queryString: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const search = new URL(req.originalUrl, 'http://x').searchParams;
+  const search = new URLSearchParams(queryString);
   for (const key of new Set(search.keys())) {
     const all = search.getAll(key);
     out[key] = all.length === 1 ? (all[0] ?? '') : all;
@@ -150,8 +157,8 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
           params: coerced?.params ?? c.request.params,
           query: coerced?.query ?? (c.request.query as Record<string, unknown>),
           body: req.body,
-          rawQuery: rawQueryOf(req),
-          queryString: new URL(req.originalUrl, 'http://x').search.replace(/^\?/, ''),
+          rawQuery: rawQueryOf(state.queryString),
+          queryString: state.queryString,
           auth: state.auth,
         },
         opts.context(req),
@@ -263,15 +270,16 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       const auth = opts.authenticate(req, operationId);
       checkMediaType(req, operationId);
       if (opts.conditional && operationId !== undefined) checkPreconditions(req, opts.conditional);
+      const queryString = queryStringOf(req);
       let result = (await backend.handleRequest(
         {
           method: req.method,
           path: req.path,
-          query: new URL(req.originalUrl, 'http://x').search.replace(/^\?/, ''),
+          query: queryString,
           headers: req.headers as Record<string, string | string[]>,
           body: req.body,
         },
-        { req, auth } satisfies RouterState<Auth>,
+        { req, auth, queryString } satisfies RouterState<Auth>,
       )) as HandlerResult;
       if (opts.conditional && operationId !== undefined) {
         if (req.method !== 'GET' && req.method !== 'HEAD' && result.status < 300) opts.conditional.modified();

@@ -4,6 +4,8 @@
  * listener its service, a session its service); the other side is derived
  * when a document is rendered, so the two sides can never disagree.
  */
+import type { components } from '../../generated/maxscale.js';
+
 export type ParamValue = string | number | boolean;
 export type Params = Record<string, ParamValue>;
 
@@ -36,18 +38,8 @@ export interface ServiceRecord {
 export interface ListenerRecord {
   name: string;
   service: string;
-  parameters: {
-    address?: string;
-    port?: number;
-    protocol?: string;
-    authenticator?: string;
-    authenticator_options?: string;
-    ssl_key?: string;
-    ssl_cert?: string;
-    ssl_ca_cert?: string;
-    ssl_version?: string;
-    ssl_cert_verify_depth?: number;
-  };
+  /** Exactly the listener parameters the spec documents. */
+  parameters: components['schemas']['ListenerParameters'];
 }
 
 export interface FilterRecord {
