@@ -12,6 +12,7 @@ import { runNegativePhase } from '../checks/negative.js';
 import { runStatefulPhase } from '../checks/stateful.js';
 import { type Credentials, RunContext } from './context.js';
 import { createHttpClient } from './http.js';
+import { cleanup } from './safety.js';
 import { loadSpecModel, type SpecModel } from './spec.js';
 import {
   type ApiName,
@@ -83,6 +84,7 @@ export async function runSuite(options: SuiteOptions): Promise<{ results: CaseRe
   const ctx = new RunContext(options, spec, checker, http, credentials, selected, emit);
   emit({ type: 'start', api: options.api, target: http.baseUrl, phases, checks: [...selected] });
   for (const phase of phases) await RUNNERS[phase](ctx);
+  await cleanup(ctx);
   const summary = summarize(ctx.results, performance.now() - started);
   emit({ type: 'done', summary, results: ctx.results });
   return { results: ctx.results, summary };

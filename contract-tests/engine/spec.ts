@@ -164,6 +164,12 @@ async function buildSpecModel(api: ApiName): Promise<SpecModel> {
       });
     }
   }
+  // A POST to a collection whose items a GET reads creates one, whatever its verb (MaxScale's enableUnixUser).
+  for (const op of operations) {
+    if (op.method !== 'POST' || op.kind !== 'update' || op.path.endsWith('}')) continue;
+    const item = new RegExp(`^${escapeRe(op.path)}/\\{[^}/]+\\}$`);
+    if (operations.some((o) => o.method === 'GET' && item.test(o.path))) op.kind = 'create';
+  }
   const byId = new Map(operations.map((o) => [o.id, o]));
   const firstServer = document.servers?.[0]?.url;
   const basePath = firstServer ? new URL(firstServer, 'http://x').pathname.replace(/\/+$/, '') : '';

@@ -121,6 +121,12 @@ export interface SuiteOptions {
   only?: CheckName[];
   /** Reset our own twin through its test-only route between Dredd transactions (only for `apitwin serve --test-routes`). */
   isolate?: boolean;
+  /**
+   * Also send what changes the target's own objects in a way the suite cannot undo (a switchover,
+   * deleting the other admins, closing expired sessions). Off by default: only objects the run
+   * created are written, and shared settings it changes are put back.
+   */
+  allowDestructive?: boolean;
   /** Per-request timeout. */
   timeoutMs?: number;
   onEvent?: (event: SuiteEvent) => void;
