@@ -62,7 +62,8 @@ export async function runExamplesPhase(ctx: RunContext): Promise<void> {
   ctx.progress('Dredd');
   const endpoint = ctx.options.target.replace(/\/+$/, '');
   const result = await runDredd({
-    api: ctx.options.api,
+    api: ctx.spec.api,
+    document: ctx.spec.document,
     endpoint,
     ...(ctx.credentials ? { user: ctx.credentials.user, password: ctx.credentials.password } : {}),
     isolate: ctx.options.isolate ?? false,

@@ -20,14 +20,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
-import { type ApiName, specPath } from '../../src/spec/load.js';
+import type { ApiName } from '../../src/spec/load.js';
+import { isOurApi, loadSpecModel } from '../engine/spec.js';
 import type { DreddHooks, DreddTransaction, HookModule } from './hooks-api.js';
 import { type DreddHookSettings, setHookSettings, skipReasons } from './settings.js';
 
 export interface DreddRunOptions {
-  api: ApiName;
+  /** One of our APIs (its hooks make every documented status happen), or any other name (generic hooks). */
+  api: ApiName | string;
+  /** The spec, dereferenced; by default our spec of `api`. */
+  document?: OpenAPIV3.Document;
   /** Base URL of the implementation under test, e.g. http://127.0.0.1:8989 */
   endpoint: string;
   user?: string;
@@ -73,9 +76,8 @@ interface DreddInstance {
 const require = createRequire(import.meta.url);
 
 /** The spec as Dredd gets it: dereferenced, with only application/json request bodies. */
-export async function dreddSpec(api: ApiName): Promise<OpenAPIV3.Document> {
-  const doc = (await SwaggerParser.dereference(specPath(api))) as OpenAPIV3.Document;
-  const copy = structuredClone(doc);
+export async function dreddSpec(api: ApiName | string, document?: OpenAPIV3.Document): Promise<OpenAPIV3.Document> {
+  const copy = structuredClone(document ?? (await loadSpecModel(api)).document);
   for (const item of Object.values(copy.paths ?? {})) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const op = item?.[method];
@@ -124,9 +126,9 @@ interface DreddRunner {
   executeAllTransactions(transactions: unknown[], hooks: DreddHooks, callback: (err?: unknown) => void): void;
 }
 
-/** Imports the API's hook module; a failure names the module and its cause. */
-async function loadHooks(api: ApiName): Promise<HookModule> {
-  const url = new URL(`./hooks/${api}.js`, import.meta.url);
+/** Imports the API's hook module (the generic one for a spec not ours); a failure names the module and its cause. */
+async function loadHooks(api: ApiName | string): Promise<HookModule> {
+  const url = new URL(`./hooks/${isOurApi(api) ? api : 'generic'}.js`, import.meta.url);
   try {
     const mod = (await import(url.href)) as Partial<HookModule>;
     if (typeof mod.beforeEach !== 'function') throw new Error('it does not export beforeEach()');
@@ -153,8 +155,8 @@ function hookStep(fn: (t: DreddTransaction) => Promise<void> | void, stage: stri
 
 export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
   const dir = mkdtempSync(join(tmpdir(), 'apitwin-dredd-'));
-  const file = join(dir, `${opts.api}.json`);
-  writeFileSync(file, JSON.stringify(await dreddSpec(opts.api)));
+  const file = join(dir, 'openapi.json');
+  writeFileSync(file, JSON.stringify(await dreddSpec(opts.api, opts.document)));
   const module = await loadHooks(opts.api).catch((err: unknown) => {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -212,6 +214,10 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
   emitter.on('test start', (_test: unknown, callback?: () => void) => callback?.());
 
   const Dredd = require('dredd') as new (config: Record<string, unknown>) => DreddInstance;
+  // Dredd always adds its CLI reporter (a line per transaction) and `loglevel` does not reach it; our reporters print instead.
+  const reporterOutput = require('dredd/build/reporters/reporterOutputLogger') as { default?: { transports?: { console?: { silent?: boolean } } } };
+  const console = reporterOutput.default?.transports?.console;
+  if (console) console.silent = true;
   const dredd = new Dredd({
     endpoint: settings.endpoint,
     path: [file],

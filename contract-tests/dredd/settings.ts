@@ -5,7 +5,7 @@
 import type { ApiName } from '../../src/spec/load.js';
 
 export interface DreddHookSettings {
-  api: ApiName;
+  api: ApiName | string;
   endpoint: string;
   isolate: boolean;
   /** Replay examples that change the target's own objects. */

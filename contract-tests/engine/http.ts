@@ -18,6 +18,8 @@ export interface SendOptions {
   /** `null` sends no credentials; undefined uses the client's. */
   auth?: { user: string; password: string } | null;
   headers?: Record<string, string>;
+  /** Overrides the client's per-request timeout. */
+  timeoutMs?: number;
 }
 
 export interface HttpClient {
@@ -55,7 +57,7 @@ export function createHttpClient(
         headers,
         body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? timeoutMs),
       });
       const text = await res.text();
       let parsed: unknown;
