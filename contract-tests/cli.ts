@@ -227,7 +227,7 @@ async function destructiveSummary(args: ParsedContractArgs): Promise<string> {
   const spec = await loadSpecModel(args.api, args.spec);
   const actions = spec.operations.filter((o) => planOf(spec, o).kind === 'action').map((o) => `${o.method} ${o.path}`);
   const dredd: Record<string, string> = {
-    maxscale: "a switchover on MariaDB-Monitor, deleting the admin user my-user",
+    maxscale: 'a switchover on MariaDB-Monitor, deleting the admin user my-user',
     'pip-sessions': 'closing expired sessions',
   };
   const examples = dredd[args.api] ?? 'the documented examples of every write, on the objects they name';

@@ -215,7 +215,9 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
 
   const Dredd = require('dredd') as new (config: Record<string, unknown>) => DreddInstance;
   // Dredd always adds its CLI reporter (a line per transaction) and `loglevel` does not reach it; our reporters print instead.
-  const reporterOutput = require('dredd/build/reporters/reporterOutputLogger') as { default?: { transports?: { console?: { silent?: boolean } } } };
+  const reporterOutput = require('dredd/build/reporters/reporterOutputLogger') as {
+    default?: { transports?: { console?: { silent?: boolean } } };
+  };
   const console = reporterOutput.default?.transports?.console;
   if (console) console.silent = true;
   const dredd = new Dredd({

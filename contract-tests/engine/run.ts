@@ -12,8 +12,8 @@ import { runNegativePhase } from '../checks/negative.js';
 import { runStatefulPhase } from '../checks/stateful.js';
 import { type Credentials, RunContext } from './context.js';
 import { createHttpClient } from './http.js';
-import { cleanup } from './safety.js';
 import { probeTarget } from './probe.js';
+import { cleanup } from './safety.js';
 import { isOurApi, loadSpecModel, type SpecModel } from './spec.js';
 import {
   type ApiName,
@@ -87,7 +87,12 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const unusable = await probeTarget(spec, http, credentials);
   if (unusable) {
     emit({ type: 'aborted', reason: unusable });
-    return { results: [], summary: summarize([], performance.now() - started), outcome: { status: 'target-unusable', reason: unusable }, restoreProblems: [] };
+    return {
+      results: [],
+      summary: summarize([], performance.now() - started),
+      outcome: { status: 'target-unusable', reason: unusable },
+      restoreProblems: [],
+    };
   }
   // Compiled only for a target worth it (compiling blocks the event loop for a second or more).
   const checker = await checkerFor(spec, options.spec ?? options.api);
