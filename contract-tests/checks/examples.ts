@@ -10,6 +10,7 @@
 import { type DreddTest, runDredd } from '../dredd/run.js';
 import type { RunContext } from '../engine/context.js';
 import { toCurl } from '../engine/http.js';
+import { isOurApi } from '../engine/spec.js';
 import type { Failure, HttpExchange } from '../engine/types.js';
 
 /** A failed Dredd transaction as a failure: its request and response, and Dredd's own verdict. */
@@ -60,7 +61,8 @@ function parseJson(text: string | undefined): unknown {
 export async function runExamplesPhase(ctx: RunContext): Promise<void> {
   ctx.beginPhase('examples');
   ctx.progress('Dredd');
-  const endpoint = ctx.options.target.replace(/\/+$/, '');
+  // Our hooks address our twins below the target (they add /v1); a spec not ours is replayed below its server path.
+  const endpoint = isOurApi(ctx.spec.api) ? ctx.options.target.replace(/\/+$/, '') : ctx.http.baseUrl;
   const result = await runDredd({
     api: ctx.spec.api,
     document: ctx.spec.document,

@@ -102,7 +102,7 @@ function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
       : undefined,
     remove: group.delete ? (h) => ctx.send(request(ctx, group.delete as OperationInfo, { params: itemParams(h) })) : undefined,
     list: group.list ? (h) => ctx.send(request(ctx, group.list as OperationInfo, { params: itemParams(h) })) : undefined,
-    listed: (x, h) => itemsOfBody(x.response.body).some((i) => isObject(i) && i.id === h.id),
+    listed: (x, h) => itemsOfBody(x.response.body).some((i) => isObject(i) && String(i.id) === h.id),
     gone: (x) => x.response.status === 404,
     goneDescription: '404 Not Found',
     async cleanup(h) {
