@@ -16,7 +16,6 @@ import { probeTarget } from './probe.js';
 import { cleanup } from './safety.js';
 import { isOurApi, loadSpecModel, type SpecModel } from './spec.js';
 import {
-  type ApiName,
   type CaseResult,
   CHECK_NAMES,
   CHECKS,
