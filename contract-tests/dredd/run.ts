@@ -172,13 +172,11 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
   setHookSettings(settings);
   skipReasons.clear();
   const started = new Map<string, number>();
-  const names = new Map<string, string>();
   let registered = false;
   const register = (hooks: DreddHooks) => {
     registered = true;
     hooks.beforeEach((t, done) => {
       started.set(t.id, performance.now());
-      names.set(t.id, t.name);
       hookStep(module.beforeEach, 'before')(t, done);
     });
     const after = module.afterEach;
@@ -190,7 +188,7 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
     const id = test.title ?? '';
     const begun = started.get(id);
     tests.push({
-      name: names.get(id) ?? (id || '(unnamed)'),
+      name: id || '(unnamed)',
       status,
       message: (status === 'skip' ? skipReasons.get(id) : undefined) ?? test.message ?? '',
       durationMs: begun === undefined ? 0 : performance.now() - begun,
