@@ -1475,38 +1475,56 @@ export interface components {
         ModuleParameter: {
             /** @description Parameter name */
             name: string;
-            /** @description Parameter type (bool, count, int, string, path, enum, duration…) */
-            type: string;
-            /** @description Default value of the parameter */
+            /**
+             * @description The parameter type, as MaxScale 2.3 names it
+             * @enum {string}
+             */
+            type: "count" | "int" | "size" | "bool" | "string" | "quoted string" | "password string" | "enum" | "path" | "service" | "server" | "serverlist" | "regular expression";
+            /** @description Default value of the parameter (absent when it has none) */
             default_value?: string;
-            /** @description Accepted enumeration values */
+            /** @description Accepted enumeration values (enums only) */
             enum_values?: string[];
         };
+        /**
+         * @description A module command, as MaxScale 2.3's module command registry describes
+         *     it. Commands are registered under a domain, the module's name except
+         *     for CDCPlainAuth's `add_user` (domain `cdc`); `links.self` names the
+         *     domain the command is called under.
+         */
         ModuleCommand: {
-            /** @description Name of the command */
+            /** @description The command identifier (`switchover`, `rules/reload`…) */
             id: string;
             /** @enum {string} */
             type: "module_command";
             links: components["schemas"]["Links"];
             attributes: {
                 /**
-                 * @description Whether POST or GET should be used to call this command
+                 * @description GET for a passive (read-only) command, POST for one that modifies data
                  * @enum {string}
                  */
                 method: "GET" | "POST";
-                /** @description Minimum number of arguments */
+                /** @description Minimum number of arguments (the required ones) */
                 arg_min: number;
                 /** @description Maximum number of arguments */
                 arg_max: number;
-                /** @description Parameter types for the command */
+                /** @description What the command does (MaxScale 2.3 sends it; its documentation's example leaves it out) */
+                description?: string;
+                /** @description The command's arguments, in order */
                 parameters: {
                     description: string;
-                    /** @description Value type (MONITOR, SERVER, FILTER, STRING…; `[TYPE]` when optional) */
+                    /**
+                     * @description The argument type, in brackets when the argument is optional
+                     * @example [SERVER]
+                     */
                     type: string;
                     required: boolean;
                 }[];
             };
         };
+        /**
+         * @description A module of MaxScale 2.3. The shape is fixed; what varies from module
+         *     to module is the list of its parameters and commands.
+         */
         Module: {
             id: string;
             /** @enum {string} */
@@ -1516,13 +1534,28 @@ export interface components {
                 module_type: "Filter" | "Router" | "Monitor" | "Protocol" | "Authenticator" | "QueryClassifier";
                 version: string;
                 description: string;
-                api: string;
                 /** @enum {string} */
-                status: "In development" | "Alpha" | "Beta" | "GA" | "Experimental";
-                /** @description The module's commands (absent when it has none) */
+                api: "filter" | "router" | "monitor" | "protocol" | "authenticator" | "query_classifier";
+                /**
+                 * @description The module's maturity, as MaxScale 2.3 names it in its output.
+                 * @enum {string}
+                 */
+                maturity?: "In development" | "Alpha" | "Beta" | "GA" | "Experimental";
+                /**
+                 * @description The same value under the name the documentation's examples use;
+                 *     the twin sends both.
+                 * @enum {string}
+                 */
+                status?: "In development" | "Alpha" | "Beta" | "GA" | "Experimental";
+                /**
+                 * @description The module's commands. MaxScale 2.3 always sends the array
+                 *     (empty for most modules); the documentation's examples leave it
+                 *     out when it is empty.
+                 */
                 commands?: components["schemas"]["ModuleCommand"][];
+                /** @description The parameters the module declares, in its order (the core parameters of its object kind are not listed) */
                 parameters: components["schemas"]["ModuleParameter"][];
-            };
+            } | unknown | unknown;
             links: components["schemas"]["Links"];
         };
         ModuleDocument: {
