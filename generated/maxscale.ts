@@ -419,7 +419,13 @@ export interface paths {
         };
         /**
          * Get all loaded modules
-         * @description Every module the twin simulates, with its parameters and commands.
+         * @description Every module of the MaxScale 2.3 release (53: routers, monitors,
+         *     filters, protocols, authenticators and the query classifier), with
+         *     the parameters each declares (name, type, default, enum values) and
+         *     its module commands, as MaxScale 2.3's source declares them. A real
+         *     MaxScale lists only the modules it has loaded; the twin has them all
+         *     loaded, so every one can be used by a service, monitor, filter,
+         *     server or listener.
          */
         get: operations["listModules"];
         put?: never;
@@ -436,14 +442,18 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The name of a loaded module (case-sensitive).
+                 * @description The name of a module (case-sensitive: `readwritesplit`, `GSSAPIBackendAuth`).
                  * @example dbfwfilter
                  */
                 name: string;
             };
             cookie?: never;
         };
-        /** Get a loaded module */
+        /**
+         * Get a loaded module
+         * @description One module of the MaxScale 2.3 release: its type, version, maturity,
+         *     declared parameters and module commands. An unknown name is a 404.
+         */
         get: operations["getModule"];
         put?: never;
         post?: never;
@@ -475,12 +485,36 @@ export interface paths {
         };
         /**
          * Call a read-only module command
-         * @description Calls a command whose `attributes.method` is `GET`. The arguments are
-         *     the query string's keys, in order and without values
-         *     (`?Database-Firewall`); `pretty` is not an argument. An unknown
-         *     module or command, or a command that must be called with POST, is a
-         *     404; a wrong number of arguments, an argument that names no object
-         *     of the expected type, or a command that fails is a 403.
+         * @description Calls a passive command, one whose `attributes.method` is `GET`:
+         *     dbfwfilter's `rules` (the loaded rules as JSON), qlafilter's `log`
+         *     and the cache's `show`. The arguments are the query string's keys,
+         *     in order and without values (`?Database-Firewall`); `pretty` is not
+         *     an argument.
+         *
+         *     The command is found as MaxScale 2.3's module command registry finds
+         *     it: by its domain (the module's name, case-insensitive, an old name
+         *     such as `mysqlmon` meaning the new one) and its identifier. An
+         *     unknown module or command, a command that another module declares
+         *     (`GET /maxscale/modules/dbfwfilter/log` is a 404: `log` is
+         *     qlafilter's), or a command that must be called with POST, is a 404.
+         *
+         *     The arguments are checked as the registry checks them, with its
+         *     messages (403): the count first (`Expected between 1 and 3
+         *     arguments, got 4.`), then each in order: a FILTER, MONITOR, SERVICE
+         *     or SERVER must name an existing object (`Argument 1, filter not
+         *     found: F`), and a filter, monitor or service must use the command's
+         *     module (`Argument 1, filter and domain names don't match: F`).
+         *
+         *     qlafilter's `log` takes a filter and two optional line numbers
+         *     (start, then end, exclusive; read as C's `atoi` reads them) and
+         *     answers the lines of the filter's unified log file as a JSON array
+         *     in `meta`. No client traffic passes through the twin, so the file
+         *     holds the one header line MaxScale writes when it creates it: the
+         *     `log_data` columns in MaxScale's order (`Service`, `Session`,
+         *     `Date`, `User@Host`, `Reply_time`, `Query`) joined by `separator`,
+         *     `["Date,User@Host,Query"]` by default. A filter without
+         *     `log_type=unified` gets MaxScale's error (403, `Filter 'QLA' does
+         *     not have unified log file enabled`).
          */
         get: operations["callModuleCommand"];
         put?: never;
@@ -489,11 +523,22 @@ export interface paths {
          * @description Calls a command whose `attributes.method` is `POST`, for example
          *     `POST /maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2`.
          *     The arguments are the query string's keys, in order and without
-         *     values; `pretty` is not an argument. Any body is ignored. An unknown
-         *     module or command, or a command that must be called with GET, is a
-         *     404; a wrong number of arguments, an argument that names no object
-         *     of the expected type, or a command that fails (for example a
-         *     switchover to a server that is not a slave) is a 403.
+         *     values; `pretty` is not an argument. Any body is ignored. Commands
+         *     are found and their arguments checked as for
+         *     `GET /maxscale/modules/{module}/{command}`: an unknown module or
+         *     command, a command of another module, or a command that must be
+         *     called with GET, is a 404; a wrong number of arguments, an argument
+         *     that names no object of the expected type (or one that uses another
+         *     module), or a command that fails (for example a switchover to a
+         *     server that is not a slave) is a 403.
+         *
+         *     MaxScale 2.3's commands that modify data: mariadbmon's `switchover`,
+         *     `failover`, `rejoin` and `reset-replication` (they change the
+         *     replication roles), dbfwfilter's `rules/reload`, masking's `reload`,
+         *     tee's `enable` and `disable`, avrorouter's `convert` (`start` or
+         *     `stop`) and `purge`, and CDCPlainAuth's `add_user`, which is
+         *     registered under the domain `cdc`:
+         *     `POST /maxscale/modules/cdc/add_user?my-service&user&password`.
          */
         post: operations["runModuleCommand"];
         delete?: never;
@@ -513,12 +558,12 @@ export interface paths {
                  */
                 module: components["parameters"]["moduleName"];
                 /**
-                 * @description The part of the command identifier before the slash (`rules` of `rules/json`).
+                 * @description The part of the command identifier before the slash (`rules` of `rules/reload`).
                  * @example rules
                  */
                 command: string;
                 /**
-                 * @description The part of the command identifier after the slash (`json` of `rules/json`).
+                 * @description The part of the command identifier after the slash (`reload` of `rules/reload`).
                  * @example json
                  */
                 subcommand: string;
@@ -528,8 +573,10 @@ export interface paths {
         /**
          * Call a read-only module command whose identifier has a slash
          * @description The same as `GET /maxscale/modules/{module}/{command}` for command
-         *     identifiers of the form `group/name`, such as the dbfwfilter's
-         *     `rules/json`: `GET /maxscale/modules/dbfwfilter/rules/json?Database-Firewall`.
+         *     identifiers of the form `group/name`. No module of MaxScale 2.3 has
+         *     a passive command of that form (dbfwfilter's `rules/json` of
+         *     MaxScale 2.1 is its `rules` now), so the twin answers 404 for every
+         *     identifier; the route is MaxScale's, for modules that have one.
          */
         get: operations["callModuleSubcommand"];
         put?: never;
@@ -1999,14 +2046,10 @@ export interface components {
                 /**
                  * @example {
                  *       "links": {
-                 *         "self": "http://localhost:8989/v1/maxscale/modules/dbfwfilter/rules/json"
+                 *         "self": "http://localhost:8989/v1/maxscale/modules/qlafilter/log"
                  *       },
                  *       "meta": [
-                 *         {
-                 *           "name": "test3",
-                 *           "type": "COLUMN",
-                 *           "times_matched": 0
-                 *         }
+                 *         "Date,User@Host,Query"
                  *       ]
                  *     }
                  */
@@ -3706,7 +3749,9 @@ export interface operations {
                      *             "version": "V1.0.0",
                      *             "description": "Query classifier using sqlite.",
                      *             "api": "query_classifier",
-                     *             "status": "Beta",
+                     *             "maturity": "GA",
+                     *             "status": "GA",
+                     *             "commands": [],
                      *             "parameters": []
                      *           },
                      *           "links": {
@@ -3721,7 +3766,9 @@ export interface operations {
                      *             "version": "V1.1.0",
                      *             "description": "The MySQL client to MaxScale authenticator implementation",
                      *             "api": "authenticator",
+                     *             "maturity": "GA",
                      *             "status": "GA",
+                     *             "commands": [],
                      *             "parameters": []
                      *           },
                      *           "links": {
@@ -3751,7 +3798,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The name of a loaded module (case-sensitive).
+                 * @description The name of a module (case-sensitive: `readwritesplit`, `GSSAPIBackendAuth`).
                  * @example dbfwfilter
                  */
                 name: string;
@@ -3781,6 +3828,7 @@ export interface operations {
                      *           "version": "V1.2.0",
                      *           "description": "Firewall Filter",
                      *           "api": "filter",
+                     *           "maturity": "GA",
                      *           "status": "GA",
                      *           "commands": [
                      *             {
@@ -3793,6 +3841,7 @@ export interface operations {
                      *                 "method": "POST",
                      *                 "arg_min": 1,
                      *                 "arg_max": 2,
+                     *                 "description": "Reload dbfwfilter rules",
                      *                 "parameters": [
                      *                   {
                      *                     "description": "Filter to reload",
@@ -3803,6 +3852,26 @@ export interface operations {
                      *                     "description": "Path to rule file",
                      *                     "type": "[STRING]",
                      *                     "required": false
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             },
+                     *             {
+                     *               "id": "rules",
+                     *               "type": "module_command",
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/modules/dbfwfilter/rules"
+                     *               },
+                     *               "attributes": {
+                     *                 "method": "GET",
+                     *                 "arg_min": 1,
+                     *                 "arg_max": 1,
+                     *                 "description": "Show dbfwfilter rule statistics",
+                     *                 "parameters": [
+                     *                   {
+                     *                     "description": "Filter to inspect",
+                     *                     "type": "FILTER",
+                     *                     "required": true
                      *                   }
                      *                 ]
                      *               }
@@ -3832,6 +3901,16 @@ export interface operations {
                      *                 "block",
                      *                 "ignore"
                      *               ]
+                     *             },
+                     *             {
+                     *               "name": "treat_string_arg_as_field",
+                     *               "type": "bool",
+                     *               "default_value": "true"
+                     *             },
+                     *             {
+                     *               "name": "treat_string_as_field",
+                     *               "type": "bool",
+                     *               "default_value": "true"
                      *             }
                      *           ]
                      *         },
@@ -3897,7 +3976,13 @@ export interface operations {
                      *       "links": {
                      *         "self": "http://localhost:8989/v1/maxscale/modules/dbfwfilter/rules"
                      *       },
-                     *       "meta": "Rule, Type, Times Matched\ntest3, COLUMN, 0"
+                     *       "meta": [
+                     *         {
+                     *           "name": "test3",
+                     *           "type": "COLUMN",
+                     *           "times_matched": 0
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ModuleCommandOutputDocument"];
@@ -3990,12 +4075,12 @@ export interface operations {
                  */
                 module: components["parameters"]["moduleName"];
                 /**
-                 * @description The part of the command identifier before the slash (`rules` of `rules/json`).
+                 * @description The part of the command identifier before the slash (`rules` of `rules/reload`).
                  * @example rules
                  */
                 command: string;
                 /**
-                 * @description The part of the command identifier after the slash (`json` of `rules/json`).
+                 * @description The part of the command identifier after the slash (`reload` of `rules/reload`).
                  * @example json
                  */
                 subcommand: string;
@@ -4043,7 +4128,7 @@ export interface operations {
                  */
                 module: components["parameters"]["moduleName"];
                 /**
-                 * @description The part of the command identifier before the slash (`rules` of `rules/json`).
+                 * @description The part of the command identifier before the slash (`rules` of `rules/reload`).
                  * @example rules
                  */
                 command: string;
