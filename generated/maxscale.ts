@@ -1519,6 +1519,12 @@ export interface components {
             links: components["schemas"]["Links"];
             data: components["schemas"]["Task"][];
         };
+        /**
+         * @description A parameter as the module declares it. MaxScale 2.3 does not show
+         *     whether a parameter is mandatory; creating an object without one of
+         *     its module's mandatory parameters (qlafilter's `filebase`) is refused
+         *     with 403.
+         */
         ModuleParameter: {
             /** @description Parameter name */
             name: string;
