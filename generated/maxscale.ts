@@ -206,6 +206,10 @@ export interface paths {
          * @description `data.id` and `data.attributes.parameters.port` are required. If SSL
          *     options are given, `ssl_key`, `ssl_cert` and `ssl_ca_cert` must all be
          *     given. Two listeners cannot listen on the same address and port.
+         *     `protocol` (default `MariaDBClient`) and `authenticator` (default
+         *     `MySQLAuth`) may name any protocol and authenticator module of
+         *     MaxScale 2.3 (`GET /maxscale/modules`); another name is refused
+         *     with 403.
          */
         post: operations["createServiceListener"];
         delete?: never;
@@ -630,7 +634,10 @@ export interface paths {
          * Create a server
          * @description Creates a new server. `data.id`, `data.type` and the `address` and
          *     `port` parameters are required; `protocol` defaults to
-         *     `MariaDBBackend`. SSL needs `ssl_key`, `ssl_cert` and `ssl_ca_cert`
+         *     `MariaDBBackend`; `protocol` and `authenticator` may name any
+         *     protocol and authenticator module of MaxScale 2.3
+         *     (`authenticator=GSSAPIBackendAuth`), another name is refused with
+         *     403. SSL needs `ssl_key`, `ssl_cert` and `ssl_ca_cert`
          *     together. Other parameter names are kept as custom (weighting)
          *     parameters. The `services` and `monitors` relationships can be given
          *     so that the server is taken into use at once; a server can be

@@ -251,6 +251,23 @@ describe('modules over the API', () => {
     assert.equal((await twin.http.get('/v1/servers/bad-auth')).status, 404);
   });
 
+  test('a listener may use any protocol and authenticator of the release; an unknown one is refused with 403', async () => {
+    const listener = (id: string, port: number, parameters: Record<string, unknown>) => ({
+      data: { id, type: 'listeners', attributes: { parameters: { port, ...parameters } } },
+    });
+    const path = '/v1/services/RW-Split-Router/listeners';
+    assert.equal((await twin.http.post(path, listener('gssapi', 4100, { authenticator: 'GSSAPIAuth' }))).status, 204);
+    assert.equal((await twin.http.post(path, listener('cdc', 4101, { protocol: 'CDC', authenticator: 'CDCPlainAuth' }))).status, 204);
+    for (const [id, parameters] of [
+      ['bad-auth', { authenticator: 'NoSuchAuth' }],
+      ['bad-protocol', { protocol: 'mariadbmon' }],
+    ] as const) {
+      const res = await twin.http.post(path, listener(id, 4102, parameters));
+      assert.equal(res.status, 403, id);
+      assert.equal((await twin.http.get(`/v1/services/RW-Split-Router/listeners/${id}`)).status, 404);
+    }
+  });
+
   test('services, monitors and filters can use any module of the release', async () => {
     const create = (path: string, data: unknown) => twin.http.post(path, { data });
     const service = { id: 'bl', type: 'services', attributes: { router: 'binlogrouter', parameters: { user: 'u', password: 'p' } } };
