@@ -518,9 +518,11 @@ export interface components {
             total?: boolean | null;
         };
         /**
-         * @description The arguments of get_sessions. Members it does not take are ignored:
-         *     the argument schemas leave `additionalProperties` at JSON Schema's
-         *     default (allowed), so the generated types still name only the
+         * @description The arguments of get_sessions. As for every command, a body that is
+         *     not a JSON object (`null`, an array, a string) is read as `{}`, and
+         *     members the command does not take are ignored: the argument schemas
+         *     leave `type` and `additionalProperties` at JSON Schema's defaults
+         *     (anything; allowed), so the generated types still name only the
          *     arguments a command reads.
          */
         GetSessionsArgs: {
@@ -570,7 +572,7 @@ export interface components {
             [key: string]: unknown;
         } | unknown[] | string | number | boolean;
         /** @description A command without arguments; members it is sent are ignored. */
-        NoArgs: Record<string, never>;
+        NoArgs: unknown;
         /** @description The status document of Pip.Services' status service. */
         Status: {
             /** @description The context id (the host name in the real service). */
@@ -976,6 +978,7 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["GetSessionsArgs"];
+                "text/plain": string;
             };
         };
         /** @description The session's id. */
@@ -987,6 +990,7 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["SessionIdArgs"];
+                "text/plain": string;
             };
         };
         /** @description The user the session is for, and what to store in it. */
@@ -1011,6 +1015,7 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["OpenSessionArgs"];
+                "text/plain": string;
             };
         };
         /** @description The session's id and its new data. */
@@ -1028,6 +1033,7 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["StoreSessionDataArgs"];
+                "text/plain": string;
             };
         };
         /** @description The session's id and its new user information. */
@@ -1047,6 +1053,7 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateSessionUserArgs"];
+                "text/plain": string;
             };
         };
         /** @description No arguments (an empty body is `{}`). */
@@ -1054,6 +1061,7 @@ export interface components {
             content: {
                 /** @example {} */
                 "application/json": components["schemas"]["NoArgs"];
+                "text/plain": string;
             };
         };
     };
