@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createApp } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
+import { runContractCli } from '../cli.js';
 import { type RealPip, startRealPip } from '../real-pip/harness.js';
 import { type DiffRun, describeOutcome, runDifferential } from './engine.js';
 import { PIP_DEVIATIONS, pipSessionsCases } from './pip-sessions.js';
@@ -77,5 +78,30 @@ describe('the twin answers as the real pip-services-sessions-node 1.1.0', () => 
   test('every deviation is explained in the spec’s description', () => {
     const spec = readFileSync(new URL('../../openapi/pip-sessions.yaml', import.meta.url), 'utf8');
     for (const d of PIP_DEVIATIONS) assert.ok(spec.includes(`(deviation \`${d.id}\`)`), `the spec does not explain the deviation ${d.id}`);
+  });
+});
+
+describe('apitwin contract --reference', () => {
+  test('runs the differential cases instead of the checks, and stops with exit 1 when a side does not answer', async () => {
+    let out = '';
+    const stream = { write: (s: string) => (out += s) };
+    const twinUrl = `http://127.0.0.1:${(twin.address() as AddressInfo).port}`;
+    const code = await runContractCli(['--api', 'pip-sessions', '--target', twinUrl, '--reference', 'http://127.0.0.1:1'], {
+      stdout: stream,
+      stderr: stream,
+    });
+    assert.equal(code, 1);
+    assert.match(out, /^Comparing http:\/\/127\.0\.0\.1:\d+ \(target\) with http:\/\/127\.0\.0\.1:1 \(reference\)/);
+    assert.match(out, /the run stopped: a target does not answer/);
+  });
+
+  test('refuses a reference that is not a URL (usage error, exit 2)', async () => {
+    let err = '';
+    const code = await runContractCli(['--api', 'pip-sessions', '--target', 'http://127.0.0.1:1', '--reference', 'nowhere'], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (err += s) },
+    });
+    assert.equal(code, 2);
+    assert.match(err, /--reference must be an http\(s\) URL/);
   });
 });

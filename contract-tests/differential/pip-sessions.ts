@@ -18,7 +18,7 @@ export const PIP_DEVIATIONS: readonly Deviation[] = [
     id: 'no-stack',
     reason:
       'The real service leaks the server stack trace in a `stack` member of every ErrorDescription; the twin never sends one (a stack trace tells an attacker about the server and a client nothing it can use).',
-    normalise: (a, side) => (side === 'reference' ? withoutMember(a, 'stack') : a),
+    normalise: (a) => withoutMember(a, 'stack'),
   },
   {
     id: 'validation-details',
@@ -30,7 +30,7 @@ export const PIP_DEVIATIONS: readonly Deviation[] = [
     id: 'correlation-id',
     reason:
       'The real service does not fill ErrorDescription.correlation_id; the twin echoes the `correlation_id` query parameter in it, as Pip.Services documents the field.',
-    normalise: (a, side) => (side === 'target' ? withoutMember(a, 'correlation_id') : a),
+    normalise: (a) => withoutMember(a, 'correlation_id'),
   },
   {
     id: 'time-filter',
