@@ -121,8 +121,9 @@ export interface paths {
          * Open a session
          * @description Opens a new session for `user_id` and stores the user information and
          *     session data in it: a new 32-hex-digit id, `active: true`, `open_time`
-         *     and `request_time` now. Optional arguments that are not given are
-         *     `null` in the result, as the real service sends them.
+         *     and `request_time` now. Arguments that are not given, or given as a
+         *     falsy value (`""`, `0`, `false`), are `null` in the result, as the
+         *     real service reads them (Pip.Services' AnyValueMap).
          */
         post: operations["openSession"];
         delete?: never;

@@ -44,10 +44,9 @@ export async function runDifferentialCli(
       onOutcome: printed,
     });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause;
-    streams.stderr.write(
-      `\napitwin contract: the run stopped: ${cause?.code === 'ECONNREFUSED' ? 'a target does not answer' : (err as Error).message}\n`,
-    );
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message;
+    streams.stderr.write(`\napitwin contract: the run stopped: ${(err as Error).message}${why ? ` (${why})` : ''}\n`);
     return 1;
   }
   const used = new Set(run.outcomes.filter((o) => o.verdict === 'deviation').map((o) => o.case.deviation));

@@ -82,7 +82,7 @@ describe('the twin answers as the real pip-services-sessions-node 1.1.0', () => 
 });
 
 describe('apitwin contract --reference', () => {
-  test('runs the differential cases instead of the checks, and stops with exit 1 when a side does not answer', async () => {
+  test('runs the differential cases instead of the checks, and stops with exit 1 when the reference does not answer', async () => {
     let out = '';
     const stream = { write: (s: string) => (out += s) };
     const twinUrl = `http://127.0.0.1:${(twin.address() as AddressInfo).port}`;
@@ -92,7 +92,7 @@ describe('apitwin contract --reference', () => {
     });
     assert.equal(code, 1);
     assert.match(out, /^Comparing http:\/\/127\.0\.0\.1:\d+ \(target\) with http:\/\/127\.0\.0\.1:1 \(reference\)/);
-    assert.match(out, /the run stopped: a target does not answer/);
+    assert.match(out, /the run stopped: fetch failed/);
   });
 
   test('refuses a reference that is not a URL (usage error, exit 2)', async () => {
