@@ -11,6 +11,7 @@ import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runDifferentialCli } from './differential/cli.js';
 import { runSuite } from './engine/run.js';
 import { planOf } from './engine/safety.js';
 import { loadSpecModel } from './engine/spec.js';
@@ -45,6 +46,10 @@ Options:
                          test-only route (only for a twin started with --test-routes true)
   --quiet                print only the failures and the summary
   --timeout MS           per-request timeout (default 10000)
+  --reference URL        instead of the checks, a differential run (pip-sessions): send
+                         the same few hundred requests to --target and to this reference
+                         implementation (both started empty) and report every answer that
+                         differs, ids and times aside, outside the intended deviations
   -h, --help             this help
 
 Phases and checks:
@@ -87,6 +92,8 @@ export interface ParsedContractArgs {
   allowDestructive: boolean;
   quiet: boolean;
   timeoutMs: number;
+  /** A reference implementation: compare answers instead of running the checks. */
+  reference?: string;
 }
 
 /** Expands `--only` values (checks or phase names, comma-separated) into check names. */
@@ -129,6 +136,9 @@ export function parseContractArgs(argv: string[]): ParsedContractArgs | 'help' {
   } catch {
     throw new UsageError(`--target must be an http(s) URL, got '${v.target}'`);
   }
+  if (v.reference !== undefined && !/^https?:\/\/./.test(v.reference)) {
+    throw new UsageError(`--reference must be an http(s) URL, got '${v.reference}'`);
+  }
   const reports = { junit: [] as string[], json: [] as string[] };
   for (const r of v.report ?? []) {
     const m = /^(junit|json)=(.+)$/.exec(r);
@@ -149,6 +159,7 @@ export function parseContractArgs(argv: string[]): ParsedContractArgs | 'help' {
     allowDestructive: v['allow-destructive'] ?? false,
     quiet: v.quiet ?? false,
     timeoutMs,
+    ...(v.reference !== undefined ? { reference: v.reference } : {}),
   };
 }
 
@@ -164,6 +175,7 @@ const OPTIONS = {
   'allow-destructive': { type: 'boolean' },
   quiet: { type: 'boolean' },
   timeout: { type: 'string' },
+  reference: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -183,6 +195,12 @@ export async function runContractCli(
   if (args === 'help') {
     streams.stdout.write(CONTRACT_USAGE);
     return 0;
+  }
+  if (args.reference !== undefined) {
+    return runDifferentialCli(
+      { api: args.api as ApiName, target: args.target, reference: args.reference, timeoutMs: args.timeoutMs },
+      streams,
+    );
   }
   const onEvent = terminalReporter(streams.stdout, { quiet: args.quiet });
   if (args.allowDestructive) {
