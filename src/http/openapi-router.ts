@@ -7,12 +7,13 @@
  * `{status, body, headers}` → (optionally) the response is validated against
  * the spec → `writeResult` is the one place that writes a response.
  */
-import type { ErrorObject } from 'ajv';
+import type { Ajv, ErrorObject } from 'ajv';
 import type express from 'express';
-import { type Context, OpenAPIBackend, type Operation } from 'openapi-backend';
+import { type AjvCustomizer, OpenAPIBackend } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 import { ApiError, Errors, toApiError } from '../errors.js';
 import { applyValidators, type ConditionalState, checkPreconditions } from './conditional.js';
+import { IndexedRouter, type Operation } from './route-table.js';
 import type { HandlerResult } from './types.js';
 
 export interface RawRequest<Auth> {
@@ -54,15 +55,6 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   /** Called with errors that became 500s, and with responses that broke the spec. */
   onInternalError: (err: unknown, req: express.Request) => void;
 }
-
-interface RouterState<Auth> {
-  req: express.Request;
-  auth: Auth;
-  /** The raw query string, in order (read once per request). */
-  queryString: string;
-}
-
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
 /** Turns one Ajv error from openapi-backend into a sentence and a JSON API source. */
 export function describeValidationError(e: ErrorObject): { detail: string; pointer?: string; parameter?: string } {
@@ -146,58 +138,68 @@ export interface OpenApiRouter {
   backend: OpenAPIBackend;
 }
 
-export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<Ctx, Auth>): Promise<OpenApiRouter> {
-  const wrap =
-    (handler: RawHandler<Ctx, Auth>) =>
-    async (c: Context, state: RouterState<Auth>): Promise<HandlerResult> => {
-      const { req } = state;
-      const coerced = c.validation?.coerced as { query?: Record<string, unknown>; params?: Record<string, unknown> } | undefined;
-      return handler(
-        {
-          params: coerced?.params ?? c.request.params,
-          query: coerced?.query ?? (c.request.query as Record<string, unknown>),
-          body: req.body,
-          rawQuery: rawQueryOf(state.queryString),
-          queryString: state.queryString,
-          auth: state.auth,
-        },
-        opts.context(req),
-      );
-    };
+/** The validation stages openapi-backend builds validators for; those with coerced types get their own Ajv. */
+function sharedAjv(): AjvCustomizer {
+  const shared = new Map<boolean, Ajv>();
+  return (original, ajvOpts) => {
+    // openapi-backend asks for a new Ajv per validator, and each would compile Ajv's meta-schema again
+    // (a third of start-up in issue 13's profile). One per set of options does for every schema: the
+    // first one asked for already carries openapi-backend's formats (int32, int64, byte…).
+    const key = ajvOpts.coerceTypes === true;
+    let ajv = shared.get(key);
+    if (!ajv) {
+      ajv = original;
+      shared.set(key, ajv);
+    }
+    return ajv;
+  };
+}
 
-  const allowedMethods = (path: string): string[] =>
-    METHODS.filter((m) => backend.router.matchOperation({ method: m, path, headers: {} })).map((m) => m.toUpperCase());
+export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<Ctx, Auth>): Promise<OpenApiRouter> {
+  const call = async (
+    handler: RawHandler<Ctx, Auth>,
+    req: express.Request,
+    coerced: { params?: Record<string, unknown>; query?: Record<string, unknown> } | undefined,
+    auth: Auth,
+    queryString: string,
+  ): Promise<HandlerResult> =>
+    handler(
+      {
+        params: coerced?.params ?? {},
+        query: coerced?.query ?? {},
+        body: req.body,
+        rawQuery: rawQueryOf(queryString),
+        queryString,
+        auth,
+      },
+      opts.context(req),
+    );
+
+  const notCalled = (): never => {
+    // The twin routes and validates each request itself (below), once; openapi-backend keeps the
+    // handler registry, so that strict mode still refuses a missing or unknown operationId at start.
+    throw new Error('handlers are dispatched by createOpenApiRouter, not by openapi-backend');
+  };
 
   const backend: OpenAPIBackend = new OpenAPIBackend({
     definition: structuredClone(opts.definition) as OpenAPIBackend['definition'],
     strict: true,
     validate: true,
-    quick: false,
+    // quick: no second validation of the document at each start (swagger-parser validated it when
+    // `make generate` bundled it, and src/spec/spec.test.ts does in every test run), a synchronous
+    // dereference, and each operation's validators compiled the first time it is asked for.
+    quick: true,
     coerceTypes: true,
     ignoreTrailingSlashes: true,
     apiRoot: '/',
     ajvOpts: { strict: false, allErrors: true },
+    customizeAjv: sharedAjv(),
     handlers: {
-      ...Object.fromEntries(Object.entries(opts.handlers).map(([id, h]) => [id, wrap(h)])),
-      validationFail: (c: Context) => {
-        throw opts.validationError ? opts.validationError(c.validation.errors ?? [], c.request.body) : validationError(c.validation.errors);
-      },
-      notFound: (c: Context) => {
-        throw ApiError.from(Errors.ROUTE_NOT_FOUND, `No resource at ${c.request.path}`);
-      },
-      methodNotAllowed: (c: Context) => {
-        const allow = allowedMethods(c.request.path);
-        throw ApiError.from(
-          Errors.METHOD_NOT_ALLOWED,
-          `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}; allowed: ${allow.join(', ')}`,
-          {
-            headers: { Allow: allow.join(', ') },
-          },
-        );
-      },
-      notImplemented: (c: Context) => {
-        throw ApiError.from(Errors.NOT_IMPLEMENTED, `${c.operation.operationId ?? 'This operation'} is not implemented`);
-      },
+      ...Object.fromEntries(Object.keys(opts.handlers).map((id) => [id, notCalled])),
+      validationFail: notCalled,
+      notFound: notCalled,
+      methodNotAllowed: notCalled,
+      notImplemented: notCalled,
     },
   });
   // Credentials are checked by `authenticate` before routing (MaxScale answers 401 even for
@@ -206,15 +208,18 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     backend.registerSecurityHandler(scheme, () => true);
   }
   await backend.init();
+  // The same routes from tables built once (see route-table.ts); the validator looks operations up through it too.
+  const router = new IndexedRouter(backend.definition as OpenAPIV3.Document);
+  backend.router = router;
+  backend.validator.router = router;
+  const handlers = new Map(Object.entries(opts.handlers));
 
-  const operationIdOf = (method: string, path: string): string | undefined =>
-    backend.router.matchOperation({ method: method.toLowerCase(), path, headers: {} })?.operationId;
+  const operationIdOf = (method: string, path: string): string | undefined => router.route(method, path).operation?.operationId;
 
   /** Validates what we are about to send against the operation's documented responses. */
-  const checkResponse = (operationId: string | undefined, result: HandlerResult): ApiError | undefined => {
-    if (!opts.validateResponses || operationId === undefined) return undefined;
-    const operation = backend.getOperation(operationId) as (Operation & OpenAPIV3.OperationObject) | undefined;
-    if (!operation) return undefined;
+  const checkResponse = (operation: Operation | undefined, result: HandlerResult): ApiError | undefined => {
+    const operationId = operation?.operationId;
+    if (!opts.validateResponses || operation === undefined || operationId === undefined) return undefined;
     const documented = operation.responses?.[String(result.status)] as OpenAPIV3.ResponseObject | undefined;
     if (!documented) {
       // Auth and media-type errors are answered before the operation is known to matter;
@@ -226,7 +231,7 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       if (documented.content) return ApiError.from(Errors.RESPONSE_INVALID, `${operationId} ${result.status} must have a body`);
       return undefined;
     }
-    const verdict = backend.validateResponse(result.body, operation, result.status);
+    const verdict = backend.validator.validateResponse(result.body, operation, result.status);
     if (verdict.errors?.length) {
       const why = verdict.errors.map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
       return ApiError.from(Errors.RESPONSE_INVALID, `${operationId} ${result.status} response does not match the spec: ${why}`);
@@ -234,8 +239,8 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     return undefined;
   };
 
-  const send = (req: express.Request, res: express.Response, operationId: string | undefined, result: HandlerResult): void => {
-    const problem = checkResponse(operationId, result);
+  const send = (req: express.Request, res: express.Response, operation: Operation | undefined, result: HandlerResult): void => {
+    const problem = checkResponse(operation, result);
     if (problem) {
       opts.onInternalError(problem, req);
       const rendered = opts.renderError(problem, req);
@@ -245,18 +250,17 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     writeResult(res, result, result.body === undefined ? undefined : opts.serialize(result.body, req));
   };
 
-  const fail = (req: express.Request, res: express.Response, operationId: string | undefined, err: unknown): void => {
+  const fail = (req: express.Request, res: express.Response, operation: Operation | undefined, err: unknown): void => {
     const apiError = toApiError(err);
     if (apiError.status >= 500) opts.onInternalError(err, req);
     const rendered = opts.renderError(apiError, req);
-    send(req, res, operationId, { ...rendered, headers: { ...rendered.headers, ...apiError.headers } });
+    send(req, res, operation, { ...rendered, headers: { ...rendered.headers, ...apiError.headers } });
   };
 
   /** openapi-backend never looks at Content-Type (its #229); a body we cannot read as JSON is a 415. */
-  const checkMediaType = (req: express.Request, operationId: string | undefined): void => {
-    if (operationId === undefined || !hasBody(req)) return;
-    const operation = backend.getOperation(operationId) as (Operation & OpenAPIV3.OperationObject) | undefined;
-    if (!operation?.requestBody || req.is([...opts.bodyMediaTypes])) return;
+  const checkMediaType = (req: express.Request, operation: Operation | undefined): void => {
+    if (operation === undefined || !hasBody(req)) return;
+    if (!operation.requestBody || req.is([...opts.bodyMediaTypes])) return;
     throw ApiError.from(
       Errors.UNSUPPORTED_MEDIA_TYPE,
       `Unsupported Content-Type '${req.headers['content-type'] ?? '(none)'}': send ${opts.bodyMediaTypes.join(' or ')}`,
@@ -264,14 +268,33 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     );
   };
 
+  /** No operation: 405 with Allow when another method serves the path, else 404. */
+  const unrouted = (req: express.Request, pathKnown: boolean): ApiError => {
+    if (!pathKnown) return ApiError.from(Errors.ROUTE_NOT_FOUND, `No resource at ${req.path}`);
+    const allow = router.allowedMethods(req.path);
+    return ApiError.from(
+      Errors.METHOD_NOT_ALLOWED,
+      `${req.method.toUpperCase()} is not allowed on ${req.path}; allowed: ${allow.join(', ')}`,
+      {
+        headers: { Allow: allow.join(', ') },
+      },
+    );
+  };
+
+  /**
+   * One request, routed once: authenticate → 415 → preconditions → 404/405 → validate path, query,
+   * headers and body (openapi-backend's validator, with the operation already found) → handler.
+   */
   const handle: express.RequestHandler = async (req, res) => {
-    const operationId = operationIdOf(req.method, req.path);
+    const { operation, pathKnown } = router.route(req.method, req.path);
+    const operationId = operation?.operationId;
     try {
       const auth = opts.authenticate(req, operationId);
-      checkMediaType(req, operationId);
+      checkMediaType(req, operation);
       if (opts.conditional && operationId !== undefined) checkPreconditions(req, opts.conditional);
+      if (operation === undefined || operationId === undefined) throw unrouted(req, pathKnown);
       const queryString = queryStringOf(req);
-      let result = (await backend.handleRequest(
+      const validation = backend.validator.validateRequest(
         {
           method: req.method,
           path: req.path,
@@ -279,20 +302,27 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
           headers: req.headers as Record<string, string | string[]>,
           body: req.body,
         },
-        { req, auth, queryString } satisfies RouterState<Auth>,
-      )) as HandlerResult;
-      if (opts.conditional && operationId !== undefined) {
+        operation,
+      );
+      if (validation.errors) {
+        throw opts.validationError ? opts.validationError(validation.errors, req.body) : validationError(validation.errors);
+      }
+      const handler = handlers.get(operationId);
+      if (!handler) throw ApiError.from(Errors.NOT_IMPLEMENTED, `${operationId} is not implemented`);
+      const coerced = validation.coerced as { params?: Record<string, unknown>; query?: Record<string, unknown> } | undefined;
+      let result = await call(handler, req, coerced, auth, queryString);
+      if (opts.conditional) {
         if (req.method !== 'GET' && req.method !== 'HEAD' && result.status < 300) opts.conditional.modified();
         result = applyValidators(req, operationId, result, opts.conditional);
       }
-      send(req, res, operationId, result);
+      send(req, res, operation, result);
     } catch (err) {
-      fail(req, res, operationId, err);
+      fail(req, res, operation, err);
     }
   };
 
   const handleError: express.ErrorRequestHandler = (err, req, res, _next) => {
-    fail(req, res, operationIdOf(req.method, req.path), err);
+    fail(req, res, router.route(req.method, req.path).operation, err);
   };
 
   return { handle, handleError, operationIdOf, backend };
