@@ -7,12 +7,13 @@
  * `{status, body, headers}` → (optionally) the response is validated against
  * the spec → `writeResult` is the one place that writes a response.
  */
-import type { Ajv, ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type express from 'express';
-import { type AjvCustomizer, OpenAPIBackend } from 'openapi-backend';
+import { OpenAPIBackend } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 import { ApiError, Errors, toApiError } from '../errors.js';
 import { applyValidators, type ConditionalState, checkPreconditions } from './conditional.js';
+import { AJV_OPTIONS, COERCE_TYPES, installPrecompiled, type PrecompiledValidators, sharedAjv } from './precompiled.js';
 import { IndexedRouter, type Operation } from './route-table.js';
 import type { HandlerResult } from './types.js';
 
@@ -50,6 +51,11 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   serialize: (body: unknown, req: express.Request) => string;
   /** Media types accepted for request bodies. */
   bodyMediaTypes: readonly string[];
+  /**
+   * The validators `make generate` compiled for this definition (generated/<api>.validators.cjs,
+   * see precompiled.ts); without them each operation's are compiled the first time it is asked for.
+   */
+  validators?: PrecompiledValidators | undefined;
   /** Validate each response against the spec; a mismatch becomes a 500 that names it. */
   validateResponses: boolean;
   /** Called with errors that became 500s, and with responses that broke the spec. */
@@ -138,23 +144,6 @@ export interface OpenApiRouter {
   backend: OpenAPIBackend;
 }
 
-/** The validation stages openapi-backend builds validators for; those with coerced types get their own Ajv. */
-function sharedAjv(): AjvCustomizer {
-  const shared = new Map<boolean, Ajv>();
-  return (original, ajvOpts) => {
-    // openapi-backend asks for a new Ajv per validator, and each would compile Ajv's meta-schema again
-    // (a third of start-up in issue 13's profile). One per set of options does for every schema: the
-    // first one asked for already carries openapi-backend's formats (int32, int64, byte…).
-    const key = ajvOpts.coerceTypes === true;
-    let ajv = shared.get(key);
-    if (!ajv) {
-      ajv = original;
-      shared.set(key, ajv);
-    }
-    return ajv;
-  };
-}
-
 export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<Ctx, Auth>): Promise<OpenApiRouter> {
   const call = async (
     handler: RawHandler<Ctx, Auth>,
@@ -189,29 +178,32 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     // `make generate` bundled it, and src/spec/spec.test.ts does in every test run), a synchronous
     // dereference, and each operation's validators compiled the first time it is asked for.
     quick: true,
-    coerceTypes: true,
+    coerceTypes: COERCE_TYPES,
     ignoreTrailingSlashes: true,
     apiRoot: '/',
-    ajvOpts: { strict: false, allErrors: true },
+    ajvOpts: { ...AJV_OPTIONS },
     customizeAjv: sharedAjv(),
-    handlers: {
-      ...Object.fromEntries(Object.keys(opts.handlers).map((id) => [id, notCalled])),
-      validationFail: notCalled,
-      notFound: notCalled,
-      methodNotAllowed: notCalled,
-      notImplemented: notCalled,
-    },
+  });
+  await backend.init();
+  // The same routes from tables built once (see route-table.ts); the validator looks operations up
+  // through it too. Handlers are registered after the swap: openapi-backend looks up each
+  // operationId as it registers it, which its own router does with a fresh list every time.
+  const router = new IndexedRouter(backend.definition as OpenAPIV3.Document);
+  backend.router = router;
+  backend.validator.router = router;
+  if (opts.validators) installPrecompiled(backend.validator, opts.validators);
+  backend.register({
+    ...Object.fromEntries(Object.keys(opts.handlers).map((id) => [id, notCalled])),
+    validationFail: notCalled,
+    notFound: notCalled,
+    methodNotAllowed: notCalled,
+    notImplemented: notCalled,
   });
   // Credentials are checked by `authenticate` before routing (MaxScale answers 401 even for
   // unknown paths); strict mode still wants a handler for every declared scheme.
   for (const scheme of Object.keys(opts.definition.components?.securitySchemes ?? {})) {
     backend.registerSecurityHandler(scheme, () => true);
   }
-  await backend.init();
-  // The same routes from tables built once (see route-table.ts); the validator looks operations up through it too.
-  const router = new IndexedRouter(backend.definition as OpenAPIV3.Document);
-  backend.router = router;
-  backend.validator.router = router;
   const handlers = new Map(Object.entries(opts.handlers));
 
   const operationIdOf = (method: string, path: string): string | undefined => router.route(method, path).operation?.operationId;

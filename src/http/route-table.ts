@@ -37,7 +37,13 @@ function escapeRegExp(literal: string): string {
 
 /** `/servers/{name}` → `^/servers/[^/]+$`, as openapi-backend's `pathTemplateToPattern`. */
 function templatePattern(path: string): RegExp {
-  return new RegExp(`^${path.replace(/\{[^}]+\}/g, '\0').split('\0').map(escapeRegExp).join('[^/]+')}$`);
+  return new RegExp(
+    `^${path
+      .replace(/\{[^}]+\}/g, '\0')
+      .split('\0')
+      .map(escapeRegExp)
+      .join('[^/]+')}$`,
+  );
 }
 
 export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
@@ -123,6 +129,8 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
     const { operation, pathKnown } = this.route(req.method, req.path);
     if (operation || !strict) return operation;
     // openapi-backend's own errors, which its handleRequest tells apart by these prefixes.
-    throw new Error(pathKnown ? '405-methodNotAllowed: this method is not registered for the route' : '404-notFound: no route matches request');
+    throw new Error(
+      pathKnown ? '405-methodNotAllowed: this method is not registered for the route' : '404-notFound: no route matches request',
+    );
   }
 }

@@ -15,7 +15,7 @@ import { ApiError, Errors } from '../errors.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
 import { type Logger, requestLogger } from '../log.js';
-import { loadSpec } from '../spec/load.js';
+import { loadSpec, precompiledValidators } from '../spec/load.js';
 import type { KvStore } from '../store/kv.js';
 import type { MaxscaleAuth, MaxscaleContext } from './context.js';
 import { handlers } from './handlers/index.js';
@@ -110,6 +110,7 @@ export async function createMaxscaleApp(
 
   const router = await createOpenApiRouter<MaxscaleContext, MaxscaleAuth>({
     definition: await loadSpec('maxscale'),
+    validators: precompiledValidators('maxscale'),
     handlers: handlers as unknown as Record<string, RawHandler<MaxscaleContext, MaxscaleAuth>>,
     context: () => context,
     authenticate: (req) => authenticate(model, req),
