@@ -47,6 +47,12 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   validationError?: (errors: ErrorObject[], body: unknown) => ApiError;
   /** ETag / Last-Modified with 304 and 412 (MaxScale); off when not given. */
   conditional?: ConditionalState;
+  /**
+   * GET operations whose 200 is a function of the state and the URL alone (no clock, no
+   * randomness): their answer, validated and serialised once, is kept and sent again while
+   * `conditional`'s ETag is unchanged. Needs `conditional`; nothing is kept when not given.
+   */
+  cacheable?: (operationId: string) => boolean;
   /** Serializes a JSON body (MaxScale's `pretty`). */
   serialize: (body: unknown, req: express.Request) => string;
   /** Media types accepted for request bodies. */
@@ -121,7 +127,7 @@ function rawQueryOf(queryString: string): Record<string, string | string[]> {
   return out;
 }
 
-export function writeResult(res: express.Response, result: HandlerResult, serialized: string | undefined): void {
+export function writeResult(res: express.Response, result: HandlerResult, serialized: string | Buffer | undefined): void {
   if (res.headersSent) return;
   res.status(result.status);
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
@@ -131,7 +137,40 @@ export function writeResult(res: express.Response, result: HandlerResult, serial
   }
   // RFC 8259 §11: application/json has no charset parameter (JSON is UTF-8); MaxScale sends it bare.
   res.setHeader('Content-Type', 'application/json');
-  res.send(Buffer.from(serialized, 'utf8'));
+  res.send(typeof serialized === 'string' ? Buffer.from(serialized, 'utf8') : serialized);
+}
+
+/** Most answers kept at once; past that the cache starts again (a client walking many URLs). */
+const CACHE_ENTRIES = 256;
+
+interface Cached {
+  result: HandlerResult;
+  bytes: Buffer;
+}
+
+/**
+ * GET answers for one version of the state (its ETag), by URL. A change of version
+ * empties it: every write through the API moves the version (conditional.ts), and the
+ * version is what ETag / 304 already promise the representation by.
+ */
+class AnswerCache {
+  private etag: string | undefined;
+  private readonly answers = new Map<string, Cached>();
+
+  get(etag: string, url: string): Cached | undefined {
+    if (etag !== this.etag) {
+      this.answers.clear();
+      this.etag = etag;
+      return undefined;
+    }
+    return this.answers.get(url);
+  }
+
+  set(etag: string, url: string, cached: Cached): void {
+    if (etag !== this.etag) return;
+    if (this.answers.size >= CACHE_ENTRIES) this.answers.clear();
+    this.answers.set(url, cached);
+  }
 }
 
 export interface OpenApiRouter {
@@ -205,6 +244,7 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     backend.registerSecurityHandler(scheme, () => true);
   }
   const handlers = new Map(Object.entries(opts.handlers));
+  const cache = new AnswerCache();
 
   const operationIdOf = (method: string, path: string): string | undefined => router.route(method, path).operation?.operationId;
 
@@ -231,15 +271,22 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     return undefined;
   };
 
-  const send = (req: express.Request, res: express.Response, operation: Operation | undefined, result: HandlerResult): void => {
+  const send = (
+    req: express.Request,
+    res: express.Response,
+    operation: Operation | undefined,
+    result: HandlerResult,
+  ): Buffer | undefined => {
     const problem = checkResponse(operation, result);
     if (problem) {
       opts.onInternalError(problem, req);
       const rendered = opts.renderError(problem, req);
       writeResult(res, rendered, opts.serialize(rendered.body, req));
-      return;
+      return undefined;
     }
-    writeResult(res, result, result.body === undefined ? undefined : opts.serialize(result.body, req));
+    const bytes = result.body === undefined ? undefined : Buffer.from(opts.serialize(result.body, req), 'utf8');
+    writeResult(res, result, bytes);
+    return bytes;
   };
 
   const fail = (req: express.Request, res: express.Response, operation: Operation | undefined, err: unknown): void => {
@@ -299,15 +346,28 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       if (validation.errors) {
         throw opts.validationError ? opts.validationError(validation.errors, req.body) : validationError(validation.errors);
       }
+      const conditional = opts.conditional;
+      const cacheKey = conditional && req.method === 'GET' && opts.cacheable?.(operationId) ? conditional.current().etag : undefined;
+      const cached = cacheKey === undefined ? undefined : cache.get(cacheKey, req.originalUrl);
+      if (cached && conditional) {
+        // Validated and serialised when it was first answered, for this same state and URL.
+        const result = applyValidators(req, operationId, cached.result, conditional);
+        writeResult(res, result, cached.bytes);
+        return;
+      }
       const handler = handlers.get(operationId);
       if (!handler) throw ApiError.from(Errors.NOT_IMPLEMENTED, `${operationId} is not implemented`);
       const coerced = validation.coerced as { params?: Record<string, unknown>; query?: Record<string, unknown> } | undefined;
-      let result = await call(handler, req, coerced, auth, queryString);
-      if (opts.conditional) {
-        if (req.method !== 'GET' && req.method !== 'HEAD' && result.status < 300) opts.conditional.modified();
-        result = applyValidators(req, operationId, result, opts.conditional);
+      const answer = await call(handler, req, coerced, auth, queryString);
+      let result = answer;
+      if (conditional) {
+        if (req.method !== 'GET' && req.method !== 'HEAD' && result.status < 300) conditional.modified();
+        result = applyValidators(req, operationId, result, conditional);
       }
-      send(req, res, operation, result);
+      const bytes = send(req, res, operation, result);
+      if (cacheKey !== undefined && answer.status === 200 && result.status === 200 && bytes) {
+        cache.set(cacheKey, req.originalUrl, { result: answer, bytes });
+      }
     } catch (err) {
       fail(req, res, operation, err);
     }

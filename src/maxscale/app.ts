@@ -26,6 +26,9 @@ import { Links } from './views.js';
 /** GETs whose answers are computed from their query rather than read from the state. */
 const NOT_STATE = new Set(['callModuleCommand', 'callModuleSubcommand', 'classifyQuery']);
 
+/** GETs that read the clock (MaxScale's uptime): their answer changes without the state changing. */
+const READS_CLOCK = new Set(['getMaxscale', 'getRoot']);
+
 export const JSON_MEDIA_TYPES = ['application/json', 'application/vnd.api+json'] as const;
 
 /** MaxScale's error document: `{"errors":[{"detail": …}]}` (JSON API error objects). */
@@ -128,6 +131,8 @@ export async function createMaxscaleApp(
       // Module commands and the classifier compute their answer from the query, so no validators there.
       describesState: (operationId) => !NOT_STATE.has(operationId),
     },
+    // A GET of the state is answered again from what it answered last, until the state changes.
+    cacheable: (operationId) => !NOT_STATE.has(operationId) && !READS_CLOCK.has(operationId),
   });
 
   const app = express();
