@@ -295,8 +295,10 @@ function getSessions(url: string): autocannon.Options {
   };
 }
 
+/** Server names never repeat within a run: a run can end between a POST and its DELETE. */
+let created = 0;
+
 function createAndDelete(url: string): autocannon.Options {
-  let n = 0;
   return {
     url,
     requests: [
@@ -305,7 +307,7 @@ function createAndDelete(url: string): autocannon.Options {
         path: '/v1/servers',
         headers: { authorization: AUTH, 'content-type': 'application/json' },
         setupRequest: (req, context) => {
-          const id = `bench-${n++}`;
+          const id = `bench-${created++}`;
           (context as { id?: string }).id = id;
           return {
             ...req,
