@@ -41,10 +41,18 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   renderError: (err: ApiError, req: express.Request) => HandlerResult;
   /**
    * Turns request validation failures (Ajv errors; the body as received) into
-   * the ApiError to answer, for an API that words them its own way. Defaults
+   * the ApiError to answer, for an API that words them its own way (the
+   * operation, dereferenced, tells how its request body is declared). Defaults
    * to `describeValidationError` sentences under VALIDATION_FAILED.
    */
-  validationError?: (errors: ErrorObject[], body: unknown) => ApiError;
+  validationError?: (errors: ErrorObject[], body: unknown, operation: Operation | undefined) => ApiError;
+  /**
+   * `ignore`: a query string that breaks the spec (an unknown parameter, a
+   * repeated one) never refuses a request, for an API whose real
+   * implementation does not validate its query string (the pip service).
+   * Default `refuse`.
+   */
+  queryErrors?: 'refuse' | 'ignore';
   /** ETag / Last-Modified with 304 and 412 (MaxScale); off when not given. */
   conditional?: ConditionalState;
   /**
@@ -55,8 +63,11 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   cacheable?: (operationId: string) => boolean;
   /** Serializes a JSON body (MaxScale's `pretty`). */
   serialize: (body: unknown, req: express.Request) => string;
-  /** Media types accepted for request bodies. */
-  bodyMediaTypes: readonly string[];
+  /**
+   * Media types accepted for request bodies (another is a 415), or `any` for
+   * an API that reads any other body as no arguments (the pip service).
+   */
+  bodyMediaTypes: readonly string[] | 'any';
   /**
    * The validators `make generate` compiled for this definition (generated/<api>.validators.cjs,
    * see precompiled.ts); without them each operation's are compiled the first time it is asked for.
@@ -209,6 +220,8 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     throw new Error('handlers are dispatched by createOpenApiRouter, not by openapi-backend');
   };
 
+  const isQueryError = (e: ErrorObject) => e.instancePath === '/query' || e.instancePath.startsWith('/query/');
+
   const backend: OpenAPIBackend = new OpenAPIBackend({
     definition: structuredClone(opts.definition) as OpenAPIBackend['definition'],
     strict: true,
@@ -298,7 +311,7 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
 
   /** openapi-backend never looks at Content-Type (its #229); a body we cannot read as JSON is a 415. */
   const checkMediaType = (req: express.Request, operation: Operation | undefined): void => {
-    if (operation === undefined || !hasBody(req)) return;
+    if (operation === undefined || opts.bodyMediaTypes === 'any' || !hasBody(req)) return;
     if (!operation.requestBody || req.is([...opts.bodyMediaTypes])) return;
     throw ApiError.from(
       Errors.UNSUPPORTED_MEDIA_TYPE,
@@ -333,18 +346,23 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       if (opts.conditional && operationId !== undefined) checkPreconditions(req, opts.conditional);
       if (operation === undefined || operationId === undefined) throw unrouted(req, pathKnown);
       const queryString = queryStringOf(req);
-      const validation = backend.validator.validateRequest(
-        {
-          method: req.method,
-          path: req.path,
-          query: queryString,
-          headers: req.headers as Record<string, string | string[]>,
-          body: req.body,
-        },
-        operation,
-      );
+      const request = {
+        method: req.method,
+        path: req.path,
+        query: queryString,
+        headers: req.headers as Record<string, string | string[]>,
+        body: req.body,
+      };
+      const validation = backend.validator.validateRequest(request, operation);
+      let coerced = validation.coerced as { params?: Record<string, unknown>; query?: Record<string, unknown> } | undefined;
       if (validation.errors) {
-        throw opts.validationError ? opts.validationError(validation.errors, req.body) : validationError(validation.errors);
+        const errors = validation.errors.filter((e) => opts.queryErrors !== 'ignore' || !isQueryError(e));
+        if (errors.length > 0) {
+          throw opts.validationError ? opts.validationError(errors, req.body, operation) : validationError(errors);
+        }
+        // Only query errors, and the API ignores them: the parameters as sent, uncoerced.
+        const parsed = router.parseRequest(request, operation);
+        coerced = { params: parsed.params as Record<string, unknown>, query: parsed.query as Record<string, unknown> };
       }
       const conditional = opts.conditional;
       const cacheKey = conditional && req.method === 'GET' && opts.cacheable?.(operationId) ? conditional.current().etag : undefined;
@@ -357,7 +375,6 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       }
       const handler = handlers.get(operationId);
       if (!handler) throw ApiError.from(Errors.NOT_IMPLEMENTED, `${operationId} is not implemented`);
-      const coerced = validation.coerced as { params?: Record<string, unknown>; query?: Record<string, unknown> } | undefined;
       const answer = await call(handler, req, coerced, auth, queryString);
       let result = answer;
       if (conditional) {
