@@ -370,7 +370,7 @@ async function main(): Promise<void> {
   const getRows = await rounds(
     [raw, bare, prism, twin].map((s) => ({
       name: s.name,
-      opts: () => ({ url: `${s.url}/v1/services`, headers: { authorization: AUTH } }),
+      opts: () => ({ url: `${s.url}${s.path ?? '/v1/services'}`, headers: { authorization: AUTH } }),
     })),
   );
   process.stderr.write('POST /v1/servers + DELETE\n');
