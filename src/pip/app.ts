@@ -23,7 +23,7 @@ import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import { type Logger, requestLogger } from '../log.js';
-import { loadSpec } from '../spec/load.js';
+import { loadSpec, precompiledValidators } from '../spec/load.js';
 import { ANONYMOUS, type PipAuth, type PipContext, type ServiceInfo } from './context.js';
 import { invalidData, renderPipError, validationResultsFromAjv } from './errors.js';
 import { EXAMPLE_SESSIONS } from './examples.js';
@@ -104,6 +104,7 @@ export async function createPipApp(
 
   const router = await createOpenApiRouter<PipContext, PipAuth>({
     definition: await loadSpec('pip-sessions'),
+    validators: precompiledValidators('pip-sessions'),
     handlers: handlers as unknown as Record<string, RawHandler<PipContext, PipAuth>>,
     context: () => context,
     authenticate: () => ANONYMOUS,
