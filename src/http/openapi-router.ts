@@ -53,6 +53,8 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   validateResponses: boolean;
   /** Called with errors that became 500s, and with responses that broke the spec. */
   onInternalError: (err: unknown, req: express.Request) => void;
+  /** Runs after validation, just before the handler; throws an ApiError to refuse (MaxScale: `__proto__` members). */
+  checkBody?: (body: unknown) => void;
 }
 
 interface RouterState<Auth> {
@@ -151,6 +153,7 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     (handler: RawHandler<Ctx, Auth>) =>
     async (c: Context, state: RouterState<Auth>): Promise<HandlerResult> => {
       const { req } = state;
+      opts.checkBody?.(req.body);
       const coerced = c.validation?.coerced as { query?: Record<string, unknown>; params?: Record<string, unknown> } | undefined;
       return handler(
         {

@@ -12,12 +12,14 @@ import type { Config } from '../config.js';
 import { publicUrl } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
+import { bodyDepthLimit, headAsGet, pathEncoding, refuseProtoKeys } from '../http/guards.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
 import { type Logger, requestLogger } from '../log.js';
 import { loadSpec } from '../spec/load.js';
 import type { KvStore } from '../store/kv.js';
 import type { MaxscaleAuth, MaxscaleContext } from './context.js';
+import { RuleFiles } from './dbfw.js';
 import { handlers } from './handlers/index.js';
 import { MaxscaleModel } from './model.js';
 import type { MaxscaleState } from './records.js';
@@ -106,7 +108,7 @@ export async function createMaxscaleApp(
   if (model.isEmpty()) model.load(opts.initialState());
   // Lazily: with port 0 the real port is known only once the server listens.
   const links = new Links(() => publicUrl(config));
-  const context: MaxscaleContext = { model, links };
+  const context: MaxscaleContext = { model, links, ruleFiles: new RuleFiles(config.dbfwRulesDir) };
 
   const router = await createOpenApiRouter<MaxscaleContext, MaxscaleAuth>({
     definition: await loadSpec('maxscale'),
@@ -118,6 +120,7 @@ export async function createMaxscaleApp(
     bodyMediaTypes: JSON_MEDIA_TYPES,
     validateResponses: config.validateResponses,
     onInternalError: (err, req) => opts.logger.error({ err, method: req.method, path: req.originalUrl }, 'internal error'),
+    checkBody: refuseProtoKeys,
     conditional: {
       current: () => {
         const v = model.stateVersion();
@@ -134,9 +137,12 @@ export async function createMaxscaleApp(
   app.set('etag', false);
   app.set('query parser', 'extended');
   app.use(requestLogger(opts.logger, 'maxscale'));
+  app.use(pathEncoding);
   app.use(docsRouter({ api: 'maxscale', config })); // Swagger UI and the specs, without auth (issue 7)
+  // MaxScale answers HEAD as the GET without its body (its REST API does a GET and drops the body).
+  app.use(headAsGet);
   app.use(methodOverride);
-  app.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: '1mb', strict: true }));
+  app.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: '1mb', strict: true, verify: bodyDepthLimit(config.maxBodyDepth) }));
   if (config.testRoutes) {
     // Test-only, outside the spec: puts the store back to the initial state (contract-test isolation).
     app.post('/__test/reset', (_req, res) => {

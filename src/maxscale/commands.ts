@@ -12,8 +12,8 @@
  *   answers 204.
  */
 import { ApiError, Errors } from '../errors.js';
-import { loadDbfwRules } from './dbfw.js';
-import { type MaxscaleModel, rulesPath } from './model.js';
+import type { RuleFiles } from './dbfw.js';
+import type { MaxscaleModel } from './model.js';
 import { type CommandDef, canonicalModule, findModule, type ModuleDef } from './modules.js';
 import type { FilterRecord, MonitorRecord } from './records.js';
 import { failover, rejoin, resetReplication, switchover } from './topology.js';
@@ -118,7 +118,7 @@ function mariadbmon(model: MaxscaleModel, command: string, r: Resolved): Command
   return {};
 }
 
-function dbfwfilter(model: MaxscaleModel, command: string, r: Resolved): CommandResult {
+async function dbfwfilter(model: MaxscaleModel, command: string, r: Resolved, ruleFiles: RuleFiles): Promise<CommandResult> {
   const filter = r.filter as FilterRecord;
   const rules = filter.dbfw_rules ?? [];
   if (command === 'rules/json') return { output: rules };
@@ -127,7 +127,7 @@ function dbfwfilter(model: MaxscaleModel, command: string, r: Resolved): Command
   }
   // rules/reload [PATH]: the old rules stay if the file cannot be read or parsed.
   const [path] = r.strings;
-  const loaded = loadDbfwRules(rulesPath(path ?? String(filter.parameters.rules)));
+  const loaded = await ruleFiles.load(path ?? String(filter.parameters.rules));
   model.store.transaction(() => {
     const current = model.getFilter(filter.name);
     model.filters.put(filter.name, {
@@ -145,7 +145,8 @@ export function runModuleCommand(
   commandId: string,
   method: 'GET' | 'POST',
   args: string[],
-): CommandResult {
+  ruleFiles: RuleFiles,
+): CommandResult | Promise<CommandResult> {
   const module = findModule(moduleName);
   if (!module) throw ApiError.from(Errors.NOT_FOUND, `No module named '${moduleName}'`);
   const command = module.commands.find((c) => c.id === commandId);
@@ -155,6 +156,6 @@ export function runModuleCommand(
   }
   const resolved = resolveArguments(model, module, command, args);
   if (module.name === 'mariadbmon') return mariadbmon(model, command.id, resolved);
-  if (module.name === 'dbfwfilter') return dbfwfilter(model, command.id, resolved);
+  if (module.name === 'dbfwfilter') return dbfwfilter(model, command.id, resolved, ruleFiles);
   throw ApiError.from(Errors.NOT_IMPLEMENTED, `Command '${commandId}' of '${module.name}' is not simulated`);
 }

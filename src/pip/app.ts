@@ -13,6 +13,7 @@ import express from 'express';
 import type { Config } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
+import { bodyDepthLimit, pathEncoding } from '../http/guards.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import { type Logger, requestLogger } from '../log.js';
 import { loadSpec } from '../spec/load.js';
@@ -92,9 +93,10 @@ export async function createPipApp(
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLogger(opts.logger, 'pip-sessions'));
+  app.use(pathEncoding);
   app.use(docsRouter({ api: 'pip-sessions', config })); // Swagger UI and the specs, before content negotiation (issue 7)
   app.use(acceptable);
-  app.use(express.json({ type: ['application/json'], limit: BODY_LIMIT, strict: true }));
+  app.use(express.json({ type: ['application/json'], limit: BODY_LIMIT, strict: true, verify: bodyDepthLimit(config.maxBodyDepth) }));
   app.use(emptyBodyIsEmptyObject);
   if (config.testRoutes) {
     // Test-only, outside the spec: puts the store back to the example session (contract-test isolation).
