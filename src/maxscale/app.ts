@@ -6,7 +6,7 @@
  * at /v1 and at / (MaxScale answers both) → Basic auth → openapi-backend
  * routing and validation → handler → response validation → one writer.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import type { Config } from '../config.js';
 import { publicUrl } from '../config.js';
@@ -48,11 +48,18 @@ export function renderMaxscaleError(err: ApiError): HandlerResult {
   };
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+const digest = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
+
+/**
+ * Compares two secrets in a time that depends on neither's length nor
+ * content: both are hashed to 32 bytes, then compared in constant time.
+ */
+export function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
 }
+
+/** Compared against when the user does not exist, so an unknown name costs what a wrong password costs. */
+const NO_USER_SECRET = randomBytes(32).toString('hex');
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -71,7 +78,8 @@ export function authenticate(model: MaxscaleModel, req: express.Request): Maxsca
   const name = colon < 0 ? decoded : decoded.slice(0, colon);
   const password = colon < 0 ? '' : decoded.slice(colon + 1);
   const user = model.findUser('inet', name);
-  if (!user || user.password === undefined || !safeEqual(user.password, password)) {
+  const matches = sameSecret(user?.password ?? NO_USER_SECRET, password);
+  if (!user || user.password === undefined || !matches) {
     throw unauthorized('Wrong user name or password');
   }
   if (user.account !== 'admin' && !READ_METHODS.has(req.method.toUpperCase())) {
