@@ -2005,10 +2005,12 @@ export interface components {
     parameters: {
         /**
          * @description Pretty-print output. `true` (the default) formats the returned objects
-         *     for humans, `false` in a compact format.
+         *     for humans, `false` in a compact format. MaxScale reads the first
+         *     `pretty` of the query and no other value than these two: any other
+         *     value is not an error, the output is then pretty-printed.
          * @example true
          */
-        pretty: boolean;
+        pretty: string;
         /**
          * @description Service name, with all whitespace replaced with hyphens; case-insensitive.
          * @example Read-Connection-Router
@@ -2071,7 +2073,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2165,7 +2169,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2237,7 +2243,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2393,7 +2401,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2476,7 +2486,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2581,7 +2593,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2616,7 +2630,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2680,7 +2696,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2742,7 +2760,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2777,7 +2797,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2812,7 +2834,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2870,7 +2894,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2938,7 +2964,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2999,7 +3027,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3039,7 +3069,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3082,7 +3114,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3164,7 +3198,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3222,7 +3258,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3374,7 +3412,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3447,7 +3487,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3513,7 +3555,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3573,7 +3617,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3601,7 +3647,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3640,7 +3688,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3710,7 +3760,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3821,7 +3873,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3887,7 +3941,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3936,7 +3992,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3989,7 +4047,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4043,7 +4103,9 @@ export interface operations {
             query: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4096,7 +4158,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4251,7 +4315,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4300,7 +4366,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4406,7 +4474,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4441,7 +4511,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4521,7 +4593,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4583,7 +4657,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4631,7 +4707,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4674,7 +4752,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4796,7 +4876,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4846,7 +4928,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4973,7 +5057,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5008,7 +5094,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5072,7 +5160,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5129,7 +5219,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5164,7 +5256,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5199,7 +5293,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5258,7 +5354,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5318,7 +5416,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5382,7 +5482,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5417,7 +5519,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5477,7 +5581,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5527,7 +5633,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5586,7 +5694,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5641,7 +5751,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5676,7 +5788,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5726,7 +5840,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5783,7 +5899,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5838,7 +5956,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];

@@ -143,6 +143,40 @@ describe('guards, over HTTP', () => {
   });
 });
 
+describe('found by the fuzzer', () => {
+  let apps: Apps;
+  let maxscale: TestHttp;
+  let pip: TestHttp;
+  before(async () => {
+    apps = await createApp(testConfig());
+    maxscale = await testHttp(apps.maxscale, 'maxscale');
+    pip = await testHttp(apps.pip, 'pip-sessions');
+  });
+
+  test('a module named like an Object property (__proto__, constructor) is unknown, not a 500', async () => {
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      assert.equal((await maxscale.post(`/v1/maxscale/modules/${name}/x?admin`)).status, 404, name);
+      assert.equal((await maxscale.get(`/v1/maxscale/modules/${name}`)).status, 404, name);
+    }
+  });
+
+  test('If-None-Match: * on a response without validators is answered 200, not 304', async () => {
+    assert.equal((await pip.get('/status', { headers: { 'If-None-Match': '*' } })).status, 200);
+    assert.equal(
+      (await maxscale.get('/v1/maxscale/query_classifier/classify?sql=SELECT%201', { headers: { 'If-None-Match': '*' } })).status,
+      200,
+    );
+  });
+
+  test('query parameters an operation does not declare are ignored, and a repeated one counts once', async () => {
+    const res = await maxscale.get('/v1/servers/server1?x=1&x=2&%E0%A4%A&pretty=false&pretty=true');
+    assert.equal(res.status, 200);
+    assert.ok(!res.text.includes('\n'), 'the first pretty (false) applies');
+    assert.equal((await maxscale.get('/v1/servers/server1?pretty=maybe')).status, 200);
+    assert.equal((await pip.get('/heartbeat?a=%')).status, 200);
+  });
+});
+
 describe('every store operation is safe for the deepest body accepted', () => {
   const deepData = JSON.parse(nested(MAX_BODY_DEPTH_CEILING - 1)) as Record<string, unknown>;
   const dir = mkdtempSync(join(tmpdir(), 'apitwin-deep-'));

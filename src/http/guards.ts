@@ -10,10 +10,14 @@
  *   a 400, checked on the raw bytes before anything is parsed or stored.
  * - `headAsGet`: HEAD runs the GET of the same resource; Node's HTTP server
  *   sends its headers (Content-Length included) without the body (RFC 9110 §9.3.2).
+ * - `ignoreUnknownQuery`: query parameters the operation does not declare are
+ *   dropped, and a repeated one keeps its first value, as MaxScale (through
+ *   libmicrohttpd's lookup) and the pip service read their queries.
  * - `refuseProtoKeys`: a `__proto__` member in a request body is refused as
  *   an unknown parameter (a JavaScript object could not keep it as one).
  */
 import type express from 'express';
+import type { OpenAPIV3 } from 'openapi-types';
 import { ApiError, Errors } from '../errors.js';
 
 /** The deepest nesting `--max-body-depth` may allow: every store operation is tested at this depth. */
@@ -115,4 +119,90 @@ export function protoKeyAt(value: unknown, pointer = ''): string | undefined {
 export function refuseProtoKeys(body: unknown): void {
   const pointer = protoKeyAt(body);
   if (pointer !== undefined) throw ApiError.from(Errors.FORBIDDEN, `Unknown parameter '__proto__' at ${pointer}`, { source: { pointer } });
+}
+
+/** What an operation reads from its query: the names it declares, and whether it takes any other key. */
+export interface QueryRule {
+  names: ReadonlySet<string>;
+  /** A free-form parameter takes every other key (module command arguments). */
+  freeForm: boolean;
+}
+
+/** The query rule of every operation of a spec, by operationId. */
+export function queryRules(doc: OpenAPIV3.Document): Map<string, QueryRule> {
+  const deref = <T>(v: T | OpenAPIV3.ReferenceObject): T => {
+    let node: unknown = v;
+    while (node && typeof node === 'object' && '$ref' in node) {
+      node = (node as OpenAPIV3.ReferenceObject).$ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], doc);
+    }
+    return node as T;
+  };
+  const rules = new Map<string, QueryRule>();
+  for (const item of Object.values(doc.paths ?? {})) {
+    if (!item) continue;
+    for (const method of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const) {
+      const op = item[method];
+      if (!op?.operationId) continue;
+      const query = [...(item.parameters ?? []), ...(op.parameters ?? [])]
+        .map((p) => deref<OpenAPIV3.ParameterObject>(p))
+        .filter((p) => p.in === 'query');
+      const freeForm = query.some((p) => p.schema && deref<OpenAPIV3.SchemaObject>(p.schema).type === 'object');
+      const names = query.filter((p) => !p.schema || deref<OpenAPIV3.SchemaObject>(p.schema).type !== 'object').map((p) => p.name);
+      rules.set(op.operationId, { names: new Set(names), freeForm });
+    }
+  }
+  return rules;
+}
+
+function leniently(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * Drops the query parameters an operation does not declare and keeps the
+ * first of a repeated one, so that validation judges only what the real
+ * service would read. `operationOf` routes a method and path (undefined for
+ * no operation: the query is then left alone, the request is refused anyway).
+ */
+export function ignoreUnknownQuery(
+  operationOf: (method: string, path: string) => string | undefined,
+  rules: ReadonlyMap<string, QueryRule>,
+): express.RequestHandler {
+  return (req, _res, next) => {
+    const at = req.url.indexOf('?');
+    if (at < 0) {
+      next();
+      return;
+    }
+    const operationId = operationOf(req.method, req.path);
+    const rule = operationId === undefined ? undefined : rules.get(operationId);
+    if (rule === undefined) {
+      next();
+      return;
+    }
+    const seen = new Set<string>();
+    const kept = req.url
+      .slice(at + 1)
+      .split('&')
+      .filter((token) => {
+        const name = leniently(token.split('=')[0] ?? '');
+        if (!rule.names.has(name)) return rule.freeForm;
+        if (seen.has(name)) return false;
+        seen.add(name);
+        return true;
+      });
+    const query = kept.length ? `?${kept.join('&')}` : '';
+    // Both: Express routes on `url`, and the spec router reads the query from `originalUrl`.
+    req.url = `${req.url.slice(0, at)}${query}`;
+    const original = req.originalUrl.indexOf('?');
+    if (original >= 0) req.originalUrl = `${req.originalUrl.slice(0, original)}${query}`;
+    next();
+  };
 }

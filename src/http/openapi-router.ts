@@ -135,7 +135,11 @@ export function writeResult(res: express.Response, result: HandlerResult, serial
   }
   // RFC 8259 §11: application/json has no charset parameter (JSON is UTF-8); MaxScale sends it bare.
   res.setHeader('Content-Type', 'application/json');
-  res.send(Buffer.from(serialized, 'utf8'));
+  // res.end, not res.send: Express's send answers 304 by itself to `If-None-Match: *` (its "fresh"
+  // check), which is ours to decide (src/http/conditional.ts) and undocumented where we do not.
+  const payload = Buffer.from(serialized, 'utf8');
+  res.setHeader('Content-Length', payload.length);
+  res.end(payload);
 }
 
 export interface OpenApiRouter {

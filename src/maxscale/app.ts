@@ -12,7 +12,7 @@ import type { Config } from '../config.js';
 import { publicUrl } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
-import { bodyDepthLimit, headAsGet, pathEncoding, refuseProtoKeys } from '../http/guards.js';
+import { bodyDepthLimit, headAsGet, ignoreUnknownQuery, pathEncoding, queryRules, refuseProtoKeys } from '../http/guards.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
 import { type Logger, requestLogger } from '../log.js';
@@ -88,10 +88,9 @@ export function authenticate(model: MaxscaleModel, req: express.Request): Maxsca
   return { user: name, account: user.account };
 }
 
-/** `pretty` defaults to true (API.md); `pretty=false` gives compact output. */
+/** `pretty` defaults to true (API.md); `pretty=false` gives compact output, any other value is ignored. */
 function serialize(body: unknown, req: express.Request): string {
-  const pretty = req.query.pretty;
-  const compact = pretty === 'false' || pretty === '0';
+  const compact = req.query.pretty === 'false';
   return compact ? JSON.stringify(body) : JSON.stringify(body, null, 4);
 }
 
@@ -118,8 +117,9 @@ export async function createMaxscaleApp(
   const links = new Links(() => publicUrl(config));
   const context: MaxscaleContext = { model, links, ruleFiles: new RuleFiles(config.dbfwRulesDir) };
 
+  const definition = await loadSpec('maxscale');
   const router = await createOpenApiRouter<MaxscaleContext, MaxscaleAuth>({
-    definition: await loadSpec('maxscale'),
+    definition,
     handlers: handlers as unknown as Record<string, RawHandler<MaxscaleContext, MaxscaleAuth>>,
     context: () => context,
     authenticate: (req) => authenticate(model, req),
@@ -151,6 +151,10 @@ export async function createMaxscaleApp(
   app.use(headAsGet);
   app.use(methodOverride);
   app.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: '1mb', strict: true, verify: bodyDepthLimit(config.maxBodyDepth) }));
+  // The API answers at /v1 and at /: route the path with and without the prefix.
+  const operationOf = (method: string, path: string) =>
+    router.operationIdOf(method, path) ?? (/^\/v1(\/|$)/.test(path) ? router.operationIdOf(method, path.slice(3) || '/') : undefined);
+  app.use(ignoreUnknownQuery(operationOf, queryRules(definition)));
   if (config.testRoutes) {
     // Test-only, outside the spec: puts the store back to the initial state (contract-test isolation).
     app.post('/__test/reset', (_req, res) => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { projectRoot } from '../spec/load.js';
 import { useTwin } from '../testing/twin.js';
-import { MAX_RULE_FILE_BYTES, RuleFiles } from './dbfw.js';
+import { MAX_RULE_FILE_BYTES, parseDbfwRules, RuleFiles } from './dbfw.js';
 
 const base = mkdtempSync(join(tmpdir(), 'apitwin-rules-'));
 const folder = join(base, 'rules');
@@ -91,6 +91,14 @@ describe('dbfwfilter rule files stay inside the rules folder', () => {
     const [refusedFifo, listed] = await Promise.all([reload('fifo'), twin.http.get('/v1/servers')]);
     assert.equal(refusedFifo.status, 403);
     assert.equal(listed.status, 200);
+  });
+});
+
+describe('the rule parser', () => {
+  test('a rule type named like an Object property is unknown', () => {
+    for (const type of ['constructor', '__proto__', 'toString']) {
+      assert.throws(() => parseDbfwRules(`rule x match ${type}\n`, 'f.txt'), /unknown rule type/);
+    }
   });
 });
 

@@ -40,7 +40,7 @@ export function parseDbfwRules(text: string, file: string): DbfwRule[] {
       if (!name || (verb !== 'match' && verb !== 'deny') || !type) {
         throw new RuleParseError(`${where}: expected 'rule NAME match TYPE …'`);
       }
-      const shown = RULE_TYPES[type];
+      const shown = Object.hasOwn(RULE_TYPES, type) ? RULE_TYPES[type] : undefined;
       if (!shown) throw new RuleParseError(`${where}: unknown rule type '${type}'`);
       if (rules.some((r) => r.name === name)) throw new RuleParseError(`${where}: rule '${name}' is defined twice`);
       rules.push({ name, type: shown, times_matched: 0 });

@@ -13,7 +13,7 @@ import express from 'express';
 import type { Config } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
-import { bodyDepthLimit, pathEncoding } from '../http/guards.js';
+import { bodyDepthLimit, ignoreUnknownQuery, pathEncoding, queryRules } from '../http/guards.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import { type Logger, requestLogger } from '../log.js';
 import { loadSpec } from '../spec/load.js';
@@ -76,8 +76,9 @@ export async function createPipApp(
   const info: ServiceInfo = { contextId: hostname(), startTime: now(), components: componentsOf(store) };
   const context: PipContext = { model, info, now };
 
+  const definition = await loadSpec('pip-sessions');
   const router = await createOpenApiRouter<PipContext, PipAuth>({
-    definition: await loadSpec('pip-sessions'),
+    definition,
     handlers: handlers as unknown as Record<string, RawHandler<PipContext, PipAuth>>,
     context: () => context,
     authenticate: () => ANONYMOUS,
@@ -98,6 +99,7 @@ export async function createPipApp(
   app.use(acceptable);
   app.use(express.json({ type: ['application/json'], limit: BODY_LIMIT, strict: true, verify: bodyDepthLimit(config.maxBodyDepth) }));
   app.use(emptyBodyIsEmptyObject);
+  app.use(ignoreUnknownQuery(router.operationIdOf, queryRules(definition)));
   if (config.testRoutes) {
     // Test-only, outside the spec: puts the store back to the example session (contract-test isolation).
     app.post('/__test/reset', (_req, res) => {
