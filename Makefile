@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NPM ?= npm
 NODE_MODULES_STAMP := node_modules/.install-stamp
 
-.PHONY: help install generate check-generated lint typecheck build test test-unit contract contract-suite real-pip run bench ci clean format chromium
+.PHONY: help install generate check-generated lint typecheck build test test-unit contract contract-suite real-pip run bench fuzz ci clean format chromium
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ run: build ## Install, build and serve both twins with their default data
 
 bench: build ## Benchmarks (not part of make test): pip get_sessions over 1M sessions in SQLite
 	node --expose-gc --import tsx bench/pip-sessions.ts
+
+fuzz: install ## Longer spec-driven fuzz run of both twins than make test's (SEED=N RUNS=N; default: a random seed, 100,000 requests)
+	node --import tsx src/fuzz/cli.ts $(if $(SEED),--seed $(SEED)) $(if $(RUNS),--runs $(RUNS))
 
 format: install ## Apply Biome's formatting and safe fixes
 	npx biome check --write .

@@ -179,7 +179,7 @@ function requestArbitrary(op: Operation, doc: OpenAPIV3.Document, names: string[
           weight: 1,
         },
         { arbitrary: anyJson.map((v) => ({ kind: 'any-json', text: JSON.stringify(v) ?? '' })), weight: 1 },
-        { arbitrary: fc.nat({ max: 100_000 }).map((n) => ({ kind: 'deep-text', text: `${'['.repeat(n)}${']'.repeat(n)}` })), weight: 1 },
+        { arbitrary: fc.nat({ max: 20_000 }).map((n) => ({ kind: 'deep-text', text: `${'['.repeat(n)}${']'.repeat(n)}` })), weight: 1 },
         { arbitrary: fc.constant(undefined), weight: 1 },
       )
     : fc.oneof(
@@ -374,7 +374,7 @@ function judge(req: FuzzRequest, res: Answer, checker: ConformanceChecker): stri
     return undefined;
   }
   const violations = checker
-    .check({ method, path: req.target, status: res.status, headers: res.headers, body, text: res.text })
+    .check({ method, path: req.target, status: res.status, headers: res.headers, body, text: res.text, operationId: operation.operationId })
     .filter((v) => !(head && v.title === 'Missing response body'));
   if (!violations.length) return undefined;
   return `${violations.map((v) => `[${v.check}] ${v.title}: ${v.message}`).join('\n')}\nbody: ${(JSON.stringify(body) ?? res.text).slice(0, 300)}`;
