@@ -355,6 +355,19 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Routing is the checker's slow part, and the fuzzer sends the same method and path many times. */
+function memoized(checker: ConformanceChecker): ConformanceChecker {
+  const routes = new Map<string, ReturnType<ConformanceChecker['operationOf']>>();
+  return {
+    ...checker,
+    operationOf: (method, path) => {
+      const key = `${method} ${path.split('?')[0]}`;
+      if (!routes.has(key)) routes.set(key, checker.operationOf(method, path));
+      return routes.get(key);
+    },
+  };
+}
+
 /** Checks one exchange; returns what is wrong with it, if anything. */
 function judge(req: FuzzRequest, res: Answer, checker: ConformanceChecker): string | undefined {
   if (res.status >= 500) return `answered ${res.status}: ${res.text.slice(0, 300)}`;
@@ -392,7 +405,7 @@ export async function runFuzz(opts: { seed: number; runs: number; resetEvery?: n
       OpenAPIV3.Document
     >;
     const checkers = Object.fromEntries(
-      await Promise.all(apis.map(async (a) => [a, await createConformanceChecker(a)] as const)),
+      await Promise.all(apis.map(async (a) => [a, memoized(await createConformanceChecker(a))] as const)),
     ) as Record<ApiName, ConformanceChecker>;
     const names = maxscaleNames(apps);
     const operations = apis.flatMap((a) => operationsOf(a, docs[a]));

@@ -151,9 +151,9 @@ export async function createMaxscaleApp(
   app.use(headAsGet);
   app.use(methodOverride);
   app.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: '1mb', strict: true, verify: bodyDepthLimit(config.maxBodyDepth) }));
-  // The API answers at /v1 and at /: route the path with and without the prefix.
+  // The API answers at /v1 and at / (the router is mounted at both): route as the mount that serves it.
   const operationOf = (method: string, path: string) =>
-    router.operationIdOf(method, path) ?? (/^\/v1(\/|$)/.test(path) ? router.operationIdOf(method, path.slice(3) || '/') : undefined);
+    /^\/v1(\/|$)/.test(path) ? router.operationIdOf(method, path.slice(3) || '/') : router.operationIdOf(method, path);
   app.use(ignoreUnknownQuery(operationOf, queryRules(definition)));
   if (config.testRoutes) {
     // Test-only, outside the spec: puts the store back to the initial state (contract-test isolation).
