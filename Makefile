@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NPM ?= npm
 NODE_MODULES_STAMP := node_modules/.install-stamp
 
-.PHONY: help install generate check-generated lint typecheck build test test-unit contract contract-suite contract-run real-pip run bench ci clean format chromium
+.PHONY: help install generate check-generated lint typecheck build test test-unit contract contract-suite contract-run real-pip run bench fuzz ci clean format chromium
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ bench: build real-pip ## Benchmarks (not part of make test): the twin side by si
 	bash bench/prism/install.sh
 	node --import tsx bench/http.ts
 	node --expose-gc --import tsx bench/pip-sessions.ts
+
+fuzz: install ## Longer spec-driven fuzz run of both twins than make test's (SEED=N RUNS=N; default: a random seed, 100,000 requests)
+	node --import tsx src/fuzz/cli.ts $(if $(SEED),--seed $(SEED)) $(if $(RUNS),--runs $(RUNS))
 
 format: install ## Apply Biome's formatting and safe fixes
 	npx biome check --write .

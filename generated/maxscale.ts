@@ -2094,10 +2094,12 @@ export interface components {
     parameters: {
         /**
          * @description Pretty-print output. `true` (the default) formats the returned objects
-         *     for humans, `false` in a compact format.
+         *     for humans, `false` in a compact format. MaxScale reads the first
+         *     `pretty` of the query and no other value than these two: any other
+         *     value is not an error, the output is then pretty-printed.
          * @example true
          */
-        pretty: boolean;
+        pretty: string;
         /**
          * @description Service name, with all whitespace replaced with hyphens; case-insensitive.
          * @example Read-Connection-Router
@@ -2160,7 +2162,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2254,7 +2258,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2326,7 +2332,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2482,7 +2490,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2565,7 +2575,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2670,7 +2682,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2705,7 +2719,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2769,7 +2785,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2831,7 +2849,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2866,7 +2886,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2901,7 +2923,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2959,7 +2983,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3027,7 +3053,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3088,7 +3116,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3128,7 +3158,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3171,7 +3203,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3253,7 +3287,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3311,7 +3347,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3463,7 +3501,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3536,7 +3576,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3602,7 +3644,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3662,7 +3706,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3690,7 +3736,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3729,7 +3777,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3803,7 +3853,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3946,7 +3998,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4018,7 +4072,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4067,7 +4123,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4120,7 +4178,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4174,7 +4234,9 @@ export interface operations {
             query: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4227,7 +4289,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4382,7 +4446,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4431,7 +4497,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4537,7 +4605,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4572,7 +4642,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4652,7 +4724,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4714,7 +4788,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4762,7 +4838,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4805,7 +4883,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4927,7 +5007,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4977,7 +5059,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5104,7 +5188,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5139,7 +5225,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5203,7 +5291,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5260,7 +5350,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5295,7 +5387,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5330,7 +5424,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5389,7 +5485,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5449,7 +5547,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5513,7 +5613,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5548,7 +5650,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5608,7 +5712,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5658,7 +5764,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5717,7 +5825,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5772,7 +5882,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5807,7 +5919,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5857,7 +5971,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5914,7 +6030,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5969,7 +6087,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];

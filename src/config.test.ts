@@ -22,6 +22,11 @@ const settings: [OptionName, { value: string; read: (c: Config) => unknown; want
   ['pip-expire-timeout', { value: '60000', read: (c) => c.pip.expireTimeoutMs, want: 60000 }],
   ['pip-cleanup-interval', { value: '0', read: (c) => c.pip.cleanupIntervalMs, want: 0 }],
   ['pip-max-body-size', { value: '1048576', read: (c) => c.pip.maxBodyBytes, want: 1048576 }],
+  ['max-body-depth', { value: '64', read: (c) => c.maxBodyDepth, want: 64 }],
+  ['dbfw-rules-dir', { value: '/srv/rules', read: (c) => c.dbfwRulesDir, want: '/srv/rules' }],
+  ['headers-timeout', { value: '2000', read: (c) => c.http.headersTimeout, want: 2000 }],
+  ['request-timeout', { value: '60000', read: (c) => c.http.requestTimeout, want: 60000 }],
+  ['keep-alive-timeout', { value: '1000', read: (c) => c.http.keepAliveTimeout, want: 1000 }],
 ];
 
 describe('loadConfig', () => {
@@ -42,6 +47,11 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig([], {}), defaultConfig());
   });
 
+  test('the rules folder follows the data file, and none reads no rule file', () => {
+    assert.equal(loadConfig(['--data-file=/srv/twin/data.json'], {}).dbfwRulesDir, '/srv/twin');
+    assert.equal(loadConfig(['--dbfw-rules-dir=none'], {}).dbfwRulesDir, undefined);
+  });
+
   test('an empty environment variable counts as unset', () => {
     assert.equal(loadConfig([], { APITWIN_HOST: '' }).host, '127.0.0.1');
   });
@@ -58,6 +68,11 @@ describe('loadConfig', () => {
     ['an unknown store', { argv: ['--store=redis'], message: /^--store must be memory or sqlite:PATH/ }],
     ['an unknown log level', { argv: [], env: { APITWIN_LOG_LEVEL: 'loud' }, message: /^APITWIN_LOG_LEVEL must be one of .*got 'loud'/ }],
     ['a boolean that is not one', { argv: ['--validate-responses=maybe'], message: /^--validate-responses must be true or false/ }],
+    ['a body depth over the ceiling', { argv: ['--max-body-depth=5000'], message: /^--max-body-depth must be between 1 and 1000/ }],
+    [
+      'a headers timeout longer than the request timeout',
+      { argv: ['--headers-timeout=40000'], message: /^--headers-timeout \(40000\) must not be longer than APITWIN_REQUEST_TIMEOUT_MS/ },
+    ],
   ];
   for (const [name, { argv, env = {}, message }] of refused) {
     test(`refuses ${name}`, () => {

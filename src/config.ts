@@ -2,7 +2,10 @@
  * The one typed configuration of apitwin. `loadConfig` is the only place that
  * reads flags and the environment; everything else receives a Config.
  */
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_BODY_DEPTH, MAX_BODY_DEPTH_CEILING } from './http/guards.js';
+import { projectRoot } from './spec/load.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -29,6 +32,23 @@ export interface Config {
   validateResponses: boolean;
   /** Mount test-only routes such as `POST /__test/reset` outside the spec. */
   testRoutes: boolean;
+  /** Deepest nesting of a JSON request body (deeper is a 400 before anything is parsed or stored). */
+  maxBodyDepth: number;
+  /**
+   * The only folder dbfwfilter rule files are read from (a relative `rules`
+   * path is read inside it); undefined reads none. Defaults to the folder of
+   * the data file (the bundled data/ folder).
+   */
+  dbfwRulesDir: string | undefined;
+  /** HTTP server timeouts, in ms (Node's http.Server options of the same names). */
+  http: {
+    /** Time to receive a request's complete headers. */
+    headersTimeout: number;
+    /** Time to receive a whole request, body included. */
+    requestTimeout: number;
+    /** How long an idle keep-alive connection is kept open. */
+    keepAliveTimeout: number;
+  };
   /** Which settings were given by flag or environment (a maxscale.cnf must not override those). */
   explicit: { host: boolean; maxscalePort: boolean; adminUser: boolean };
   pip: {
@@ -42,6 +62,12 @@ export interface Config {
     maxBodyBytes: number;
   };
 }
+
+/**
+ * Short enough that a slow client cannot pin a connection for minutes (Node's
+ * own request timeout is 300 s), long enough for any real client.
+ */
+export const DEFAULT_HTTP_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 } as const;
 
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
   return {
@@ -57,8 +83,11 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'info',
     validateResponses: true,
     testRoutes: false,
+    maxBodyDepth: DEFAULT_MAX_BODY_DEPTH,
+    dbfwRulesDir: join(projectRoot(), 'data'),
     explicit: { host: false, maxscalePort: false, adminUser: false },
     ...overrides,
+    http: { ...DEFAULT_HTTP_TIMEOUTS, ...overrides.http },
     pip: {
       maxPageSize: 100,
       expireTimeoutMs: 24 * 60 * 60 * 1000,
@@ -116,6 +145,23 @@ export const OPTIONS = {
   'log-level': { arg: 'LEVEL', env: 'APITWIN_LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
   'validate-responses': { arg: 'BOOL', env: 'APITWIN_VALIDATE_RESPONSES', help: 'validate every response against the spec (default true)' },
   'test-routes': { arg: 'BOOL', env: 'APITWIN_TEST_ROUTES', help: 'mount POST /__test/reset (default false)' },
+  'max-body-depth': {
+    arg: 'N',
+    env: 'APITWIN_MAX_BODY_DEPTH',
+    help: `deepest nesting of a JSON request body, 1-${MAX_BODY_DEPTH_CEILING} (default ${DEFAULT_MAX_BODY_DEPTH})`,
+  },
+  'dbfw-rules-dir': {
+    arg: 'PATH|none',
+    env: 'APITWIN_DBFW_RULES_DIR',
+    help: "the only folder dbfwfilter rule files are read from (default: the data file's folder); none reads no file",
+  },
+  'headers-timeout': { arg: 'MS', env: 'APITWIN_HEADERS_TIMEOUT_MS', help: "ms to receive a request's headers (default 10000)" },
+  'request-timeout': { arg: 'MS', env: 'APITWIN_REQUEST_TIMEOUT_MS', help: 'ms to receive a whole request (default 30000)' },
+  'keep-alive-timeout': {
+    arg: 'MS',
+    env: 'APITWIN_KEEP_ALIVE_TIMEOUT_MS',
+    help: 'ms an idle keep-alive connection stays open (default 5000)',
+  },
   'pip-max-page-size': { arg: 'N', env: 'APITWIN_PIP_MAX_PAGE_SIZE', help: 'largest get_sessions page (default 100)' },
   'pip-expire-timeout': { arg: 'MS', env: 'APITWIN_PIP_EXPIRE_TIMEOUT_MS', help: 'idle ms before a session expires (default 86400000)' },
   'pip-cleanup-interval': { arg: 'MS', env: 'APITWIN_PIP_CLEANUP_INTERVAL_MS', help: 'ms between expiry sweeps, 0 = off (default 900000)' },
@@ -179,6 +225,11 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     expire: get('pip-expire-timeout'),
     cleanup: get('pip-cleanup-interval'),
     maxBody: get('pip-max-body-size'),
+    maxBodyDepth: get('max-body-depth'),
+    dbfwRulesDir: get('dbfw-rules-dir'),
+    headersTimeout: get('headers-timeout'),
+    requestTimeout: get('request-timeout'),
+    keepAliveTimeout: get('keep-alive-timeout'),
   };
   config.explicit = { host: v.host !== undefined, maxscalePort: v.maxscalePort !== undefined, adminUser: v.adminUser !== undefined };
   if (v.host !== undefined) config.host = v.host;
@@ -192,7 +243,25 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
       throw new ConfigError(`${label('store')} must be memory or sqlite:PATH, got '${v.store}'`);
     config.store = v.store;
   }
-  if (v.dataFile !== undefined) config.dataFile = v.dataFile;
+  if (v.dataFile !== undefined) {
+    config.dataFile = v.dataFile;
+    config.dbfwRulesDir = dirname(resolve(v.dataFile));
+  }
+  if (v.dbfwRulesDir !== undefined) config.dbfwRulesDir = v.dbfwRulesDir === 'none' ? undefined : resolve(v.dbfwRulesDir);
+  if (v.maxBodyDepth !== undefined) {
+    const n = toInt(label('max-body-depth'), v.maxBodyDepth);
+    if (n < 1 || n > MAX_BODY_DEPTH_CEILING)
+      throw new ConfigError(`${label('max-body-depth')} must be between 1 and ${MAX_BODY_DEPTH_CEILING}, got '${v.maxBodyDepth}'`);
+    config.maxBodyDepth = n;
+  }
+  if (v.headersTimeout !== undefined) config.http.headersTimeout = toInt(label('headers-timeout'), v.headersTimeout);
+  if (v.requestTimeout !== undefined) config.http.requestTimeout = toInt(label('request-timeout'), v.requestTimeout);
+  if (v.keepAliveTimeout !== undefined) config.http.keepAliveTimeout = toInt(label('keep-alive-timeout'), v.keepAliveTimeout);
+  // Node refuses a headers timeout longer than the request timeout (0 turns the request timeout off).
+  if (config.http.requestTimeout > 0 && config.http.headersTimeout > config.http.requestTimeout)
+    throw new ConfigError(
+      `${label('headers-timeout')} (${config.http.headersTimeout}) must not be longer than ${label('request-timeout')} (${config.http.requestTimeout})`,
+    );
   if (v.maxscaleConfig !== undefined) config.maxscaleConfig = v.maxscaleConfig;
   if (v.logLevel !== undefined) {
     if (!(LOG_LEVELS as readonly string[]).includes(v.logLevel))

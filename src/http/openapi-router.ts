@@ -77,6 +77,8 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   validateResponses: boolean;
   /** Called with errors that became 500s, and with responses that broke the spec. */
   onInternalError: (err: unknown, req: express.Request) => void;
+  /** Runs after validation, just before the handler; throws an ApiError to refuse (MaxScale: `__proto__` members). */
+  checkBody?: (body: unknown) => void;
 }
 
 /** Turns one Ajv error from openapi-backend into a sentence and a JSON API source. */
@@ -148,7 +150,11 @@ export function writeResult(res: express.Response, result: HandlerResult, serial
   }
   // RFC 8259 §11: application/json has no charset parameter (JSON is UTF-8); MaxScale sends it bare.
   res.setHeader('Content-Type', 'application/json');
-  res.send(typeof serialized === 'string' ? Buffer.from(serialized, 'utf8') : serialized);
+  // res.end, not res.send: Express's send answers 304 by itself to `If-None-Match: *` (its "fresh"
+  // check), which is ours to decide (src/http/conditional.ts) and undocumented where we do not.
+  const payload = typeof serialized === 'string' ? Buffer.from(serialized, 'utf8') : serialized;
+  res.setHeader('Content-Length', payload.length);
+  res.end(payload);
 }
 
 /** Most answers kept at once; past that the cache starts again (a client walking many URLs). */
@@ -201,8 +207,9 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     coerced: { params?: Record<string, unknown>; query?: Record<string, unknown> } | undefined,
     auth: Auth,
     queryString: string,
-  ): Promise<HandlerResult> =>
-    handler(
+  ): Promise<HandlerResult> => {
+    opts.checkBody?.(req.body);
+    return handler(
       {
         params: coerced?.params ?? {},
         query: coerced?.query ?? {},
@@ -213,6 +220,7 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       },
       opts.context(req),
     );
+  };
 
   const notCalled = (): never => {
     // The twin routes and validates each request itself (below), once; openapi-backend keeps the

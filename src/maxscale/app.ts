@@ -6,18 +6,20 @@
  * at /v1 and at / (MaxScale answers both) → Basic auth → openapi-backend
  * routing and validation → handler → response validation → one writer.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import type { Config } from '../config.js';
 import { publicUrl } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
+import { bodyDepthLimit, headAsGet, ignoreUnknownQuery, pathEncoding, queryRules, refuseProtoKeys } from '../http/guards.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
 import { type Logger, requestLogger } from '../log.js';
 import { loadSpec, precompiledValidators } from '../spec/load.js';
 import type { KvStore } from '../store/kv.js';
 import type { MaxscaleAuth, MaxscaleContext } from './context.js';
+import { RuleFiles } from './dbfw.js';
 import { handlers } from './handlers/index.js';
 import { MaxscaleModel } from './model.js';
 import type { MaxscaleState } from './records.js';
@@ -49,11 +51,18 @@ export function renderMaxscaleError(err: ApiError): HandlerResult {
   };
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+const digest = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
+
+/**
+ * Compares two secrets in a time that depends on neither's length nor
+ * content: both are hashed to 32 bytes, then compared in constant time.
+ */
+export function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
 }
+
+/** Compared against when the user does not exist, so an unknown name costs what a wrong password costs. */
+const NO_USER_SECRET = randomBytes(32).toString('hex');
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -72,7 +81,8 @@ export function authenticate(model: MaxscaleModel, req: express.Request): Maxsca
   const name = colon < 0 ? decoded : decoded.slice(0, colon);
   const password = colon < 0 ? '' : decoded.slice(colon + 1);
   const user = model.findUser('inet', name);
-  if (!user || user.password === undefined || !safeEqual(user.password, password)) {
+  const matches = sameSecret(user?.password ?? NO_USER_SECRET, password);
+  if (!user || user.password === undefined || !matches) {
     throw unauthorized('Wrong user name or password');
   }
   if (user.account !== 'admin' && !READ_METHODS.has(req.method.toUpperCase())) {
@@ -81,10 +91,9 @@ export function authenticate(model: MaxscaleModel, req: express.Request): Maxsca
   return { user: name, account: user.account };
 }
 
-/** `pretty` defaults to true (API.md); `pretty=false` gives compact output. */
+/** `pretty` defaults to true (API.md); `pretty=false` gives compact output, any other value is ignored. */
 function serialize(body: unknown, req: express.Request): string {
-  const pretty = req.query.pretty;
-  const compact = pretty === 'false' || pretty === '0';
+  const compact = req.query.pretty === 'false';
   return compact ? JSON.stringify(body) : JSON.stringify(body, null, 4);
 }
 
@@ -109,10 +118,11 @@ export async function createMaxscaleApp(
   if (model.isEmpty()) model.load(opts.initialState());
   // Lazily: with port 0 the real port is known only once the server listens.
   const links = new Links(() => publicUrl(config));
-  const context: MaxscaleContext = { model, links };
+  const context: MaxscaleContext = { model, links, ruleFiles: new RuleFiles(config.dbfwRulesDir) };
 
+  const definition = await loadSpec('maxscale');
   const router = await createOpenApiRouter<MaxscaleContext, MaxscaleAuth>({
-    definition: await loadSpec('maxscale'),
+    definition,
     validators: precompiledValidators('maxscale'),
     handlers: handlers as unknown as Record<string, RawHandler<MaxscaleContext, MaxscaleAuth>>,
     context: () => context,
@@ -122,6 +132,7 @@ export async function createMaxscaleApp(
     bodyMediaTypes: JSON_MEDIA_TYPES,
     validateResponses: config.validateResponses,
     onInternalError: (err, req) => opts.logger.error({ err, method: req.method, path: req.originalUrl }, 'internal error'),
+    checkBody: refuseProtoKeys,
     conditional: {
       current: () => {
         const v = model.stateVersion();
@@ -140,9 +151,16 @@ export async function createMaxscaleApp(
   app.set('etag', false);
   app.set('query parser', 'extended');
   app.use(requestLogger(opts.logger, 'maxscale'));
+  app.use(pathEncoding);
   app.use(docsRouter({ api: 'maxscale', config })); // Swagger UI and the specs, without auth (issue 7)
+  // MaxScale answers HEAD as the GET without its body (its REST API does a GET and drops the body).
+  app.use(headAsGet);
   app.use(methodOverride);
-  app.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: '1mb', strict: true }));
+  app.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: '1mb', strict: true, verify: bodyDepthLimit(config.maxBodyDepth) }));
+  // The API answers at /v1 and at / (the router is mounted at both): route as the mount that serves it.
+  const operationOf = (method: string, path: string) =>
+    /^\/v1(\/|$)/.test(path) ? router.operationIdOf(method, path.slice(3) || '/') : router.operationIdOf(method, path);
+  app.use(ignoreUnknownQuery(operationOf, queryRules(definition)));
   if (config.testRoutes) {
     // Test-only, outside the spec: puts the store back to the initial state (contract-test isolation).
     app.post('/__test/reset', (_req, res) => {

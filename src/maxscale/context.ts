@@ -1,5 +1,6 @@
 import type { operations } from '../../generated/maxscale.js';
 import type { TypedHandler } from '../http/types.js';
+import type { RuleFiles } from './dbfw.js';
 import type { MaxscaleModel } from './model.js';
 import type { Links } from './views.js';
 
@@ -12,6 +13,8 @@ export interface MaxscaleAuth {
 export interface MaxscaleContext {
   model: MaxscaleModel;
   links: Links;
+  /** dbfwfilter rule files, read only inside the configured rules folder. */
+  ruleFiles: RuleFiles;
 }
 
 export type MaxscaleOperations = operations;

@@ -3,16 +3,14 @@
  * refusals and state changes. Every mutation checks everything first and
  * runs in one store transaction, so a refused request changes nothing.
  */
-import { isAbsolute, join } from 'node:path';
 import { ApiError, Errors } from '../errors.js';
-import { projectRoot } from '../spec/load.js';
 import { Collection, type KvStore } from '../store/kv.js';
 import { checkCoreUpdate, checkLogsUpdate, coreRecord, httpDate } from './core.js';
-import { loadDbfwRules } from './dbfw.js';
 import { COMMON_MONITOR_PARAMETERS, canonicalModule, checkParameters, findModule, monitorParameterDefs, requireModule } from './modules.js';
 import {
   COLLECTIONS,
   type CoreRecord,
+  type DbfwRule,
   type FilterRecord,
   type ListenerRecord,
   type MaxscaleState,
@@ -77,11 +75,6 @@ const STANDARD_SERVER_PARAMETERS = [
 
 /** The standard server parameters `PATCH /servers/:name` may change. */
 const MODIFIABLE_SERVER_PARAMETERS = ['address', 'port', 'monitoruser', 'monitorpw'];
-
-/** A relative dbfwfilter rule file is read from the twin's data directory (MaxScale reads it from module_configdir). */
-export function rulesPath(path: string): string {
-  return isAbsolute(path) ? path : join(projectRoot(), 'data', path);
-}
 
 /** The meta document keys. */
 const META_CORE = 'maxscale';
@@ -676,7 +669,8 @@ export class MaxscaleModel {
     return f;
   }
 
-  createFilter(input: { id: string; module: string; parameters: Params }): FilterRecord {
+  /** `dbfwRules`: a dbfwfilter's rules, read from its rule file by the caller (file reads are asynchronous). */
+  createFilter(input: { id: string; module: string; parameters: Params; dbfwRules?: DbfwRule[] }): FilterRecord {
     return this.store.transaction(() => {
       if (this.filters.get(input.id)) throw forbidden(`A filter named '${input.id}' already exists`);
       checkName('Filter', input.id);
@@ -684,7 +678,10 @@ export class MaxscaleModel {
       const parameters = checkParameters(module.name, module.parameters, input.parameters, 'create');
       const filter: FilterRecord = { name: input.id, module: module.name, parameters };
       // Like MaxScale, a firewall filter whose rule file cannot be read or parsed is not created.
-      if (module.name === 'dbfwfilter') filter.dbfw_rules = loadDbfwRules(rulesPath(String(parameters.rules)));
+      if (module.name === 'dbfwfilter') {
+        if (!input.dbfwRules) throw forbidden(`The rule file '${String(parameters.rules)}' of filter '${input.id}' could not be read`);
+        filter.dbfw_rules = input.dbfwRules;
+      }
       this.filters.put(filter.name, filter);
       return filter;
     });

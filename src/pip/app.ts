@@ -21,6 +21,7 @@ import type { OpenAPIV3 } from 'openapi-types';
 import type { Config } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
+import { bodyDepthLimit, ignoreUnknownQuery, pathEncoding, queryRules } from '../http/guards.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import { type Logger, requestLogger } from '../log.js';
 import { loadSpec, precompiledValidators } from '../spec/load.js';
@@ -102,8 +103,9 @@ export async function createPipApp(
   const info: ServiceInfo = { contextId: hostname(), startTime: now(), components: componentsOf(store) };
   const context: PipContext = { model, info, now };
 
+  const definition = await loadSpec('pip-sessions');
   const router = await createOpenApiRouter<PipContext, PipAuth>({
-    definition: await loadSpec('pip-sessions'),
+    definition,
     validators: precompiledValidators('pip-sessions'),
     handlers: handlers as unknown as Record<string, RawHandler<PipContext, PipAuth>>,
     context: () => context,
@@ -122,12 +124,21 @@ export async function createPipApp(
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLogger(opts.logger, 'pip-sessions'));
+  app.use(pathEncoding);
   app.use(docsRouter({ api: 'pip-sessions', config })); // Swagger UI and the specs, before content negotiation (issue 7)
   app.use(acceptable);
   // strict: false, as restify's JSON parser: a JSON `null`, string or number parses (and counts as `{}`).
-  app.use(express.json({ type: ['application/json'], limit: config.pip.maxBodyBytes, strict: false }));
+  app.use(
+    express.json({
+      type: ['application/json'],
+      limit: config.pip.maxBodyBytes,
+      strict: false,
+      verify: bodyDepthLimit(config.maxBodyDepth),
+    }),
+  );
   app.use(argumentsOrEmptyObject);
   app.use(trailingSlashIsAnotherPath);
+  app.use(ignoreUnknownQuery(router.operationIdOf, queryRules(definition)));
   if (config.testRoutes) {
     // Test-only, outside the spec: puts the store back to the example session (contract-test isolation).
     app.post('/__test/reset', (_req, res) => {

@@ -1,4 +1,5 @@
 import type { Handler } from '../context.js';
+import { canonicalModule } from '../modules.js';
 import type { Params } from '../records.js';
 import { filterResource } from '../views.js';
 
@@ -12,9 +13,15 @@ export const getFilter: Handler<'getFilter'> = (req, { model, links }) => {
   return { status: 200, body: { links: { self: links.resource('filters', filter.name) }, data: filterResource(model, links, filter) } };
 };
 
-export const createFilter: Handler<'createFilter'> = (req, { model }) => {
+export const createFilter: Handler<'createFilter'> = async (req, { model, ruleFiles }) => {
   const { data } = req.body;
-  model.createFilter({ id: data.id, module: data.attributes.module, parameters: (data.attributes.parameters ?? {}) as Params });
+  const parameters = (data.attributes.parameters ?? {}) as Params;
+  // Like MaxScale, a firewall filter whose rule file cannot be read or parsed is not created.
+  const dbfwRules =
+    canonicalModule(data.attributes.module) === 'dbfwfilter' && typeof parameters.rules === 'string'
+      ? await ruleFiles.load(parameters.rules)
+      : undefined;
+  model.createFilter({ id: data.id, module: data.attributes.module, parameters, ...(dbfwRules ? { dbfwRules } : {}) });
   return { status: 204 };
 };
 
