@@ -33,7 +33,7 @@ async function reload(path: string) {
 }
 
 async function firewallState() {
-  const rules = (await twin.http.get('/v1/maxscale/modules/dbfwfilter/rules/json?Database-Firewall')).body.meta;
+  const rules = (await twin.http.get('/v1/maxscale/modules/dbfwfilter/rules?Database-Firewall')).body.meta;
   const parameter = (await twin.http.get('/v1/filters/Database-Firewall')).body.data.attributes.parameters.rules;
   return { rules, parameter };
 }

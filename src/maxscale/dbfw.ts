@@ -1,7 +1,7 @@
 /**
  * Just enough of the dbfwfilter rule language to load a rule file: each
  * `rule NAME match|deny TYPE …` line defines a rule whose type is shown by
- * the `rules/json` command; `users … match any|all|strict_all rules …`
+ * the `rules` command; `users … match any|all|strict_all rules …`
  * lines must name defined rules. Anything else is a parse error, which
  * makes a reload fail as it does in MaxScale (the old rules stay).
  */

@@ -304,7 +304,9 @@ export function canonicalModule(name: string): string {
  * the domain is case-insensitive and an old module name means its new one.
  */
 export function commandsOfDomain(domain: string): CommandDef[] {
-  const effective = (ALIASES[domain.toLowerCase()] ?? domain).toLowerCase();
+  const key = domain.toLowerCase();
+  // Own keys only, as in findModule: `__proto__` must not find Object's prototype.
+  const effective = ((Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined) ?? domain).toLowerCase();
   return COMMANDS.filter((c) => c.domain.toLowerCase() === effective);
 }
 
