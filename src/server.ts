@@ -69,6 +69,7 @@ export async function startServer(given: Config, stores?: Stores): Promise<Runni
   const expiry = startExpiryTimer(apps.pipModel, config.pip.cleanupIntervalMs, logger);
   const close = async () => {
     expiry.stop();
+    apps.admin?.close();
     await Promise.all([closeGracefully(maxscale), closeGracefully(pip)]);
     opened.maxscale.close();
     opened.pip.close();

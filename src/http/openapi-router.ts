@@ -132,7 +132,8 @@ export function writeResult(res: express.Response, result: HandlerResult, serial
     return;
   }
   // RFC 8259 §11: application/json has no charset parameter (JSON is UTF-8); MaxScale sends it bare.
-  res.setHeader('Content-Type', 'application/json');
+  // A result may name its own JSON media type (the admin API's application/problem+json).
+  if (!result.headers?.['Content-Type']) res.setHeader('Content-Type', 'application/json');
   res.send(Buffer.from(serialized, 'utf8'));
 }
 

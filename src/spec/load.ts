@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
 
-export type ApiName = 'maxscale' | 'pip-sessions';
+export type ApiName = 'maxscale' | 'pip-sessions' | 'apitwin-admin';
 
 /**
  * The repository root, found by walking up from this module: the same code
