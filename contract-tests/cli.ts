@@ -33,7 +33,7 @@ Options:
   --report json=FILE     write a JSON report: each failure with its request, response
                          and what was expected
   --isolate              reset the target between Dredd transactions through the twin's
-                         test-only route (only for a twin started with --test-routes true)
+                         admin API (only for a twin started with --admin-api)
   --timeout MS           per-request timeout (default 10000)
   -h, --help             this help
 

@@ -205,10 +205,7 @@ export interface components {
             /** @description Increases with every journaled request. */
             id: number;
             api: components["schemas"]["ApiName"];
-            /**
-             * Format: date-time
-             * @description When the request was received.
-             */
+            /** @description When the request was received. */
             time: string;
             /** @description The request id (sent back as `X-Request-Id`, and in the log line). */
             requestId: string;
@@ -428,11 +425,8 @@ export interface components {
             user_id: string;
             user_name: string | null;
             active: boolean;
-            /** Format: date-time */
             open_time: string;
-            /** Format: date-time */
             request_time: string;
-            /** Format: date-time */
             close_time?: string;
             address: string | null;
             client: string | null;
@@ -553,12 +547,12 @@ export interface operations {
                  */
                 status?: number;
                 /**
-                 * @description Only requests received at or after this time.
+                 * @description Only requests received at or after this time (ISO 8601 date and time).
                  * @example 2024-05-01T10:00:00.000Z
                  */
                 since?: string;
                 /**
-                 * @description Only requests received before this time.
+                 * @description Only requests received before this time (ISO 8601 date and time).
                  * @example 2030-01-01T00:00:00.000Z
                  */
                 until?: string;
@@ -690,7 +684,6 @@ export interface operations {
                     "application/json": components["schemas"]["FaultList"];
                 };
             };
-            400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
         };
     };

@@ -3,7 +3,7 @@
  * leaves the target's own objects alone: creates use fresh names (and ports),
  * and every destroy destroys an object the hook has just created, so the
  * replay also works against another implementation and run after run. With
- * `isolate` (our twin started with --test-routes), the target is also reset
+ * `isolate` (our twin started with --admin-api), the target is also reset
  * before each transaction. Every documented status is made to happen:
  * - 2xx: the documented example, with setup where the example alone cannot succeed;
  * - 401: the request without credentials;
