@@ -67,7 +67,7 @@ export class DocumentedResponses {
     return Object.entries(op?.responses ?? {}).map(([status, r]) => [status, deref<OpenAPIV3.ResponseObject>(this.doc, r)]);
   }
 
-  /** The documented statuses of an operation, in the spec's order. */
+  /** The documented statuses of an operation, ascending. */
   statuses(operationId: string): number[] {
     return this.responses(operationId)
       .map(([status]) => Number(status))

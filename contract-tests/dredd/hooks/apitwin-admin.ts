@@ -18,7 +18,12 @@ import { hookSettings } from '../settings.js';
 const PREFIX = '/__apitwin';
 
 async function addRule(): Promise<string> {
-  const res = await send('POST', `${PREFIX}/faults`, { api: 'maxscale', operationId: 'listServers', status: 503, times: 2 }, { auth: false });
+  const res = await send(
+    'POST',
+    `${PREFIX}/faults`,
+    { api: 'maxscale', operationId: 'listServers', status: 503, times: 2 },
+    { auth: false },
+  );
   const body = (await res.json()) as { id?: unknown };
   if (res.status !== 201 || typeof body.id !== 'string') throw new Error(`setup POST /faults answered ${res.status}`);
   return body.id;
