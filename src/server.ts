@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, type Stores } from './app.js';
+import { type Apps, createApp, type Stores } from './app.js';
 import { type Config, setListeningPorts } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { withMaxscaleConfig } from './maxscale/state.js';
@@ -15,6 +15,9 @@ export interface RunningServer {
   urls: { maxscale: string; pip: string };
   close: () => Promise<void>;
   logger: Logger;
+  /** The config in force (a maxscale.cnf may have set the host and port). */
+  config: Config;
+  apps: Apps;
 }
 
 function listen(app: import('express').Express, port: number, host: string): Promise<Server> {
@@ -74,5 +77,5 @@ export async function startServer(given: Config, stores?: Stores): Promise<Runni
     opened.maxscale.close();
     opened.pip.close();
   };
-  return { urls, close, logger };
+  return { urls, close, logger, config, apps };
 }
