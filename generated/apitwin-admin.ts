@@ -422,7 +422,7 @@ export interface components {
         /** @description A session as SessionV1 has it; `close_time` only once it is closed. Times are ISO 8601 (UTC). */
         PipSession: {
             id: string;
-            user_id: string;
+            user_id: string | null;
             user_name: string | null;
             active: boolean;
             open_time: string;
@@ -430,12 +430,10 @@ export interface components {
             close_time?: string;
             address: string | null;
             client: string | null;
-            user: {
-                [key: string]: unknown;
-            } | null;
-            data: {
-                [key: string]: unknown;
-            } | null;
+            /** @description Any JSON value (or null), as the session holds it. */
+            user: unknown;
+            /** @description Any JSON value (or null), as the session holds it. */
+            data: unknown;
         };
     };
     responses: {

@@ -333,6 +333,8 @@ export class MaxscaleModel {
       const service = this.getService(serviceName);
       if (this.listeners.get(input.id)) throw forbidden(`A listener named '${input.id}' already exists`);
       const p = input.parameters;
+      if (p.protocol !== undefined) requireModule(String(p.protocol), 'Protocol');
+      if (p.authenticator !== undefined) requireModule(String(p.authenticator), 'Authenticator');
       const ssl = [p.ssl_key, p.ssl_cert, p.ssl_ca_cert].filter((v) => v !== undefined).length;
       if (ssl > 0 && ssl < 3) throw forbidden('ssl_key, ssl_cert and ssl_ca_cert must all be given to enable SSL');
       const address = p.address ?? '::';
