@@ -65,7 +65,9 @@ ci: test ## Alias of test
 run: build ## Install, build and serve both twins with their default data
 	node dist/src/cli.js serve
 
-bench: build ## Benchmarks (not part of make test): pip get_sessions over 1M sessions in SQLite
+bench: build real-pip ## Benchmarks (not part of make test): the twin side by side with Express, Prism and the real pip; 1M sessions in SQLite
+	bash bench/prism/install.sh
+	node --import tsx bench/http.ts
 	node --expose-gc --import tsx bench/pip-sessions.ts
 
 format: install ## Apply Biome's formatting and safe fixes

@@ -17,7 +17,7 @@ import { ApiError, Errors } from '../errors.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
 import { type Logger, requestLogger } from '../log.js';
-import { loadSpec } from '../spec/load.js';
+import { loadSpec, precompiledValidators } from '../spec/load.js';
 import type { KvStore } from '../store/kv.js';
 import type { MaxscaleAuth, MaxscaleContext } from './context.js';
 import { handlers } from './handlers/index.js';
@@ -27,6 +27,9 @@ import { Links } from './views.js';
 
 /** GETs whose answers are computed from their query rather than read from the state. */
 const NOT_STATE = new Set(['callModuleCommand', 'callModuleSubcommand', 'classifyQuery']);
+
+/** GETs that read the clock (MaxScale's uptime): their answer changes without the state changing. */
+const READS_CLOCK = new Set(['getMaxscale', 'getRoot']);
 
 export const JSON_MEDIA_TYPES = ['application/json', 'application/vnd.api+json'] as const;
 
@@ -112,6 +115,7 @@ export async function createMaxscaleApp(
 
   const router = await createOpenApiRouter<MaxscaleContext, MaxscaleAuth>({
     definition: await loadSpec('maxscale'),
+    validators: precompiledValidators('maxscale'),
     handlers: handlers as unknown as Record<string, RawHandler<MaxscaleContext, MaxscaleAuth>>,
     context: () => context,
     authenticate: (req) => authenticate(model, req),
@@ -129,6 +133,8 @@ export async function createMaxscaleApp(
       // Module commands and the classifier compute their answer from the query, so no validators there.
       describesState: (operationId) => !NOT_STATE.has(operationId),
     },
+    // A GET of the state is answered again from what it answered last, until the state changes.
+    cacheable: (operationId) => !NOT_STATE.has(operationId) && !READS_CLOCK.has(operationId),
   });
 
   // The operation of a request, under /v1 or not (the admin API's journal and fault rules).

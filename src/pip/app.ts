@@ -16,16 +16,16 @@
  */
 import { hostname } from 'node:os';
 import express from 'express';
-import type { AdminTools } from '../admin/app.js';
-import { injectedError } from '../admin/intercept.js';
 import type { Operation } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
+import type { AdminTools } from '../admin/app.js';
+import { injectedError } from '../admin/intercept.js';
 import type { Config } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import { type Logger, requestLogger } from '../log.js';
-import { loadSpec } from '../spec/load.js';
+import { loadSpec, precompiledValidators } from '../spec/load.js';
 import { ANONYMOUS, type PipAuth, type PipContext, type ServiceInfo } from './context.js';
 import { invalidData, renderPipError, validationResultsFromAjv } from './errors.js';
 import { handlers } from './handlers.js';
@@ -105,6 +105,7 @@ export async function createPipApp(
 
   const router = await createOpenApiRouter<PipContext, PipAuth>({
     definition: await loadSpec('pip-sessions'),
+    validators: precompiledValidators('pip-sessions'),
     handlers: handlers as unknown as Record<string, RawHandler<PipContext, PipAuth>>,
     context: () => context,
     authenticate: () => ANONYMOUS,
