@@ -7,10 +7,13 @@
  *
  * Usage errors exit 1 with one line on stderr saying what was wrong.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exposureWarnings, startupBanner } from './admin/startup.js';
 import { type Config, ConfigError, loadConfig, OPTIONS } from './config.js';
 import { type RunningServer, startServer } from './server.js';
+import { projectRoot } from './spec/load.js';
 
 const MAIN_USAGE = `Usage: apitwin <command> [options]
 
@@ -19,8 +22,9 @@ Pip.Services Sessions v1 API, and a contract suite for real implementations.
 
 Commands:
   serve       serve both twins, each with Swagger UI at /docs
-  contract    test an implementation of either API against its spec
+  contract    test an implementation of either API (or any OpenAPI 3 spec) against its spec
   help        show this help
+  version     print the version (also --version)
 
 Run 'apitwin <command> --help' for the options of a command.
 `;
@@ -54,6 +58,12 @@ const CONTRACT_FALLBACK_USAGE = `Usage: apitwin contract [options]
 Runs the contract suite (contract-tests/) against an implementation of the
 MaxScale or pip-sessions API. This build does not include it.
 `;
+
+/** The installed package's version, from its package.json. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
 
 function wantsHelp(args: readonly string[]): boolean {
   return args.includes('--help') || args.includes('-h');
@@ -163,6 +173,11 @@ async function main(argv: string[]): Promise<number | undefined> {
     case '--help':
     case '-h':
       process.stdout.write(MAIN_USAGE);
+      return 0;
+    case 'version':
+    case '--version':
+    case '-v':
+      process.stdout.write(`apitwin ${version()}\n`);
       return 0;
     case 'serve':
       if (wantsHelp(rest)) {

@@ -2,7 +2,7 @@
  * What both APIs' Dredd hooks share: talking to the target, resetting it,
  * and the generic ways to make a documented error status happen.
  */
-import type { DreddTransaction } from 'hooks';
+import type { DreddTransaction } from './hooks-api.js';
 import { hookSettings } from './settings.js';
 
 export type Prepare = (t: DreddTransaction) => Promise<void> | void;
@@ -54,17 +54,4 @@ export function pathWithUnknownFirstParameter(t: DreddTransaction, unknown = 'no
   if (index < 0 || actual.length !== template.length) return undefined;
   actual[index] = unknown;
   return actual.join('/');
-}
-
-/** Runs an async preparation in a callback-style Dredd hook. */
-export function hook(fn: (t: DreddTransaction) => Promise<void>): (t: DreddTransaction, done: (err?: unknown) => void) => void {
-  return (t, done) => {
-    fn(t).then(
-      () => done(),
-      (err: unknown) => {
-        t.fail = `hook failed: ${err instanceof Error ? err.message : String(err)}`;
-        done();
-      },
-    );
-  };
 }

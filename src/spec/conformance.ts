@@ -89,8 +89,9 @@ export function describeSchemaErrors(errors: readonly ErrorObject[]): string {
   return [...new Set(lines)].join('; ');
 }
 
-export async function createConformanceChecker(api: ApiName): Promise<ConformanceChecker> {
-  const definition = structuredClone(await loadSpec(api));
+/** The checker for one of our specs, or for any OpenAPI 3 document (the contract suite's --spec). */
+export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document): Promise<ConformanceChecker> {
+  const definition = structuredClone(typeof api === 'string' ? await loadSpec(api) : api);
   const backend = new OpenAPIBackend({
     definition: structuredClone(definition) as OpenAPIBackend['definition'],
     validate: true,

@@ -11,9 +11,9 @@
  * - 406: an Accept header that allows no JSON;
  * - 415: the body sent as text/plain.
  */
-import hooks, { type DreddTransaction } from 'hooks';
-import { hook, type Prepare, reset, send, setBody, setHeader, setPath } from '../common.js';
-import { hookSettings } from '../settings.js';
+import { type Prepare, reset, send, setBody, setHeader, setPath } from '../common.js';
+import type { DreddTransaction } from '../hooks-api.js';
+import { hookSettings, skipReasons } from '../settings.js';
 
 const PREFIX = '/__apitwin';
 
@@ -69,19 +69,17 @@ function prepare(t: DreddTransaction): Prepare | undefined {
   }
 }
 
-hooks.beforeEach(
-  hook(async (t) => {
-    t.request.uri = `${PREFIX}${t.request.uri}`;
-    t.fullPath = t.request.uri;
-    await send('DELETE', `${PREFIX}/faults`, undefined, { auth: false });
-    await send('DELETE', `${PREFIX}/journal`, undefined, { auth: false });
-    if (hookSettings().isolate) await reset();
-    const step = prepare(t);
-    if (!step) {
-      t.skip = true;
-      hooks.log(`skipped ${t.name}: no way to provoke ${t.expected.statusCode}`);
-      return;
-    }
-    await step(t);
-  }),
-);
+export async function beforeEach(t: DreddTransaction): Promise<void> {
+  t.request.uri = `${PREFIX}${t.request.uri}`;
+  t.fullPath = t.request.uri;
+  await send('DELETE', `${PREFIX}/faults`, undefined, { auth: false });
+  await send('DELETE', `${PREFIX}/journal`, undefined, { auth: false });
+  if (hookSettings().isolate) await reset();
+  const step = prepare(t);
+  if (!step) {
+    t.skip = true;
+    skipReasons.set(t.id, `no way to provoke ${t.expected.statusCode}`);
+    return;
+  }
+  await step(t);
+}
