@@ -43,7 +43,7 @@ Options:
   --allow-destructive    also send what changes the target's own objects for good
                          (a switchover, deleting other admins, closing expired sessions)
   --isolate              reset the target between Dredd transactions through the twin's
-                         test-only route (only for a twin started with --test-routes true)
+                         admin API (only for a twin started with --admin-api)
   --quiet                print only the failures and the summary
   --timeout MS           per-request timeout (default 10000)
   --reference URL        instead of the checks, a differential run (pip-sessions): send

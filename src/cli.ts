@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exposureWarnings, startupBanner } from './admin/startup.js';
 import { type Config, ConfigError, loadConfig, OPTIONS } from './config.js';
 import { type RunningServer, startServer } from './server.js';
 import { projectRoot } from './spec/load.js';
@@ -68,27 +69,23 @@ function wantsHelp(args: readonly string[]): boolean {
   return args.includes('--help') || args.includes('-h');
 }
 
-/** The startup line: readable on a terminal, and always one JSON log line with a stable `urls` object. */
-function announce(server: RunningServer, config: Config): void {
+/**
+ * The startup line: always one JSON log line with a stable `urls` object (and
+ * a warning line for each risk of the address listened on); on a terminal,
+ * also a banner for a person.
+ */
+function announce(server: RunningServer): void {
+  const { config } = server;
   const { maxscale, pip } = server.urls;
-  const urls = { maxscale, pip, docs: `${maxscale}/docs` };
+  const urls = { maxscale, pip, docs: `${maxscale}/docs`, ...(config.adminApi ? { admin: `${maxscale}/__apitwin` } : {}) };
   // Where to find the twins is printed at any log level but silent (the JSON line is what scripts wait for).
   const announcer = config.logLevel === 'silent' ? server.logger : server.logger.child({}, { level: 'info' });
   announcer.info({ urls }, `apitwin is serving: MaxScale REST API ${maxscale}/v1/, pip-sessions API ${pip}/, Swagger UI ${urls.docs}`);
+  const model = server.apps.maxscaleModel;
+  const warnings = exposureWarnings(config, model);
+  for (const warning of warnings) server.logger.warn({ host: config.host }, warning);
   if (process.stdout.isTTY) {
-    process.stdout.write(
-      [
-        '',
-        '  apitwin is serving',
-        `    MaxScale REST API   ${maxscale}/v1/   (HTTP Basic, user ${config.adminUser})`,
-        `    pip-sessions API    ${pip}/`,
-        `    Swagger UI          ${urls.docs}   (and ${pip}/docs)`,
-        '',
-        '  Press Ctrl+C to stop.',
-        '',
-        '',
-      ].join('\n'),
-    );
+    process.stdout.write(startupBanner({ urls: server.urls, config, authOn: !model.adminAuthDisabled(), warnings }));
   }
 }
 
@@ -111,7 +108,7 @@ async function serve(argv: string[]): Promise<void> {
   } catch (err) {
     throw listenError(err, config) ?? err;
   }
-  announce(server, config);
+  announce(server);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -17,7 +17,16 @@ const settings: [OptionName, { value: string; read: (c: Config) => unknown; want
   ['maxscale-config', { value: '/etc/maxscale.cnf', read: (c) => c.maxscaleConfig, want: '/etc/maxscale.cnf' }],
   ['log-level', { value: 'debug', read: (c) => c.logLevel, want: 'debug' }],
   ['validate-responses', { value: 'off', read: (c) => c.validateResponses, want: false }],
-  ['test-routes', { value: 'yes', read: (c) => c.testRoutes, want: true }],
+  ['admin-api', { value: 'yes', read: (c) => c.adminApi, want: true }],
+  ['journal-size', { value: '50', read: (c) => c.journalSize, want: 50 }],
+  [
+    'cors',
+    {
+      value: 'http://localhost:3000, https://app.example/',
+      read: (c) => c.corsOrigins,
+      want: ['http://localhost:3000', 'https://app.example'],
+    },
+  ],
   ['pip-max-page-size', { value: '25', read: (c) => c.pip.maxPageSize, want: 25 }],
   ['pip-expire-timeout', { value: '60000', read: (c) => c.pip.expireTimeoutMs, want: 60000 }],
   ['pip-cleanup-interval', { value: '0', read: (c) => c.pip.cleanupIntervalMs, want: 0 }],
@@ -52,6 +61,18 @@ describe('loadConfig', () => {
     assert.equal(loadConfig(['--dbfw-rules-dir=none'], {}).dbfwRulesDir, undefined);
   });
 
+  test('an on/off flag written alone means true, and still takes a value after it', () => {
+    assert.equal(loadConfig(['--admin-api'], {}).adminApi, true);
+    assert.equal(loadConfig(['--admin-api', '--log-level=warn'], {}).adminApi, true);
+    assert.equal(loadConfig(['--admin-api', 'false'], { APITWIN_ADMIN_API: 'true' }).adminApi, false);
+  });
+
+  test('CORS is on for any origin by default, and off with --cors=off', () => {
+    assert.deepEqual(defaultConfig().corsOrigins, ['*']);
+    assert.deepEqual(loadConfig(['--cors=off'], {}).corsOrigins, []);
+    assert.deepEqual(loadConfig([], { APITWIN_CORS: 'http://a.example,*' }).corsOrigins, ['*']);
+  });
+
   test('an empty environment variable counts as unset', () => {
     assert.equal(loadConfig([], { APITWIN_HOST: '' }).host, '127.0.0.1');
   });
@@ -67,6 +88,7 @@ describe('loadConfig', () => {
     ],
     ['an unknown store', { argv: ['--store=redis'], message: /^--store must be memory or sqlite:PATH/ }],
     ['an unknown log level', { argv: [], env: { APITWIN_LOG_LEVEL: 'loud' }, message: /^APITWIN_LOG_LEVEL must be one of .*got 'loud'/ }],
+    ['a CORS origin that is not one', { argv: ['--cors=localhost:3000'], message: /^--cors must be '\*', off, or origins/ }],
     ['a boolean that is not one', { argv: ['--validate-responses=maybe'], message: /^--validate-responses must be true or false/ }],
     ['a body depth over the ceiling', { argv: ['--max-body-depth=5000'], message: /^--max-body-depth must be between 1 and 1000/ }],
     [

@@ -30,8 +30,6 @@ export interface Config {
   logLevel: LogLevel;
   /** Validate every response against the spec (on in tests and by default). */
   validateResponses: boolean;
-  /** Mount test-only routes such as `POST /__test/reset` outside the spec. */
-  testRoutes: boolean;
   /** Deepest nesting of a JSON request body (deeper is a 400 before anything is parsed or stored). */
   maxBodyDepth: number;
   /**
@@ -49,6 +47,12 @@ export interface Config {
     /** How long an idle keep-alive connection is kept open. */
     keepAliveTimeout: number;
   };
+  /** Serve the admin API (openapi/apitwin-admin.yaml) under `/__apitwin` on both ports, and honour `Prefer`. */
+  adminApi: boolean;
+  /** How many requests the admin API's journal keeps. */
+  journalSize: number;
+  /** CORS on every path: `*` (any origin), a list of origins, or none (`[]`). */
+  corsOrigins: readonly string[];
   /** Which settings were given by flag or environment (a maxscale.cnf must not override those). */
   explicit: { host: boolean; maxscalePort: boolean; adminUser: boolean };
   pip: {
@@ -82,9 +86,11 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     maxscaleConfig: undefined,
     logLevel: 'info',
     validateResponses: true,
-    testRoutes: false,
     maxBodyDepth: DEFAULT_MAX_BODY_DEPTH,
     dbfwRulesDir: join(projectRoot(), 'data'),
+    adminApi: false,
+    journalSize: 1000,
+    corsOrigins: ['*'],
     explicit: { host: false, maxscalePort: false, adminUser: false },
     ...overrides,
     http: { ...DEFAULT_HTTP_TIMEOUTS, ...overrides.http },
@@ -98,9 +104,9 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-/** A config for tests: ephemeral, validating, with test routes and quiet logs. */
+/** A config for tests: ephemeral, validating, with the admin API (its state reset) and quiet logs. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return defaultConfig({ logLevel: 'silent', testRoutes: true, validateResponses: true, ...overrides });
+  return defaultConfig({ logLevel: 'silent', adminApi: true, validateResponses: true, ...overrides });
 }
 
 export class ConfigError extends Error {
@@ -125,6 +131,20 @@ function toBool(name: string, value: string): boolean {
   throw new ConfigError(`${name} must be true or false, got '${value}'`);
 }
 
+/** `*`, `off` (or false/none), or origins such as `http://localhost:3000,https://app.example`. */
+function toOrigins(name: string, value: string): string[] {
+  if (/^(off|false|no|none|0)$/i.test(value.trim())) return [];
+  const origins = value
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new ConfigError(`${name} must be '*', off, or origins like http://localhost:3000, got '${origin}'`);
+  }
+  return origins.includes('*') ? ['*'] : origins;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Each option: its flag, the kind of value it takes, its environment variable, and what it means. */
@@ -144,7 +164,6 @@ export const OPTIONS = {
   'maxscale-config': { arg: 'PATH', env: 'APITWIN_MAXSCALE_CONFIG', help: 'a maxscale.cnf to use as the initial state' },
   'log-level': { arg: 'LEVEL', env: 'APITWIN_LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
   'validate-responses': { arg: 'BOOL', env: 'APITWIN_VALIDATE_RESPONSES', help: 'validate every response against the spec (default true)' },
-  'test-routes': { arg: 'BOOL', env: 'APITWIN_TEST_ROUTES', help: 'mount POST /__test/reset (default false)' },
   'max-body-depth': {
     arg: 'N',
     env: 'APITWIN_MAX_BODY_DEPTH',
@@ -162,6 +181,13 @@ export const OPTIONS = {
     env: 'APITWIN_KEEP_ALIVE_TIMEOUT_MS',
     help: 'ms an idle keep-alive connection stays open (default 5000)',
   },
+  'admin-api': {
+    arg: 'BOOL',
+    env: 'APITWIN_ADMIN_API',
+    help: 'serve the admin API at /__apitwin (journal, faults, state) and honour Prefer (default false)',
+  },
+  'journal-size': { arg: 'N', env: 'APITWIN_JOURNAL_SIZE', help: 'requests the admin journal keeps (default 1000)' },
+  cors: { arg: 'ORIGINS', env: 'APITWIN_CORS', help: "CORS: '*' (default), comma-separated origins, or off" },
   'pip-max-page-size': { arg: 'N', env: 'APITWIN_PIP_MAX_PAGE_SIZE', help: 'largest get_sessions page (default 100)' },
   'pip-expire-timeout': { arg: 'MS', env: 'APITWIN_PIP_EXPIRE_TIMEOUT_MS', help: 'idle ms before a session expires (default 86400000)' },
   'pip-cleanup-interval': { arg: 'MS', env: 'APITWIN_PIP_CLEANUP_INTERVAL_MS', help: 'ms between expiry sweeps, 0 = off (default 900000)' },
@@ -174,11 +200,22 @@ export const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 
+/** Flags that are on or off may be written alone (`--admin-api`), meaning true. */
+const BARE_FLAGS = new Set(Object.entries(OPTIONS).flatMap(([name, o]) => (o.arg === 'BOOL' ? [`--${name}`] : [])));
+
+function withBareFlags(argv: readonly string[]): string[] {
+  return argv.map((arg, i) => {
+    if (!BARE_FLAGS.has(arg)) return arg;
+    const next = argv[i + 1];
+    return next === undefined || next.startsWith('--') ? `${arg}=true` : arg;
+  });
+}
+
 /** node:util's parseArgs, with its errors (unknown flag, missing value, stray word) said as a ConfigError. */
 function parseFlags(argv: readonly string[]) {
   try {
     return parseArgs({
-      args: [...argv],
+      args: withBareFlags(argv),
       options: Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const }])),
       allowPositionals: false,
       strict: true,
@@ -220,7 +257,9 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     maxscaleConfig: get('maxscale-config'),
     logLevel: get('log-level'),
     validateResponses: get('validate-responses'),
-    testRoutes: get('test-routes'),
+    adminApi: get('admin-api'),
+    journalSize: get('journal-size'),
+    cors: get('cors'),
     maxPageSize: get('pip-max-page-size'),
     expire: get('pip-expire-timeout'),
     cleanup: get('pip-cleanup-interval'),
@@ -269,7 +308,9 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     config.logLevel = v.logLevel as LogLevel;
   }
   if (v.validateResponses !== undefined) config.validateResponses = toBool(label('validate-responses'), v.validateResponses);
-  if (v.testRoutes !== undefined) config.testRoutes = toBool(label('test-routes'), v.testRoutes);
+  if (v.adminApi !== undefined) config.adminApi = toBool(label('admin-api'), v.adminApi);
+  if (v.journalSize !== undefined) config.journalSize = Math.max(1, toInt(label('journal-size'), v.journalSize));
+  if (v.cors !== undefined) config.corsOrigins = toOrigins(label('cors'), v.cors);
   if (v.maxPageSize !== undefined) config.pip.maxPageSize = Math.max(1, toInt(label('pip-max-page-size'), v.maxPageSize));
   if (v.expire !== undefined) config.pip.expireTimeoutMs = toInt(label('pip-expire-timeout'), v.expire);
   if (v.cleanup !== undefined) config.pip.cleanupIntervalMs = toInt(label('pip-cleanup-interval'), v.cleanup);

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, type Stores } from './app.js';
+import { type Apps, createApp, type Stores } from './app.js';
 import { type Config, setListeningPorts } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { withMaxscaleConfig } from './maxscale/state.js';
@@ -15,6 +15,9 @@ export interface RunningServer {
   urls: { maxscale: string; pip: string };
   close: () => Promise<void>;
   logger: Logger;
+  /** The config in force (a maxscale.cnf may have set the host and port). */
+  config: Config;
+  apps: Apps;
 }
 
 /**
@@ -91,9 +94,10 @@ export async function startServer(given: Config, stores?: Stores): Promise<Runni
   const expiry = startExpiryTimer(apps.pipModel, config.pip.cleanupIntervalMs, logger);
   const close = async () => {
     expiry.stop();
+    apps.admin?.close();
     await Promise.all([closeGracefully(maxscale), closeGracefully(pip)]);
     opened.maxscale.close();
     opened.pip.close();
   };
-  return { urls, close, logger };
+  return { urls, close, logger, config, apps };
 }

@@ -22,7 +22,7 @@ let run: DiffRun;
 
 before(
   async () => {
-    const apps = await createApp(testConfig({ testRoutes: false }));
+    const apps = await createApp(testConfig({ adminApi: false }));
     twin = apps.pip.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => twin.once('listening', () => resolve()));
     real = await startRealPip({ timeoutMs: 60_000 });

@@ -19,9 +19,9 @@ export async function send(method: string, path: string, body?: unknown, opts: {
   return fetch(`${s.endpoint}${path}`, init).catch(() => fetch(`${s.endpoint}${path}`, init));
 }
 
-/** Our twins' test-only route puts the store back to its initial state (isolation, as Dredd's docs advise). */
+/** Our twins' admin API (`--admin-api`) puts both stores back to their start state (isolation, as Dredd's docs advise). */
 export async function reset(): Promise<void> {
-  const res = await send('POST', '/__test/reset', undefined, { auth: false });
+  const res = await send('POST', '/__apitwin/state/reset', undefined, { auth: false });
   if (res.status !== 204) throw new Error(`reset failed: ${res.status}`);
 }
 

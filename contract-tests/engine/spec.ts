@@ -119,7 +119,7 @@ function firstExample(media: OpenAPIV3.MediaTypeObject | OpenAPIV3.ParameterObje
 
 const cache = new Map<string, Promise<SpecModel>>();
 
-export const OUR_APIS: readonly ApiName[] = ['maxscale', 'pip-sessions'];
+export const OUR_APIS: readonly ApiName[] = ['maxscale', 'pip-sessions', 'apitwin-admin'];
 export const isOurApi = (api: string): api is ApiName => (OUR_APIS as readonly string[]).includes(api);
 
 /** Any OpenAPI 3 spec, from a file or a URL: validated (a clear error when it is not one), then bundled. */

@@ -135,7 +135,7 @@ export interface SuiteOptions {
   password?: string;
   /** Run only these checks (default: all). */
   only?: CheckName[];
-  /** Reset our own twin through its test-only route between Dredd transactions (only for `apitwin serve --test-routes`). */
+  /** Reset our own twin through its admin API between Dredd transactions (only for `apitwin serve --admin-api`). */
   isolate?: boolean;
   /**
    * Also send what changes the target's own objects in a way the suite cannot undo (a switchover,

@@ -252,7 +252,7 @@ export async function startTwin(api: ApiName, fault?: Fault): Promise<RunningTwi
   const url = `http://127.0.0.1:${port}`;
   const inject = async (next: Fault | undefined) => {
     current = undefined;
-    const reset = await fetch(`${url}/__test/reset`, { method: 'POST' });
+    const reset = await fetch(`${url}/__apitwin/state/reset`, { method: 'POST' });
     if (reset.status !== 204) throw new Error(`resetting the ${api} twin answered ${reset.status}`);
     current = next?.middleware(apps);
   };

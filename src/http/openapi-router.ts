@@ -149,7 +149,8 @@ export function writeResult(res: express.Response, result: HandlerResult, serial
     return;
   }
   // RFC 8259 §11: application/json has no charset parameter (JSON is UTF-8); MaxScale sends it bare.
-  res.setHeader('Content-Type', 'application/json');
+  // A result may name its own JSON media type (the admin API's application/problem+json).
+  if (!result.headers?.['Content-Type']) res.setHeader('Content-Type', 'application/json');
   // res.end, not res.send: Express's send answers 304 by itself to `If-None-Match: *` (its "fresh"
   // check), which is ours to decide (src/http/conditional.ts) and undocumented where we do not.
   const payload = typeof serialized === 'string' ? Buffer.from(serialized, 'utf8') : serialized;

@@ -8,6 +8,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express from 'express';
+import type { AdminTools } from '../admin/app.js';
+import { injectedError } from '../admin/intercept.js';
 import type { Config } from '../config.js';
 import { publicUrl } from '../config.js';
 import { docsRouter } from '../docs/router.js';
@@ -112,7 +114,7 @@ export interface MaxscaleApp {
 export async function createMaxscaleApp(
   config: Config,
   store: KvStore,
-  opts: { logger: Logger; initialState: () => MaxscaleState },
+  opts: { logger: Logger; initialState: () => MaxscaleState; admin?: AdminTools | undefined },
 ): Promise<MaxscaleApp> {
   const model = new MaxscaleModel(store);
   if (model.isEmpty()) model.load(opts.initialState());
@@ -146,6 +148,9 @@ export async function createMaxscaleApp(
     cacheable: (operationId) => !NOT_STATE.has(operationId) && !READS_CLOCK.has(operationId),
   });
 
+  // The operation of a request, under /v1 or not (the admin API's journal and fault rules).
+  const operationIdOf = (req: express.Request) => router.operationIdOf(req.method, req.path.replace(/^\/v1(?=\/|$)/, '') || '/');
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -155,18 +160,16 @@ export async function createMaxscaleApp(
   app.use(docsRouter({ api: 'maxscale', config })); // Swagger UI and the specs, without auth (issue 7)
   // MaxScale answers HEAD as the GET without its body (its REST API does a GET and drops the body).
   app.use(headAsGet);
+  opts.admin?.mount(app, 'maxscale', operationIdOf);
   app.use(methodOverride);
   app.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: '1mb', strict: true, verify: bodyDepthLimit(config.maxBodyDepth) }));
   // The API answers at /v1 and at / (the router is mounted at both): route as the mount that serves it.
   const operationOf = (method: string, path: string) =>
     /^\/v1(\/|$)/.test(path) ? router.operationIdOf(method, path.slice(3) || '/') : router.operationIdOf(method, path);
   app.use(ignoreUnknownQuery(operationOf, queryRules(definition)));
-  if (config.testRoutes) {
-    // Test-only, outside the spec: puts the store back to the initial state (contract-test isolation).
-    app.post('/__test/reset', (_req, res) => {
-      model.load(opts.initialState());
-      res.status(204).end();
-    });
+  if (opts.admin) {
+    const renderInjected = (status: number, detail: string) => renderMaxscaleError(injectedError(status, detail));
+    app.use(await opts.admin.intercept({ api: 'maxscale', operationIdOf, renderInjected, serialize }, 'maxscale'));
   }
   app.use('/v1', router.handle);
   app.use(router.handle);

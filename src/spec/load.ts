@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { OpenAPIV3 } from 'openapi-types';
 import { loadPrecompiled, type PrecompiledValidators } from '../http/precompiled.js';
 
-export type ApiName = 'maxscale' | 'pip-sessions';
+export type ApiName = 'maxscale' | 'pip-sessions' | 'apitwin-admin';
 
 /**
  * The repository root, found by walking up from this module: the same code

@@ -13,7 +13,7 @@
  * - what the hooks and the transaction created is deleted after it;
  * - what cannot be undone on the target's own objects (a switchover, deleting
  *   the other admins) is skipped unless `allowDestructive` (or `isolate`: our
- *   twin started with --test-routes, reset before each transaction).
+ *   twin started with --admin-api, reset before each transaction).
  * Every documented status is made to happen:
  * - 2xx: the documented example, with setup where the example alone cannot succeed;
  * - 401: the request without credentials;

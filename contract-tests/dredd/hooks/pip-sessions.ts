@@ -3,7 +3,7 @@
  * a command on a session works on a session the hook has just opened, so the
  * replay works against any implementation (the real service included) and
  * never touches its sessions. With `isolate` (our twin started with
- * --test-routes), the target is also reset first. Every documented status is
+ * --admin-api), the target is also reset first (to no sessions). Every documented status is
  * made to happen:
  * - 200: the documented example, on a freshly opened session;
  * - 204: a session_id that names no session (a null result);
