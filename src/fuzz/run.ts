@@ -23,7 +23,7 @@ import { testConfig } from '../config.js';
 import { COLLECTIONS } from '../maxscale/records.js';
 import { initialState } from '../maxscale/state.js';
 import { type ConformanceChecker, createConformanceChecker } from '../spec/conformance.js';
-import { type ApiName as SpecName, loadSpec } from '../spec/load.js';
+import { loadSpec, type ApiName as SpecName } from '../spec/load.js';
 import { anyJson, arbitraryOf, mutate, mutation, resolver } from './arbitrary.js';
 
 /** The two twins the fuzzer drives (the admin API is a tool of ours, off by default). */
