@@ -206,7 +206,13 @@ export async function runNegativePhase(ctx: RunContext): Promise<void> {
     const failures: Failure[] = [];
     let duration = 0;
     const documented4xx = documentedStatuses(op).filter((s) => s >= 400 && s < 500);
-    for (const m of mutations) {
+    const judged = mutations.filter((m) => answerable(op, m));
+    if (judged.length === 0) {
+      const reason = `the operation documents no status that answers invalid input (${INVALID_INPUT_STATUSES.join(', ')}), so how it refuses one is not in its contract`;
+      ctx.report({ check: 'negative_data_rejection', name, status: 'skip', reason, failures: [], durationMs: 0 });
+      continue;
+    }
+    for (const m of judged) {
       const base = request(ctx, op, {
         params: { ...missing, ...m.params },
         ...(m.noBody ? { noBody: true } : {}),
@@ -252,6 +258,23 @@ export async function runNegativePhase(ctx: RunContext): Promise<void> {
     });
   }
   ctx.endPhase();
+}
+
+/** The statuses that answer a request the spec does not admit (RFC 9110 §15.5.1, §15.5.21), and `default`. */
+const INVALID_INPUT_STATUSES = ['400', '422', '4XX', 'default'];
+
+/**
+ * Whether the operation documents a status that answers this invalid request: 400, 422, a 4XX
+ * range or `default`; also 415 for an undocumented Content-Type and 404 for a path parameter
+ * that names nothing. An operation that documents none of them (only 401 or 404, say) leaves how
+ * it refuses invalid input out of its contract, and the request is not judged.
+ */
+function answerable(op: OperationInfo, m: Mutation): boolean {
+  const statuses = [...INVALID_INPUT_STATUSES];
+  if (m.contentType === 'text/plain' && m.raw !== undefined) statuses.push('415');
+  if (m.params) statuses.push('404');
+  const keys = Object.keys(op.responses).map((k) => k.toUpperCase());
+  return statuses.some((s) => keys.includes(s.toUpperCase()));
 }
 
 /** An invalid create the target accepted made an object: it is deleted at the end of the run. */

@@ -71,6 +71,15 @@ interface DreddEventTest {
 interface DreddInstance {
   run(callback: (err: Error | null, stats: Record<string, number>) => void): void;
   transactionRunner?: Partial<DreddRunner>;
+  logger?: { log: (level: string, ...message: unknown[]) => unknown };
+}
+
+/** Dredd's OpenAPI 3 parser refused the description (it is experimental there, dredd #894): no transaction ran. */
+export class DreddRefusedError extends Error {
+  override readonly name = 'DreddRefusedError';
+  constructor(readonly annotations: string[]) {
+    super(`Dredd cannot process this API description: ${annotations[0] ?? 'no reason given'}`);
+  }
 }
 
 const require = createRequire(import.meta.url);
@@ -96,18 +105,23 @@ export async function dreddSpec(api: ApiName | string, document?: OpenAPIV3.Docu
  * OpenAPI 3 parser is the slowest part of a run. A Response object's description is required and
  * stays; examples, defaults and enums are data, kept whole.
  */
-function withoutDescriptions(node: unknown, keepOwn = false): void {
+function withoutDescriptions(node: unknown, keepOwn = false, seen = new WeakSet<object>()): void {
+  // A dereferenced recursive schema refers to itself: each object is visited once.
+  if (node && typeof node === 'object') {
+    if (seen.has(node)) return;
+    seen.add(node);
+  }
   if (Array.isArray(node)) {
-    for (const item of node) withoutDescriptions(item);
+    for (const item of node) withoutDescriptions(item, false, seen);
   } else if (node && typeof node === 'object') {
     const record = node as Record<string, unknown>;
     for (const [key, value] of Object.entries(record)) {
       if (key === 'description' && typeof value === 'string') {
         if (!keepOwn) delete record[key];
       } else if (key === 'responses' && value && typeof value === 'object') {
-        for (const response of Object.values(value)) withoutDescriptions(response, true);
+        for (const response of Object.values(value)) withoutDescriptions(response, true, seen);
       } else if (key !== 'example' && key !== 'examples' && key !== 'default' && key !== 'enum') {
-        withoutDescriptions(value);
+        withoutDescriptions(value, false, seen);
       }
     }
   }
@@ -228,6 +242,17 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
     color: false,
     emitter,
   });
+  // Dredd logs why it refuses a description (its parser's error annotations) and then fails with
+  // only "API description processing error": the annotations are kept for the error it ends with.
+  const refusals: string[] = [];
+  const logger = dredd.logger;
+  const log = logger?.log;
+  if (logger && typeof log === 'function') {
+    logger.log = (level: string, ...message: unknown[]) => {
+      if (level === 'error') refusals.push(message.map(String).join(' '));
+      return log.call(logger, level, ...message);
+    };
+  }
   const runner = dredd.transactionRunner;
   const execute = runner?.executeAllTransactions;
   if (!runner || typeof execute !== 'function') {
@@ -242,7 +267,11 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
   };
   try {
     await new Promise<void>((resolve, reject) => dredd.run((err) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    if (!registered && refusals.length) throw new DreddRefusedError(refusals);
+    throw err;
   } finally {
+    if (logger && log) logger.log = log;
     rmSync(dir, { recursive: true, force: true });
   }
   if (!registered) throw new Error('Dredd ran without its hooks (they were never registered): every result would be false');

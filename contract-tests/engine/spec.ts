@@ -9,6 +9,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
 import { type ApiName, loadSpec } from '../../src/spec/load.js';
+import { normalizeForAjv } from '../../src/spec/normalize.js';
 
 export type OperationKind = 'read' | 'create' | 'update' | 'delete';
 
@@ -126,7 +127,9 @@ export const isOurApi = (api: string): api is ApiName => (OUR_APIS as readonly s
 export async function loadSpecFrom(source: string): Promise<OpenAPIV3.Document> {
   const doc = (await SwaggerParser.validate(source)) as { openapi?: string };
   if (typeof doc.openapi !== 'string' || !doc.openapi.startsWith('3.')) throw new Error(`${source} is not an OpenAPI 3 document`);
-  return (await SwaggerParser.bundle(source)) as OpenAPIV3.Document;
+  const bundled = (await SwaggerParser.bundle(source)) as OpenAPIV3.Document;
+  normalizeForAjv(bundled);
+  return bundled;
 }
 
 /** The spec model of one of our APIs, or of the spec at `source` (a file or URL), built once per process. */
@@ -144,7 +147,7 @@ export function loadSpecModel(api: string, source?: string): Promise<SpecModel> 
   return model;
 }
 
-async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): Promise<SpecModel> {
+export async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): Promise<SpecModel> {
   const document = (await SwaggerParser.dereference(structuredClone(bundled))) as OpenAPIV3.Document;
   const operations: OperationInfo[] = [];
   const globalSecurity = document.security ?? [];

@@ -274,7 +274,11 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
   const checkResponse = (operation: Operation | undefined, result: HandlerResult): ApiError | undefined => {
     const operationId = operation?.operationId;
     if (!opts.validateResponses || operation === undefined || operationId === undefined) return undefined;
-    const documented = operation.responses?.[String(result.status)] as OpenAPIV3.ResponseObject | undefined;
+    // The exact status, else its range (`4XX`), else `default` (OpenAPI 3, Responses Object).
+    const responses = operation.responses ?? {};
+    const documented = (responses[String(result.status)] ?? responses[`${String(result.status)[0]}XX`] ?? responses.default) as
+      | OpenAPIV3.ResponseObject
+      | undefined;
     if (!documented) {
       // Auth and media-type errors are answered before the operation is known to matter;
       // only a handler's own undocumented status is a bug in the twin.

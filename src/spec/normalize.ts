@@ -1,0 +1,23 @@
+/**
+ * What Ajv refuses to compile in documents that are valid OpenAPI all the
+ * same, made compilable without changing what they admit: `nullable` beside
+ * no `type` ("nullable cannot be used without type", Ajv's OpenAPI support)
+ * says nothing a schema without a type does not already allow, and is dropped.
+ * Used on specs given with `--spec` (the contract suite) and served by the
+ * generic twin (`serve --spec`).
+ */
+export function normalizeForAjv(doc: unknown): void {
+  const seen = new WeakSet<object>();
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    if (typeof record.nullable === 'boolean' && record.type === undefined && !('$ref' in record)) delete record.nullable;
+    for (const value of Object.values(record)) walk(value);
+  };
+  walk(doc);
+}
