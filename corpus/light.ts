@@ -23,7 +23,7 @@ async function call(
   path: string,
   withBody: boolean,
 ): Promise<{ status: number; text: string; body: unknown }> {
-  const example = withBody ? exampleBody(op, 'application/json') ?? exampleBody(op) : undefined;
+  const example = withBody ? (exampleBody(op, 'application/json') ?? exampleBody(op)) : undefined;
   const headers: Record<string, string> = { Accept: 'application/json' };
   let body: string | undefined;
   if (example && example.value !== undefined) {

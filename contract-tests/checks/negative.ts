@@ -135,7 +135,12 @@ export function breaks(schema: OpenAPIV3.SchemaObject, value: unknown): boolean 
   }
   let validate = validators.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema as object);
+    try {
+      validate = ajv.compile(schema as object);
+    } catch {
+      // A schema Ajv cannot compile (a recursion too deep for it): the mutation cannot be shown to break it.
+      return false;
+    }
     validators.set(schema, validate);
   }
   return !validate(value);
@@ -279,9 +284,9 @@ function answerable(op: OperationInfo, m: Mutation): boolean {
 
 /** An invalid create the target accepted made an object: it is deleted at the end of the run. */
 function keepForCleanup(ctx: RunContext, op: OperationInfo, body: unknown, x: HttpExchange, path: string): void {
-  const id = createdId(body, x);
-  if (!id) return;
   const group = ctx.spec.groups.find((g) => g.create === op);
+  const id = createdId(body, x, group);
+  if (!id) return;
   const rpc = ctx.spec.rpcGroups.find((g) => g.create === op);
   if (rpc) ctx.createdRpc.push({ group: rpc, id });
   if (!group) return;

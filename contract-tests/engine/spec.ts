@@ -267,6 +267,23 @@ function findGroups(operations: OperationInfo[]): ResourceGroup[] {
   return groups;
 }
 
+const singular = (word: string) =>
+  word
+    .replace(/ies$/, 'y')
+    .replace(/(ss|x|ch|sh)es$/, '$1')
+    .replace(/s$/, '');
+
+/**
+ * The members that may hold the id of a group's objects, most likely first: the item path
+ * parameter's own name (`petId`), `id`, `<noun>Id` / `<noun>_id` (`topicId` under `/topics`),
+ * `name`, `key`, `uuid`, `slug`. The generic twin stores ids in the first its schemas declare;
+ * the suite looks for the id of what it created in them.
+ */
+export function idMembers(group: ResourceGroup): string[] {
+  const noun = singular(group.collectionPath.split('/').pop() ?? '');
+  return [...new Set([group.itemParam, 'id', `${noun}Id`, `${noun}_id`, 'name', 'key', 'uuid', 'slug'])];
+}
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -300,7 +317,8 @@ export function buildPath(op: OperationInfo, overrides: Record<string, unknown> 
     if (p.in === 'path') values[p.name] = parameterExample(p);
   }
   Object.assign(values, overrides);
-  let path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(values[name] ?? name)));
+  // A fragment in a path template (`/#Action=Describe`, as some specs tell operations apart) is never sent (RFC 3986 §3.5).
+  let path = op.path.replace(/#.*$/, '').replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(values[name] ?? name)));
   const search = new URLSearchParams();
   for (const p of op.parameters) {
     if (p.in !== 'query') continue;
@@ -312,6 +330,19 @@ export function buildPath(op: OperationInfo, overrides: Record<string, unknown> 
   const qs = search.toString();
   if (qs) path += `?${qs}`;
   return path;
+}
+
+/** Header parameters with their examples: the required ones, and the others that have an example (Accept and Content-Type aside). */
+export function exampleHeaders(op: OperationInfo): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of op.parameters) {
+    if (p.in !== 'header' || /^(accept|content-type|authorization)$/i.test(p.name)) continue;
+    const example = firstExample(p) ?? (p.schema as OpenAPIV3.SchemaObject | undefined)?.example;
+    if (example === undefined && !p.required) continue;
+    const value = example ?? parameterExample(p);
+    out[p.name] = Array.isArray(value) ? value.map(String).join(',') : isObject(value) ? JSON.stringify(value) : String(value ?? 'x');
+  }
+  return out;
 }
 
 /**

@@ -8,6 +8,7 @@
  * `Prefer` (src/admin/responses.ts); what is its own is in twin.ts.
  *
  *   → percent-encoding guard → CORS, /docs, /openapi.json|yaml
+ *   → /__apitwin/state (GET export, PUT import), /__apitwin/reset (back to the examples)
  *   → the spec's base path (its first server's path) stripped, when the request has it
  *   → body parsers: JSON (any +json type), urlencoded, text; nested deeper than the limit → 400
  *   → the operation's declared request media types (else 415, or the nearest documented 4xx)
@@ -22,6 +23,7 @@ import { ApiError, Errors, toApiError } from '../errors.js';
 import { bodyDepthLimit, headAsGet, pathEncoding } from '../http/guards.js';
 import { createOpenApiRouter, describeValidationError, type OpenApiRouter } from '../http/openapi-router.js';
 import type { Operation } from '../http/route-table.js';
+import { fragmentRoutes } from './fragments.js';
 import { type LoadedSpec, loadAnySpec } from './load.js';
 import { isJsonMediaType } from './shape.js';
 import { GenericTwin, RawBody, type RequestInfo } from './twin.js';
@@ -86,8 +88,9 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
   let router: OpenApiRouter | undefined;
   const operationIdOf = (req: express.Request) => router?.operationIdOf(req.method, req.path);
 
+  const fragments = fragmentRoutes(model.document);
   router = await createOpenApiRouter<RequestInfo, undefined>({
-    definition: model.document,
+    definition: fragments?.definition ?? model.document,
     handlers: twin.handlers(),
     context: (req) => ({ prefer: req.headers.prefer }),
     authenticate: () => undefined,
@@ -118,6 +121,22 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
   app.set('query parser', 'simple');
   app.use(pathEncoding);
   app.use(specDocsRouter(loaded.bundled, opts.corsOrigins ?? ['*']));
+  // State export / import and reset, outside the spec (json-server's state file, on a spec-validated twin).
+  app.get('/__apitwin/state', (_req, res) => {
+    res.json(twin.exportState());
+  });
+  app.put('/__apitwin/state', express.json({ limit: opts.maxBodySize ?? 10 * 1024 * 1024 }), (req, res, next) => {
+    try {
+      twin.importState(req.body);
+      res.status(204).end();
+    } catch (err) {
+      next(err);
+    }
+  });
+  app.post('/__apitwin/reset', (_req, res) => {
+    twin.reset();
+    res.status(204).end();
+  });
   if (basePath) {
     app.use((req, _res, next) => {
       if (req.url === basePath || req.url.startsWith(`${basePath}/`) || req.url.startsWith(`${basePath}?`)) {
@@ -128,6 +147,17 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
     });
   }
   app.use(headAsGet);
+  if (fragments) {
+    // An operation told apart by a fragment of its path template: routed by the query string (fragments.ts).
+    app.use((req, _res, next) => {
+      const at = req.url.indexOf('?');
+      const query = new URLSearchParams(at < 0 ? '' : req.url.slice(at + 1));
+      const routable = router?.operationIdOf(req.method, req.path) !== undefined;
+      const target = fragments.rewrite(req.method, req.path, query, routable);
+      if (target !== undefined) req.url = `${target}${at < 0 ? '' : req.url.slice(at)}`;
+      next();
+    });
+  }
   const limit = opts.maxBodySize ?? 10 * 1024 * 1024;
   app.use(
     express.json({

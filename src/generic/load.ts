@@ -42,6 +42,20 @@ export function withOperationIds(doc: OpenAPIV3.Document): void {
   }
 }
 
+/**
+ * `/items/` as `/items` (when the spec has no `/items` too): requests are routed with trailing
+ * slashes ignored, which a template ending in `/` would never match.
+ */
+function withoutTrailingSlashes(doc: OpenAPIV3.Document): void {
+  const paths = doc.paths ?? {};
+  for (const path of Object.keys(paths)) {
+    const trimmed = path.replace(/\/+$/, '');
+    if (trimmed === path || trimmed === '' || trimmed in paths) continue;
+    paths[trimmed] = paths[path];
+    delete paths[path];
+  }
+}
+
 /** A spec document already parsed (an object), a file path or an http(s) URL. */
 export async function loadAnySpec(source: string | object): Promise<LoadedSpec> {
   let parsed: Record<string, unknown>;
@@ -69,6 +83,7 @@ export async function loadAnySpec(source: string | object): Promise<LoadedSpec> 
   }
   if (typeof doc.paths !== 'object' || doc.paths === null) throw new SpecLoadError('the document has no `paths`');
   normalizeForAjv(doc);
+  withoutTrailingSlashes(doc);
   withOperationIds(doc);
   return { bundled: doc, sourceVersion };
 }

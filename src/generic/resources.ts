@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { OpenAPIV3 } from 'openapi-types';
 import {
   flatten,
+  idMembers,
   isObject,
   type OperationInfo,
   parameterExample,
@@ -50,17 +51,13 @@ export function successSchema(op: OperationInfo | undefined): Schema | undefined
   return media?.schema as Schema | undefined;
 }
 
-const singular = (word: string) => word.replace(/ies$/, 'y').replace(/(ss|x|ch|sh)es$/, '$1').replace(/s$/, '');
-
-/** The id member: the item parameter's own name, `id`, `<noun>Id` / `<noun>_id`, `name`, `key`, `uuid`, where the schemas have it. */
+/** The id member: the first of the suite's id members (`idMembers`) the schemas declare, else `id`. */
 function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | undefined } {
   const props = {
     ...(flatten(group.create.requestSchema)?.properties ?? {}),
     ...(flatten(successSchema(group.read))?.properties ?? {}),
   } as Record<string, Schema>;
-  const noun = singular(group.collectionPath.split('/').pop() ?? '');
-  const candidates = [group.itemParam, 'id', `${noun}Id`, `${noun}_id`, 'name', 'key', 'uuid', 'slug'];
-  const found = candidates.find((c) => c in props);
+  const found = idMembers(group).find((c) => c in props);
   const param = group.read.parameters.find((p) => p.in === 'path' && p.name === group.itemParam)?.schema as Schema | undefined;
   if (found) return { idProp: found, idSchema: flatten(props[found]) ?? param };
   return { idProp: 'id', idSchema: flatten(param) };

@@ -135,7 +135,10 @@ export function repair(value: unknown, fallback: unknown, errors: readonly Error
   const copy = structuredClone(value);
   let changed = false;
   for (const e of errors) {
-    const path = e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     // additionalProperties / required name a member of the object the error is at.
     const member =
       e.keyword === 'additionalProperties'

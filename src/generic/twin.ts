@@ -24,15 +24,7 @@ import type { HandlerResult } from '../http/types.js';
 import type { KvStore } from '../store/kv.js';
 import { MemoryKvStore } from '../store/memory.js';
 import { HTTP_METHODS } from './load.js';
-import {
-  collectionOf,
-  IdGenerator,
-  idKey,
-  inferResources,
-  type Resource,
-  type Role,
-  seedFromExamples,
-} from './resources.js';
+import { collectionOf, IdGenerator, idKey, inferResources, type Resource, type Role, seedFromExamples } from './resources.js';
 import { contentTypeFor, documentedExample, isJsonMediaType, overlay, pickMediaType, repair, sampleOf } from './shape.js';
 
 type Schema = OpenAPIV3.SchemaObject;
@@ -207,7 +199,12 @@ export class GenericTwin {
         this.ids.reserve(newId);
         const object = { ...body, [resource.idProp]: newId };
         store.put(collection, idKey(newId), object);
-        return this.answer(op, object, 'create');
+        const created = this.answer(op, object, 'create');
+        // Where the new object is (RFC 9110 §10.2.2), for a client whose create answers no body.
+        const location = resource.group.itemPath.replace(/\{([^}]+)\}/g, (_, name: string) =>
+          encodeURIComponent(String(name === resource.group.itemParam ? newId : params[name])),
+        );
+        return { ...created, headers: { Location: location, ...created.headers } };
       }
       case 'read':
         return this.answer(op, existing());
@@ -250,7 +247,14 @@ export class GenericTwin {
       for (const c of [...this.collections]) {
         const parts = c.split('\u0000');
         if (!c.startsWith(`${child.group.collectionPath}\u0000`)) continue;
-        if (parts.slice(1, own + 1).join('\u0000') !== prefix.split('\u0000').slice(1, own + 1).join('\u0000')) continue;
+        if (
+          parts.slice(1, own + 1).join('\u0000') !==
+          prefix
+            .split('\u0000')
+            .slice(1, own + 1)
+            .join('\u0000')
+        )
+          continue;
         for (const o of this.store.list<Record<string, unknown>>(c)) {
           this.store.delete(c, idKey(o[child.idProp]));
           this.deleteChildren(child, { ...params, [child.group.itemParam]: o[child.idProp] });
@@ -282,7 +286,8 @@ export class GenericTwin {
     const keys = Object.keys(op.responses);
     const twoXX = keys.filter((k) => /^2\d\d$/.test(k)).sort();
     const prefer = purpose === 'create' ? ['201', '200'] : purpose === 'delete' ? ['204', '200'] : ['200'];
-    const key = prefer.find((k) => twoXX.includes(k)) ?? twoXX[0] ?? keys.find((k) => /^2XX$/i.test(k)) ?? keys.find((k) => k === 'default');
+    const key =
+      prefer.find((k) => twoXX.includes(k)) ?? twoXX[0] ?? keys.find((k) => /^2XX$/i.test(k)) ?? keys.find((k) => k === 'default');
     if (key === undefined) return { status: 200, key: '200' };
     return { status: /^\d{3}$/.test(key) ? Number(key) : 200, key };
   }
@@ -314,7 +319,9 @@ export class GenericTwin {
     const cacheKey = `${op.id}\u0000${key}\u0000${media}`;
     if (this.samples.has(cacheKey)) return structuredClone(this.samples.get(cacheKey));
     const bundledOp = this.bundledOps.get(op.id);
-    const response = bundledOp ? deref<OpenAPIV3.ResponseObject>(this.bundled, bundledOp.responses?.[key] ?? { description: "" }) : undefined;
+    const response = bundledOp
+      ? deref<OpenAPIV3.ResponseObject>(this.bundled, bundledOp.responses?.[key] ?? { description: '' })
+      : undefined;
     const bundledMedia = response?.content?.[media];
     let base = documentedExample(bundledMedia as { example?: unknown; examples?: Record<string, unknown> } | undefined);
     if (isObject(base) && typeof base.$ref === 'string') base = undefined;
@@ -396,7 +403,7 @@ export class GenericTwin {
     const base = this.baseBody(op, key, media);
     if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(err.detail) };
     const filled = withMessage(structuredClone(base), err.detail, status);
-    return { status, headers, body: this.validate(op.id, status, filled).length === 0 ? filled : base };
+    return { status, headers, body: this.conforming(op.id, status, filled, base) };
   }
 }
 
@@ -459,4 +466,3 @@ function withMessage(body: unknown, detail: string, status: number, depth = 0): 
   }
   return body;
 }
-

@@ -4,7 +4,8 @@
  * no `type` ("nullable cannot be used without type", Ajv's OpenAPI support)
  * says nothing a schema without a type does not already allow, and is dropped.
  * Used on specs given with `--spec` (the contract suite) and served by the
- * generic twin (`serve --spec`).
+ * generic twin (`serve --spec`). OpenAPI 3.0's boolean `exclusiveMaximum` /
+ * `exclusiveMinimum` become JSON Schema's numbers (the bound moves into them).
  */
 export function normalizeForAjv(doc: unknown): void {
   const seen = new WeakSet<object>();
@@ -17,6 +18,19 @@ export function normalizeForAjv(doc: unknown): void {
     }
     const record = node as Record<string, unknown>;
     if (typeof record.nullable === 'boolean' && record.type === undefined && !('$ref' in record)) delete record.nullable;
+    // OpenAPI 3.0's boolean exclusiveMaximum/Minimum beside maximum/minimum is JSON Schema's number form.
+    for (const [exclusive, bound] of [
+      ['exclusiveMaximum', 'maximum'],
+      ['exclusiveMinimum', 'minimum'],
+    ] as const) {
+      if (typeof record[exclusive] !== 'boolean') continue;
+      if (record[exclusive] === true && typeof record[bound] === 'number') {
+        record[exclusive] = record[bound];
+        delete record[bound];
+      } else {
+        delete record[exclusive];
+      }
+    }
     for (const value of Object.values(record)) walk(value);
   };
   walk(doc);
