@@ -56,11 +56,12 @@ export interface paths {
         put?: never;
         /**
          * Create a service
-         * @description Creates a new service. `data.id`, `data.type`, `data.attributes.router`
+         * @description Creates a new service. `data.id`, `data.attributes.router`
          *     and the `user` and `password` parameters are required. The `type`,
          *     `router`, `servers` and `filters` parameters must not be given as
          *     parameters; servers and filters are linked through
-         *     `data.relationships`, filters in the order given.
+         *     `data.relationships`, filters in the order given. A parameter that is
+         *     neither a service parameter nor one of the router's is refused with 403.
          */
         post: operations["createService"];
         delete?: never;
@@ -101,7 +102,10 @@ export interface paths {
          * Update a service
          * @description Updates the service's parameters and, if `data.relationships` is
          *     given, replaces the relationships it names. Parts that are not given
-         *     are not modified.
+         *     are not modified; the whole document a GET answered can be sent back,
+         *     and only what differs changes. An unknown parameter (neither a service
+         *     parameter nor one of the router's) or another `router` is refused
+         *     with 403.
          */
         patch: operations["updateService"];
         trace?: never;
@@ -206,6 +210,9 @@ export interface paths {
          * @description `data.id` and `data.attributes.parameters.port` are required. If SSL
          *     options are given, `ssl_key`, `ssl_cert` and `ssl_ca_cert` must all be
          *     given. Two listeners cannot listen on the same address and port.
+         *     Without `address` the listener binds `::` (every address) and shows
+         *     `"address": "::"`. A started listener owns a session (`Listener
+         *     Session`) with the next session id; destroying it ends that session.
          */
         post: operations["createServiceListener"];
         delete?: never;
@@ -280,7 +287,8 @@ export interface paths {
         /**
          * Get global information
          * @description Global information about the MaxScale instance: file locations,
-         *     configuration parameters and version information.
+         *     configuration parameters and version information. `admin_host` and
+         *     `admin_port` are the address and port the REST API really listens on.
          */
         get: operations["getMaxscale"];
         put?: never;
@@ -293,7 +301,10 @@ export interface paths {
          * @description Updates `data.attributes.parameters`. Only `admin_auth`,
          *     `auth_connect_timeout`, `auth_read_timeout`, `auth_write_timeout`,
          *     `admin_log_auth_failures` and `passive` can be changed at runtime;
-         *     any other parameter is refused with 403 and nothing changes.
+         *     any other parameter given a value other than its current one (such as
+         *     `threads`), or an unknown one (such as `quantum_compute`), is refused
+         *     with 403 and nothing changes. The same value is no change, so the
+         *     whole document a GET answered can be sent back.
          *     Setting `admin_auth` to `false` turns authentication off; setting
          *     `passive` to `false` updates `activated_at`.
          */
@@ -363,9 +374,10 @@ export interface paths {
         /**
          * Update logging parameters
          * @description Updates `data.attributes.parameters`. Every logging parameter except
-         *     `log_to_shm` can be changed at runtime; `log_to_shm` and unknown
-         *     parameters are refused with 403 and nothing changes. `throttling`
-         *     may be given in part.
+         *     `log_to_shm` can be changed at runtime; `log_to_shm` given another
+         *     value than its current one and unknown parameters are refused with
+         *     403 and nothing changes. `throttling` may be given in part. The
+         *     whole document a GET answered can be sent back.
          */
         patch: operations["updateLogs"];
         trace?: never;
@@ -581,7 +593,7 @@ export interface paths {
         put?: never;
         /**
          * Create a server
-         * @description Creates a new server. `data.id`, `data.type` and the `address` and
+         * @description Creates a new server. `data.id` and the `address` and
          *     `port` parameters are required; `protocol` defaults to
          *     `MariaDBBackend`. SSL needs `ssl_key`, `ssl_cert` and `ssl_ca_cert`
          *     together. Other parameter names are kept as custom (weighting)
@@ -629,7 +641,9 @@ export interface paths {
         /**
          * Update a server
          * @description Of the standard parameters, `address`, `port`, `monitoruser` and
-         *     `monitorpw` can be modified; the others are refused with 403.
+         *     `monitorpw` can be modified; the others given another value than
+         *     their current one are refused with 403 (the same value is no change,
+         *     so the whole document a GET answered can be sent back).
          *     Custom (weighting) parameters can be added, changed, and removed by
          *     giving them the value `null`. If `data.relationships` defines
          *     `services` or `monitors`, that relationship is replaced: removing a
@@ -745,7 +759,7 @@ export interface paths {
         put?: never;
         /**
          * Create a monitor
-         * @description Creates and starts a new monitor. `data.id`, `data.type`,
+         * @description Creates and starts a new monitor. `data.id`,
          *     `data.attributes.module` and the `user` and `password` parameters
          *     are required; every parameter of the module can be given, and the
          *     module's defaults fill the rest. The servers to monitor are given in
@@ -793,7 +807,9 @@ export interface paths {
          *     `monitor_interval`, `backend_connect_timeout`,
          *     `backend_write_timeout`, `backend_read_timeout`,
          *     `backend_connect_attempts`) and the module's own parameters; an
-         *     unknown parameter or a bad value is refused with 403. If
+         *     unknown parameter, a bad value or another `module` is refused with
+         *     403. A parameter given its current value is no change, so the whole
+         *     document a GET answered can be sent back. If
          *     `data.relationships.servers` is given, the monitored servers are
          *     replaced.
          */
@@ -892,13 +908,14 @@ export interface paths {
         put?: never;
         /**
          * Create a filter
-         * @description Creates a new filter. `data.id`, `data.type` and
-         *     `data.attributes.module` are required; the filter's parameters
+         * @description Creates a new filter. `data.id` and `data.attributes.module` are
+         *     required; the filter's parameters
          *     should all be given in `data.attributes.parameters`, and the
-         *     module's defaults fill the rest. As filters are applied to a service
-         *     in order, service relationships cannot be given here: link filters
-         *     from the service. A name in use, an unknown module, an unknown or
-         *     missing mandatory parameter is refused with 403.
+         *     module's defaults fill the rest. The services named in
+         *     `data.relationships.services` use the new filter at once, at the end
+         *     of their filter chain (both sides show it). A name in use, an unknown
+         *     module, an unknown or missing mandatory parameter, an unknown service
+         *     is refused with 403.
          */
         post: operations["createFilter"];
         delete?: never;
@@ -969,7 +986,8 @@ export interface paths {
          * Create a network user
          * @description Creates a network user who can then authenticate with HTTP Basic.
          *     `account` is `admin` (may read and write) or `basic` (may only read:
-         *     every write by a basic user is a 403). The password is never shown.
+         *     every write by a basic user is a 401). The password is never shown.
+         *     The document a GET answered, with a `password` added, can be posted.
          *     A name in use is refused with 403.
          */
         post: operations["createInetUser"];
@@ -1088,12 +1106,17 @@ export interface components {
             links?: components["schemas"]["Links"];
             data: components["schemas"]["ResourceIdentifier"][];
         };
+        /** @description The relationship's `data`; its `links` (as a GET shows them) are ignored. */
         RelationshipInput: {
             data: components["schemas"]["ResourceIdentifier"][] | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description Only the `data` field; `null` or an empty array removes every relationship of the type. */
         RelationshipUpdateDocument: {
             data: components["schemas"]["ResourceIdentifier"][] | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A configuration parameter value. */
         ParameterValue: string | number | boolean;
@@ -1155,15 +1178,24 @@ export interface components {
             links: components["schemas"]["Links"];
             data: components["schemas"]["Listener"][];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         ListenerCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 id: string;
                 /** @enum {string} */
                 type?: "listeners";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     parameters: WithRequired<components["schemas"]["ListenerParameters"], "port">;
+                } & {
+                    [key: string]: unknown;
                 };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description Service and router parameters. The standard ones are typed; router
@@ -1226,28 +1258,48 @@ export interface components {
             servers?: components["schemas"]["RelationshipInput"];
             filters?: components["schemas"]["RelationshipInput"];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         ServiceCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 id: string;
                 /** @enum {string} */
-                type: "services";
+                type?: "services";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     router: string;
                     parameters: WithRequired<components["schemas"]["ServiceParameters"], "user" | "password">;
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["ServiceRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         ServiceUpdateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. */
             data: {
                 id?: string;
                 /** @enum {string} */
                 type?: "services";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes?: {
+                    /** @description The service's own router; another one is refused with 403 (a router cannot change). */
+                    router?: string;
                     parameters?: components["schemas"]["ServiceParameters"];
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["ServiceRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /** @description A parameter value, or `null` to remove a custom parameter. */
         NullableParameterValue: (string | null) | number | boolean;
@@ -1325,11 +1377,14 @@ export interface components {
                 };
             };
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         MaxscaleUpdateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. */
             data: {
                 id?: string;
                 /** @enum {string} */
                 type?: "maxscale";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     /**
                      * @description The runtime-changeable parameters are typed; other names
@@ -1345,8 +1400,14 @@ export interface components {
                     } & {
                         [key: string]: components["schemas"]["ParameterValue"];
                     };
+                } & {
+                    [key: string]: unknown;
                 };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         ThreadStats: {
             /** @description Number of read events received */
@@ -1425,11 +1486,14 @@ export interface components {
                 };
             };
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         LogsUpdateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. */
             data: {
                 id?: string;
                 /** @enum {string} */
                 type?: "logs";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     /**
                      * @description The logging parameters are typed; `log_to_shm` and
@@ -1452,8 +1516,14 @@ export interface components {
                     } & {
                         [key: string]: components["schemas"]["ParameterValue"];
                     };
+                } & {
+                    [key: string]: unknown;
                 };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /** @description A housekeeper task. */
         Task: {
@@ -1472,6 +1542,7 @@ export interface components {
             links: components["schemas"]["Links"];
             data: components["schemas"]["Task"][];
         };
+        /** @description A parameter a module declares; what MaxScale shows of it depends on the module, so other members are allowed. */
         ModuleParameter: {
             /** @description Parameter name */
             name: string;
@@ -1481,6 +1552,8 @@ export interface components {
             default_value?: string;
             /** @description Accepted enumeration values */
             enum_values?: string[];
+        } & {
+            [key: string]: unknown;
         };
         ModuleCommand: {
             /** @description Name of the command */
@@ -1632,22 +1705,34 @@ export interface components {
             services?: components["schemas"]["RelationshipInput"];
             monitors?: components["schemas"]["RelationshipInput"];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         ServerCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 id: string;
                 /** @enum {string} */
-                type: "servers";
+                type?: "servers";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     parameters: WithRequired<components["schemas"]["ServerParameters"], "address" | "port">;
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["ServerRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         ServerUpdateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. */
             data: {
                 id?: string;
                 /** @enum {string} */
                 type?: "servers";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes?: {
                     /**
                      * @description `address`, `port`, `monitoruser` and `monitorpw` are
@@ -1662,9 +1747,15 @@ export interface components {
                     } & {
                         [key: string]: components["schemas"]["NullableParameterValue"];
                     };
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["ServerRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description Monitor parameters. The common ones are typed; monitor modules add
@@ -1713,28 +1804,48 @@ export interface components {
         MonitorRelationshipsInput: {
             servers?: components["schemas"]["RelationshipInput"];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         MonitorCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 id: string;
                 /** @enum {string} */
-                type: "monitors";
+                type?: "monitors";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     module: string;
                     parameters: WithRequired<components["schemas"]["MonitorParameters"], "user" | "password">;
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["MonitorRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         MonitorUpdateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. */
             data: {
                 id?: string;
                 /** @enum {string} */
                 type?: "monitors";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes?: {
+                    /** @description The monitor's own module; another one is refused with 403 (a module cannot change). */
+                    module?: string;
                     parameters?: components["schemas"]["MonitorParameters"];
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["MonitorRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /** @description Filter parameters; their names depend on the filter module. */
         FilterParameters: {
@@ -1761,16 +1872,29 @@ export interface components {
             links: components["schemas"]["Links"];
             data: components["schemas"]["Filter"][];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         FilterCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 id: string;
                 /** @enum {string} */
-                type: "filters";
+                type?: "filters";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     module: string;
                     parameters?: components["schemas"]["FilterParameters"];
+                } & {
+                    [key: string]: unknown;
                 };
+                relationships?: {
+                    /** @description The services that use the new filter, at the end of their filter chain. */
+                    services?: components["schemas"]["RelationshipInput"];
+                };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /** @description An administrative user. Passwords are never shown. */
         User: {
@@ -1801,37 +1925,58 @@ export interface components {
             links: components["schemas"]["Links"];
             data: components["schemas"]["User"][];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         InetUserCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 /** @description The username */
                 id: string;
                 /** @enum {string} */
-                type: "inet";
+                type?: "inet";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     /** @description The password for this user */
                     password: string;
                     /** @enum {string} */
                     account: "admin" | "basic";
+                } & {
+                    [key: string]: unknown;
                 };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         UnixUserCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 /** @description The UNIX account name */
                 id: string;
                 /** @enum {string} */
-                type: "unix";
+                type?: "unix";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     /** @enum {string} */
                     account: "admin" | "basic";
+                } & {
+                    [key: string]: unknown;
                 };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: {
         /**
-         * @description The client's copy is current: its If-None-Match names the current ETag, or nothing
-         *     changed since its If-Modified-Since.
+         * @description The precondition failed the way that means "not modified": nothing changed
+         *     since If-Modified-Since, or If-None-Match names the current ETag. MaxScale
+         *     checks preconditions on every method and only the first present of
+         *     If-Modified-Since, If-Unmodified-Since, If-Match, If-None-Match; the request
+         *     was not run.
          */
         NotModified: {
             headers: {
@@ -1842,8 +1987,10 @@ export interface components {
             content?: never;
         };
         /**
-         * @description If-Match does not name the current ETag, or the state changed after
-         *     If-Unmodified-Since; nothing was changed.
+         * @description The path was modified after If-Unmodified-Since, or If-Match does not name
+         *     its current ETag (only the first present of If-Modified-Since,
+         *     If-Unmodified-Since, If-Match, If-None-Match counts); the request was not
+         *     run, so nothing was changed.
          */
         PreconditionFailed: {
             headers: {
@@ -1854,7 +2001,7 @@ export interface components {
                  * @example {
                  *       "errors": [
                  *         {
-                 *           "detail": "If-Match \"mk3q1x2a-6\" does not match the current ETag \"mk3q1x2a-7\""
+                 *           "detail": "If-Match \"2\" does not match the current ETag \"3\""
                  *         }
                  *       ]
                  *     }
@@ -1862,7 +2009,11 @@ export interface components {
                 "application/json": components["schemas"]["ErrorDocument"];
             };
         };
-        /** @description Malformed JSON, or a request that does not match the schema. */
+        /**
+         * @description The body is not JSON MaxScale can read (malformed, or not an object or
+         *     array), or a query or path parameter is invalid. A well-formed document
+         *     that MaxScale refuses is a 403, never a 400.
+         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1872,7 +2023,7 @@ export interface components {
                  * @example {
                  *       "errors": [
                  *         {
-                 *           "detail": "Request body: /data must have required property 'id'"
+                 *           "detail": "Invalid JSON in request body: Unexpected end of JSON input"
                  *         }
                  *       ]
                  *     }
@@ -1880,7 +2031,10 @@ export interface components {
                 "application/json": components["schemas"]["ErrorDocument"];
             };
         };
-        /** @description Authentication is missing or wrong. */
+        /**
+         * @description Authentication is missing or wrong, or a user with a `basic` account
+         *     tried to write (POST, PUT, PATCH, DELETE; Resources-User.md).
+         */
         Unauthorized: {
             headers: {
                 /**
@@ -1903,7 +2057,14 @@ export interface components {
                 "application/json": components["schemas"]["ErrorDocument"];
             };
         };
-        /** @description The request is valid but MaxScale refuses it, or the user may not make it. */
+        /**
+         * @description MaxScale refuses the request, as its runtime answers every refusal: no
+         *     body where one is needed (`Missing request body`), a document with a
+         *     member missing or of the wrong type, an unknown parameter, a parameter
+         *     that cannot change at runtime given another value, another module or
+         *     router, a relationship to an unknown object or of the wrong type, an
+         *     object still in use. Nothing is changed.
+         */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -2051,13 +2212,17 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description The version of the state as changed through the REST API; it does not change on
-         *     internal events (API.md). Send it back in If-Match or If-None-Match.
-         * @example "mk3q1x2a-7"
+         * @description How many times the request path (without `/v1`) was modified through the
+         *     REST API, as MaxScale 2.3 counts: `"0"` for a path never modified; a
+         *     successful write (200, 201, 204) to a path adds one to it and to each
+         *     parent path (`/servers/server1`, then `/servers`). Internal events do not
+         *     change it (API.md). Send it back in If-Match or If-None-Match.
+         * @example "3"
          */
         ETag: string;
         /**
-         * @description When the state was last changed through the REST API (HTTP-date).
+         * @description When the request path (or a path below it) was last modified through the
+         *     REST API, or when MaxScale started for a path never modified (HTTP-date).
          * @example Thu, 04 Apr 2019 21:04:06 GMT
          */
         LastModified: string;
@@ -2158,6 +2323,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     getSession: {
@@ -2230,6 +2396,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     listServices: {
@@ -2386,6 +2553,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createService: {
@@ -2464,6 +2632,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -2574,6 +2743,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteService: {
@@ -2605,6 +2775,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2667,6 +2838,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -2729,6 +2901,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -2766,8 +2939,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
         };
@@ -2801,8 +2974,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
         };
@@ -2863,6 +3036,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createServiceListener: {
@@ -2925,6 +3099,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -2992,6 +3167,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteServiceListener: {
@@ -3028,6 +3204,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3075,6 +3252,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     getMaxscale: {
@@ -3157,6 +3335,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     updateMaxscale: {
@@ -3210,6 +3389,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -3367,6 +3547,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     getThread: {
@@ -3440,6 +3621,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     getLogs: {
@@ -3506,6 +3688,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     updateLogs: {
@@ -3561,6 +3744,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -3591,8 +3775,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             412: components["responses"]["PreconditionFailed"];
         };
     };
@@ -3633,6 +3817,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     listModules: {
@@ -3703,6 +3888,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     getModule: {
@@ -3814,6 +4000,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     callModuleCommand: {
@@ -3856,6 +4043,8 @@ export interface operations {
             /** @description The command ran; `meta` holds its output, whose shape depends on the command. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3877,9 +4066,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CommandFailed"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     runModuleCommand: {
@@ -3925,6 +4116,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CommandFailed"];
             404: components["responses"]["NotFound"];
@@ -3979,9 +4171,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CommandFailed"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     runModuleSubcommand: {
@@ -4032,6 +4226,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CommandFailed"];
             404: components["responses"]["NotFound"];
@@ -4062,6 +4257,8 @@ export interface operations {
             /** @description The classification. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4087,8 +4284,10 @@ export interface operations {
                     "application/json": components["schemas"]["ClassifyDocument"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     listServers: {
@@ -4244,6 +4443,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createServer: {
@@ -4288,6 +4488,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -4399,6 +4600,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteServer: {
@@ -4430,6 +4632,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4508,6 +4711,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -4570,6 +4774,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -4620,6 +4825,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4663,6 +4869,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4789,6 +4996,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createMonitor: {
@@ -4834,6 +5042,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -4966,6 +5175,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteMonitor: {
@@ -4997,6 +5207,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5059,6 +5270,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5116,6 +5328,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5153,8 +5366,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
         };
@@ -5188,8 +5401,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
         };
@@ -5251,6 +5464,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createFilter: {
@@ -5306,6 +5520,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5375,6 +5590,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteFilter: {
@@ -5406,6 +5622,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5470,6 +5687,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     listInetUsers: {
@@ -5520,6 +5738,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createInetUser: {
@@ -5574,6 +5793,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5634,6 +5854,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteInetUser: {
@@ -5665,6 +5886,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5719,6 +5941,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     enableUnixUser: {
@@ -5771,6 +5994,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5831,6 +6055,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     disableUnixUser: {
@@ -5862,8 +6087,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
         };

@@ -11,8 +11,8 @@ import type { ErrorObject } from 'ajv';
 import type express from 'express';
 import { type Context, OpenAPIBackend, type Operation } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
-import { ApiError, Errors, toApiError } from '../errors.js';
-import { applyValidators, type ConditionalState, checkPreconditions } from './conditional.js';
+import { ApiError, Errors, type ErrorTemplate, toApiError } from '../errors.js';
+import { type ConditionalState, evaluatePreconditions, validatorHeaders } from './conditional.js';
 import type { HandlerResult } from './types.js';
 
 export interface RawRequest<Auth> {
@@ -43,7 +43,7 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
    * to `describeValidationError` sentences under VALIDATION_FAILED.
    */
   validationError?: (errors: ErrorObject[], body: unknown) => ApiError;
-  /** ETag / Last-Modified with 304 and 412 (MaxScale); off when not given. */
+  /** Preconditions (304, 412) on every method, and ETag / Last-Modified on GETs (MaxScale); off when not given. */
   conditional?: ConditionalState;
   /** Serializes a JSON body (MaxScale's `pretty`). */
   serialize: (body: unknown, req: express.Request) => string;
@@ -61,6 +61,9 @@ interface RouterState<Auth> {
   /** The raw query string, in order (read once per request). */
   queryString: string;
 }
+
+/** The statuses after which a write counts as a modification (MaxScale: 200, 201, 204). */
+const WRITE_SUCCESS = new Set([200, 201, 204]);
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
@@ -93,10 +96,11 @@ export function describeValidationError(e: ErrorObject): { detail: string; point
   return { detail: `${e.instancePath || 'Request'} ${message}` };
 }
 
-function validationError(errors: ErrorObject[] | null | undefined): ApiError {
+/** Ajv's failures as one ApiError of the given template (VALIDATION_FAILED unless an API answers them otherwise). */
+export function validationError(errors: ErrorObject[] | null | undefined, template: ErrorTemplate = Errors.VALIDATION_FAILED): ApiError {
   const described = (errors ?? []).map(describeValidationError);
   const first = described[0] ?? { detail: 'The request does not match the API description' };
-  return ApiError.from(Errors.VALIDATION_FAILED, described.map((d) => d.detail).join('; ') || first.detail, {
+  return ApiError.from(template, described.map((d) => d.detail).join('; ') || first.detail, {
     source: first.pointer !== undefined ? { pointer: first.pointer } : first.parameter !== undefined ? { parameter: first.parameter } : {},
     details: { errors: described.map((d) => d.detail) },
   });
@@ -133,7 +137,11 @@ export function writeResult(res: express.Response, result: HandlerResult, serial
   }
   // RFC 8259 §11: application/json has no charset parameter (JSON is UTF-8); MaxScale sends it bare.
   res.setHeader('Content-Type', 'application/json');
-  res.send(Buffer.from(serialized, 'utf8'));
+  // Not res.send: Express would turn a 200 into a 304 by itself when If-None-Match matches (its
+  // `req.fresh`), whereas the twin decides preconditions in the order its API does.
+  const body = Buffer.from(serialized, 'utf8');
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
 }
 
 export interface OpenApiRouter {
@@ -269,7 +277,14 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     try {
       const auth = opts.authenticate(req, operationId);
       checkMediaType(req, operationId);
-      if (opts.conditional && operationId !== undefined) checkPreconditions(req, opts.conditional);
+      if (opts.conditional && operationId !== undefined) {
+        // A failed precondition is answered before the request runs, so it changes nothing.
+        const validators = opts.conditional.validators(req.path);
+        if (evaluatePreconditions(req, validators) === 'not-modified') {
+          send(req, res, operationId, { status: 304, headers: validatorHeaders(validators) });
+          return;
+        }
+      }
       const queryString = queryStringOf(req);
       let result = (await backend.handleRequest(
         {
@@ -282,8 +297,11 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
         { req, auth, queryString } satisfies RouterState<Auth>,
       )) as HandlerResult;
       if (opts.conditional && operationId !== undefined) {
-        if (req.method !== 'GET' && req.method !== 'HEAD' && result.status < 300) opts.conditional.modified();
-        result = applyValidators(req, operationId, result, opts.conditional);
+        const read = req.method === 'GET' || req.method === 'HEAD';
+        if (!read && WRITE_SUCCESS.has(result.status)) opts.conditional.modified(req.path);
+        if (read && result.status === 200) {
+          result = { ...result, headers: { ...result.headers, ...validatorHeaders(opts.conditional.validators(req.path)) } };
+        }
       }
       send(req, res, operationId, result);
     } catch (err) {

@@ -12,6 +12,8 @@ export interface MaxscaleAuth {
 export interface MaxscaleContext {
   model: MaxscaleModel;
   links: Links;
+  /** Where the REST API really listens (with port 0, the port picked once it listens). */
+  admin: () => { host: string; port: number };
 }
 
 export type MaxscaleOperations = operations;

@@ -1,5 +1,6 @@
 import type { Handler } from '../context.js';
 import type { Params } from '../records.js';
+import * as rules from '../rules/filters.js';
 import { filterResource } from '../views.js';
 
 export const listFilters: Handler<'listFilters'> = (_req, { model, links }) => ({
@@ -14,11 +15,16 @@ export const getFilter: Handler<'getFilter'> = (req, { model, links }) => {
 
 export const createFilter: Handler<'createFilter'> = (req, { model }) => {
   const { data } = req.body;
-  model.createFilter({ id: data.id, module: data.attributes.module, parameters: (data.attributes.parameters ?? {}) as Params });
+  rules.createFilter(model, {
+    id: data.id,
+    module: data.attributes.module,
+    parameters: (data.attributes.parameters ?? {}) as Params,
+    services: data.relationships?.services?.data,
+  });
   return { status: 204 };
 };
 
 export const deleteFilter: Handler<'deleteFilter'> = (req, { model }) => {
-  model.deleteFilter(req.params.name);
+  rules.deleteFilter(model, req.params.name);
   return { status: 204 };
 };
