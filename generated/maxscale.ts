@@ -11,7 +11,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all sessions */
+        /**
+         * Get all sessions
+         * @description Every session, by id: each listener's own session (`Listener Session`,
+         *     or `Stopped Listener Session` while its service is stopped; it shows
+         *     only `state` and `connected`, the time its listener started), then the
+         *     client sessions. Both take their ids from one counter, counting from 1
+         *     in the order the listeners start (each service's listeners, the
+         *     services in configuration order).
+         */
         get: operations["listSessions"];
         put?: never;
         post?: never;
@@ -2261,6 +2269,30 @@ export interface operations {
                      *         "self": "http://localhost:8989/v1/sessions/"
                      *       },
                      *       "data": [
+                     *         {
+                     *           "id": "1",
+                     *           "type": "sessions",
+                     *           "relationships": {
+                     *             "services": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/services/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "Read-Connection-Router",
+                     *                   "type": "services"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "state": "Listener Session",
+                     *             "connected": "Wed May 17 10:06:35 2017"
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/sessions/1"
+                     *           }
+                     *         },
                      *         {
                      *           "id": "9",
                      *           "type": "sessions",

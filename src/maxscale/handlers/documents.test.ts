@@ -166,6 +166,15 @@ describe('what MaxScale still refuses in an open document', () => {
 });
 
 describe('POST documents', () => {
+  test('an unknown listener parameter is refused with 403', async () => {
+    const res = await twin.http.post('/v1/services/RW-Split-Router/listeners', {
+      data: { id: 'odd', attributes: { parameters: { port: 4999, colour: 'red' } } },
+    });
+    assert.equal(res.status, 403);
+    assert.match(res.body.errors[0].detail, /colour/);
+    assert.equal((await twin.http.get('/v1/services/RW-Split-Router/listeners/odd')).status, 404);
+  });
+
   test('may leave out data.type', async () => {
     const res = await twin.http.post('/v1/servers', {
       data: { id: 'typeless', attributes: { parameters: { address: '10.0.0.9', port: 3306 } } },
