@@ -2294,6 +2294,78 @@ export interface operations {
                      *           }
                      *         },
                      *         {
+                     *           "id": "2",
+                     *           "type": "sessions",
+                     *           "relationships": {
+                     *             "services": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/services/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "CLI",
+                     *                   "type": "services"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "state": "Listener Session",
+                     *             "connected": "Wed May 17 10:06:35 2017"
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/sessions/2"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "3",
+                     *           "type": "sessions",
+                     *           "relationships": {
+                     *             "services": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/services/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "CLI",
+                     *                   "type": "services"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "state": "Listener Session",
+                     *             "connected": "Wed May 17 10:06:35 2017"
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/sessions/3"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "4",
+                     *           "type": "sessions",
+                     *           "relationships": {
+                     *             "services": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/services/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "RW-Split-Router",
+                     *                   "type": "services"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "state": "Listener Session",
+                     *             "connected": "Wed May 17 10:06:35 2017"
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/sessions/4"
+                     *           }
+                     *         },
+                     *         {
                      *           "id": "9",
                      *           "type": "sessions",
                      *           "relationships": {
