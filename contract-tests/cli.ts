@@ -10,6 +10,7 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runDifferentialCli } from './differential/cli.js';
 import { runSuite } from './engine/run.js';
 import { type ApiName, CHECK_NAMES, CHECKS, type CheckName, PHASES, type Phase } from './engine/types.js';
 import { toJson, toJUnit, writeReport } from './reporting/files.js';
@@ -35,6 +36,10 @@ Options:
   --isolate              reset the target between Dredd transactions through the twin's
                          test-only route (only for a twin started with --test-routes true)
   --timeout MS           per-request timeout (default 10000)
+  --reference URL        instead of the checks, a differential run (pip-sessions): send
+                         the same few hundred requests to --target and to this reference
+                         implementation (both started empty) and report every answer that
+                         differs, ids and times aside, outside the intended deviations
   -h, --help             this help
 
 Phases and checks:
@@ -68,6 +73,8 @@ export interface ParsedContractArgs {
   reports: { junit: string[]; json: string[] };
   isolate: boolean;
   timeoutMs: number;
+  /** A reference implementation: compare answers instead of running the checks. */
+  reference?: string;
 }
 
 /** Expands `--only` values (checks or phase names, comma-separated) into check names. */
@@ -109,6 +116,9 @@ export function parseContractArgs(argv: string[]): ParsedContractArgs | 'help' {
   } catch {
     throw new UsageError(`--target must be an http(s) URL, got '${v.target}'`);
   }
+  if (v.reference !== undefined && !/^https?:\/\/./.test(v.reference)) {
+    throw new UsageError(`--reference must be an http(s) URL, got '${v.reference}'`);
+  }
   const reports = { junit: [] as string[], json: [] as string[] };
   for (const r of v.report ?? []) {
     const m = /^(junit|json)=(.+)$/.exec(r);
@@ -126,6 +136,7 @@ export function parseContractArgs(argv: string[]): ParsedContractArgs | 'help' {
     reports,
     isolate: v.isolate ?? false,
     timeoutMs,
+    ...(v.reference !== undefined ? { reference: v.reference } : {}),
   };
 }
 
@@ -138,6 +149,7 @@ const OPTIONS = {
   report: { type: 'string', multiple: true },
   isolate: { type: 'boolean' },
   timeout: { type: 'string' },
+  reference: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -157,6 +169,9 @@ export async function runContractCli(
   if (args === 'help') {
     streams.stdout.write(CONTRACT_USAGE);
     return 0;
+  }
+  if (args.reference !== undefined) {
+    return runDifferentialCli({ api: args.api, target: args.target, reference: args.reference, timeoutMs: args.timeoutMs }, streams);
   }
   const onEvent = terminalReporter(streams.stdout);
   let outcome: Awaited<ReturnType<typeof runSuite>>;

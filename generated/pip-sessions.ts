@@ -16,19 +16,30 @@ export interface paths {
         /**
          * Get a page of sessions
          * @description Retrieves a page of sessions, filtered, in the order they were opened.
-         *     List items omit `user` and `data`.
+         *     List items omit `user` and `data`. `total` is always sent: the number
+         *     of matching sessions when `paging.total` is true, `null` otherwise.
          *
-         *     Paging: `skip` defaults to 0; `take` defaults to 100 (`take: 0` also
-         *     means the default) and is capped at the configured largest page (100
-         *     by default, as the real service); `total: true` adds the number of
-         *     matching sessions as `total`. The real service sends `"total": null`
-         *     otherwise; the twin leaves `total` out.
+         *     Paging (Pip.Services' PagingParams), when `paging` is an object:
+         *     `skip` and `take` are any numbers, rounded up (`take: 1.5` is 2);
+         *     `skip` below 1 skips nothing; `take` absent, `null` or 0 is the
+         *     default page of 100, a negative `take` is an empty page, and `take` is
+         *     capped at the largest page (100 by default, as the real service);
+         *     `total` is a boolean. A `paging` that is not an object (a string, a
+         *     number, an array) is the default paging. A string `skip` is refused
+         *     (`paging.skip type must be long but found string`), as is a `total`
+         *     that is not a boolean.
          *
-         *     Filter: `id`, `user_id`, `active` (a boolean, or a string such as
-         *     `"true"` as Pip.Services' FilterParams send it) and the time range
-         *     `from_time <= request_time < to_time` (ISO 8601). The real service
-         *     applies the time range reversed (it keeps sessions whose
-         *     `request_time` is before `from_time` and at or after `to_time`).
+         *     Filter (Pip.Services' FilterParams): an object, or `null` for none
+         *     (anything else is refused: `filter type must be Map`). Every value is
+         *     read as a string (`1` is `"1"`, `[1, 2]` is `"1,2"`, an object is
+         *     `"[object Object]"`), keys are case-sensitive, unknown keys are
+         *     ignored: `id` and `user_id` keep the sessions with exactly that value;
+         *     `active` keeps open (`"true"`, `"t"`, `"yes"`, `"y"`, `"1"`, any case)
+         *     or closed (`"false"`, `"f"`, `"no"`, `"n"`, `"0"`) sessions, and any
+         *     other value is no filter; `from_time` and `to_time` are read with
+         *     JavaScript's `Date.parse`, a value it cannot read is no filter, and
+         *     the twin keeps `from_time <= request_time < to_time` (the real service
+         *     applies the range reversed: deviation `time-filter`).
          */
         post: operations["getSessions"];
         delete?: never;
@@ -110,8 +121,9 @@ export interface paths {
          * Open a session
          * @description Opens a new session for `user_id` and stores the user information and
          *     session data in it: a new 32-hex-digit id, `active: true`, `open_time`
-         *     and `request_time` now. Optional arguments that are not given are
-         *     `null` in the result, as the real service sends them.
+         *     and `request_time` now. Arguments that are not given, or given as a
+         *     falsy value (`""`, `0`, `false`), are `null` in the result, as the
+         *     real service reads them (Pip.Services' AnyValueMap).
          */
         post: operations["openSession"];
         delete?: never;
@@ -398,8 +410,11 @@ export interface components {
         SessionV1: {
             /** @description Unique session id (32 hexadecimal digits when the service made it). */
             id: string;
-            /** @description Unique user id. */
-            user_id: string;
+            /**
+             * @description Unique user id; `null` when it was sent as `""` (the real service
+             *     reads every falsy argument, `""`, `0`, `false`, as null).
+             */
+            user_id: string | null;
             /** @description Full user name, just for information. */
             user_name?: string | null;
             /** @description True while the session is open. */
@@ -414,19 +429,21 @@ export interface components {
             address?: string | null;
             /** @description The client application's name. */
             client?: string | null;
-            /** @description Information about the user; `null` once the session is closed. */
-            user?: {
-                [key: string]: unknown;
-            } | null;
-            /** @description Session data; `null` once the session is closed. */
-            data?: {
-                [key: string]: unknown;
-            } | null;
+            /**
+             * @description Information about the user: any JSON value, as it was sent; `null`
+             *     when none was given and once the session is closed.
+             */
+            user?: unknown;
+            /**
+             * @description Session data: any JSON value, as it was sent; `null` when none was
+             *     given and once the session is closed.
+             */
+            data?: unknown;
         };
         /** @description A session as `get_sessions` lists it, without `user` and `data`. */
         SessionSummaryV1: {
             id: string;
-            user_id: string;
+            user_id: string | null;
             user_name?: string | null;
             active: boolean;
             open_time: string;
@@ -437,55 +454,91 @@ export interface components {
         };
         /** @description A page of sessions (Pip.Services' DataPage). */
         DataPage: {
-            /**
-             * @description The number of matching sessions, when `paging.total` is true. The
-             *     real service sends `null` otherwise; the twin leaves it out.
-             */
-            total?: number | null;
+            /** @description The number of matching sessions when `paging.total` is true; `null` otherwise. */
+            total: number | null;
             data: components["schemas"]["SessionSummaryV1"][];
         };
         /**
-         * @description Filter parameters; Pip.Services' FilterParams send every value as a
-         *     string, native JSON types are accepted too. A `null` value is no
-         *     filter.
+         * @description Filter parameters (Pip.Services' FilterParams): an object or `null`;
+         *     a falsy value (`""`, `0`, `false`) is no filter too, as the real
+         *     service reads it. Every value is read as a string (FilterParams is a
+         *     string map: the official clients send `"active": "true"`, a number
+         *     `1` is `"1"`, an empty string is no filter); keys are case-sensitive;
+         *     unknown keys are ignored.
          */
-        SessionsFilter: {
-            /** @description Only the session with this id. */
-            id?: string | null;
-            /** @description Only sessions of this user. */
-            user_id?: string | null;
-            /** @description Only open (true) or closed (false) sessions. */
-            active?: (boolean | null) | ("true" | "false" | "True" | "False" | "TRUE" | "FALSE" | "yes" | "no" | "1" | "0");
+        SessionsFilter: components["schemas"]["SessionsFilterMap"] | ("" | 0 | false);
+        /** @description The filter's members. */
+        SessionsFilterMap: {
             /**
-             * @description Only sessions whose `request_time` is at or after this time, an ISO
-             *     8601 date or date-time (the real service reverses this).
+             * @description Only the session with this id.
+             * @example 9cd9b3a3f1e14dd7b6e3e4c4b8e2a0f1
+             */
+            id?: unknown;
+            /**
+             * @description Only sessions of this user.
+             * @example 1
+             */
+            user_id?: unknown;
+            /**
+             * @description Only open (`true`, `"true"`, `"t"`, `"yes"`, `"y"`, `"1"`, `1`) or
+             *     closed (`false`, `"false"`, `"f"`, `"no"`, `"n"`, `"0"`, `0`)
+             *     sessions, in any case; any other value is no filter.
+             * @example true
+             */
+            active?: unknown;
+            /**
+             * @description Only sessions whose `request_time` is at or after this time (read
+             *     with `Date.parse`; a value it cannot read is no filter). The real
+             *     service reverses this (deviation `time-filter`).
              * @example 2024-05-01T00:00:00Z
              */
-            from_time?: string | null;
+            from_time?: unknown;
             /**
-             * @description Only sessions whose `request_time` is before this time, an ISO 8601
-             *     date or date-time (the real service reverses this).
+             * @description Only sessions whose `request_time` is before this time (read with
+             *     `Date.parse`; a value it cannot read is no filter). The real
+             *     service reverses this (deviation `time-filter`).
              * @example 2024-05-02T00:00:00Z
              */
-            to_time?: string | null;
+            to_time?: unknown;
         } | null;
-        /** @description Paging parameters (Pip.Services' PagingParams). */
+        /**
+         * @description Paging parameters (Pip.Services' PagingParams). Any JSON value: one
+         *     that is not an object is the default paging; unknown members are
+         *     ignored.
+         */
         PagingParams: {
-            /** @description How many matching sessions to skip (default 0). */
+            /** @description How many matching sessions to skip, rounded up; below 1 skips none (default 0). */
             skip?: number | null;
-            /** @description The page length (default 100, and `0` means the default; capped at the largest page, 100 by default). */
+            /**
+             * @description The page length, rounded up: absent, `null` or 0 is the default
+             *     (100); a negative number is an empty page; capped at the largest
+             *     page (100 by default, as the real service).
+             */
             take?: number | null;
-            /** @description Include the number of matching sessions as `total` (default false). */
+            /** @description Send the number of matching sessions as `total` (default false). */
             total?: boolean | null;
-        } | null;
+        };
+        /**
+         * @description The arguments of get_sessions. As for every command, a body that is
+         *     not a JSON object (`null`, an array, a string) is read as `{}`, and
+         *     members the command does not take are ignored: the argument schemas
+         *     leave `type` and `additionalProperties` at JSON Schema's defaults
+         *     (anything; allowed), so the generated types still name only the
+         *     arguments a command reads.
+         */
         GetSessionsArgs: {
             filter?: components["schemas"]["SessionsFilter"];
             paging?: components["schemas"]["PagingParams"];
         };
+        /** @description A session id; members the command does not take are ignored. */
         SessionIdArgs: {
             /** @description Unique session id. */
             session_id: string;
         };
+        /**
+         * @description The new session's user and what to keep in it; members the command
+         *     does not take are ignored (an `id` does not choose the session's id).
+         */
         OpenSessionArgs: {
             /** @description Unique user id. */
             user_id: string;
@@ -495,33 +548,32 @@ export interface components {
             address?: string | null;
             /** @description The client application's name. */
             client?: string | null;
-            /** @description User data. */
-            user?: {
-                [key: string]: unknown;
-            } | null;
-            /** @description Session data. */
-            data?: {
-                [key: string]: unknown;
-            } | null;
+            /** @description User information; any JSON value, stored and returned as sent. */
+            user?: unknown;
+            /** @description Session data; any JSON value, stored and returned as sent. */
+            data?: unknown;
         };
+        /** @description A session id and its new data; members the command does not take are ignored. */
         StoreSessionDataArgs: {
             /** @description Unique session id. */
             session_id: string;
-            /** @description The new session data; replaces the old (no merge). */
-            data: {
-                [key: string]: unknown;
-            };
+            data: components["schemas"]["AnyValueButNull"];
         };
+        /** @description A session id and its new user information; members the command does not take are ignored. */
         UpdateSessionUserArgs: {
             /** @description Unique session id. */
             session_id: string;
-            /** @description The new user information; replaces the old. */
-            user: {
-                [key: string]: unknown;
-            };
+            user: components["schemas"]["AnyValueButNull"];
         };
-        /** @description A command without arguments. */
-        NoArgs: Record<string, never>;
+        /**
+         * @description Any JSON value but `null` (`null` is refused: `<name> must not be
+         *     null`); stored as sent, replacing the old value (no merge).
+         */
+        AnyValueButNull: {
+            [key: string]: unknown;
+        } | unknown[] | string | number | boolean;
+        /** @description A command without arguments; members it is sent are ignored. */
+        NoArgs: unknown;
         /** @description The status document of Pip.Services' status service. */
         Status: {
             /** @description The context id (the host name in the real service). */
@@ -563,7 +615,8 @@ export interface components {
             /**
              * @description Details; for `INVALID_DATA`, `results` lists each validation
              *     result (`path`, `type`, `code`, `message`, `expected`,
-             *     `actual`). The real service sends `"[object Object]"` strings.
+             *     `actual`). The real service sends the string `"[object Object]"`
+             *     as `results` (deviation `validation-details`).
              */
             details?: {
                 [key: string]: unknown;
@@ -578,11 +631,13 @@ export interface components {
             stack_trace?: string | null;
         };
         /**
-         * @description The real service's HTTP layer (restify) answers routing and content
-         *     errors with only a code and a message; the twin always sends a full
-         *     ErrorDescription.
+         * @description What the HTTP layer (restify in the real service) refuses before a
+         *     command runs: malformed JSON, unknown paths, other methods, an
+         *     unacceptable `Accept`, a body over the limit. Only a code and a
+         *     message.
          */
         TransportError: {
+            /** @description restify's error code (`InvalidContent`, `ResourceNotFound`, `MethodNotAllowed`, `NotAcceptable`, `PayloadTooLarge`). */
             code: string;
             message: string;
         };
@@ -812,8 +867,9 @@ export interface components {
             content?: never;
         };
         /**
-         * @description A missing or mistyped argument (`INVALID_DATA`), or malformed JSON
-         *     (`InvalidContent`; the real service sends only `code` and `message`).
+         * @description A missing or mistyped argument (an ErrorDescription with code
+         *     `INVALID_DATA`), or malformed JSON (`InvalidContent`, restify's short
+         *     `code` and `message`).
          */
         BadRequest: {
             headers: {
@@ -846,36 +902,21 @@ export interface components {
             };
         };
         /**
-         * @description An argument the command does not take (`close_expired_sessions` takes
-         *     none), or malformed JSON.
+         * @description Malformed JSON (the command has no arguments, so nothing else is
+         *     refused: members it does not take are ignored).
          */
-        BadRequestUnexpectedArgument: {
+        MalformedJson: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 /**
                  * @example {
-                 *       "category": "BadRequest",
-                 *       "code": "INVALID_DATA",
-                 *       "status": 400,
-                 *       "name": "INVALID_DATA",
-                 *       "message": "Validation failed: value contains unexpected property unexpected_argument",
-                 *       "details": {
-                 *         "results": [
-                 *           {
-                 *             "path": "unexpected_argument",
-                 *             "type": "Error",
-                 *             "code": "UNEXPECTED_PROPERTY",
-                 *             "message": "value contains unexpected property unexpected_argument",
-                 *             "actual": "unexpected_argument"
-                 *           }
-                 *         ]
-                 *       },
-                 *       "correlation_id": "123"
+                 *       "code": "InvalidContent",
+                 *       "message": "Invalid JSON: Unexpected end of JSON input"
                  *     }
                  */
-                "application/json": components["schemas"]["ErrorDescription"] | components["schemas"]["TransportError"];
+                "application/json": components["schemas"]["TransportError"];
             };
         };
         /** @description The `Accept` header allows none of the types the service sends. */
@@ -886,17 +927,17 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "category": "Unsupported",
                  *       "code": "NotAcceptable",
-                 *       "status": 406,
-                 *       "name": "NotAcceptable",
                  *       "message": "Server accepts: application/json,text/plain,application/octet-stream,application/javascript"
                  *     }
                  */
-                "application/json": components["schemas"]["ErrorDescription"] | components["schemas"]["TransportError"];
+                "application/json": components["schemas"]["TransportError"];
             };
         };
-        /** @description The request body is larger than the service accepts. */
+        /**
+         * @description The request body is larger than the twin accepts (`--pip-max-body-size`,
+         *     32 MiB by default; the real service has no limit).
+         */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -904,34 +945,11 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "category": "BadRequest",
                  *       "code": "PayloadTooLarge",
-                 *       "status": 413,
-                 *       "name": "PayloadTooLarge",
-                 *       "message": "Request body is too large",
-                 *       "correlation_id": "123"
+                 *       "message": "Request body size exceeds 33554432"
                  *     }
                  */
-                "application/json": components["schemas"]["ErrorDescription"] | components["schemas"]["TransportError"];
-            };
-        };
-        /** @description The request body is not `application/json`. */
-        UnsupportedMediaType: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "category": "Unsupported",
-                 *       "code": "UnsupportedMediaType",
-                 *       "status": 415,
-                 *       "name": "UnsupportedMediaType",
-                 *       "message": "Unsupported Content-Type 'text/plain': send application/json",
-                 *       "correlation_id": "123"
-                 *     }
-                 */
-                "application/json": components["schemas"]["ErrorDescription"] | components["schemas"]["TransportError"];
+                "application/json": components["schemas"]["TransportError"];
             };
         };
     };
@@ -961,6 +979,7 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["GetSessionsArgs"];
+                "text/plain": string;
             };
         };
         /** @description The session's id. */
@@ -972,6 +991,7 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["SessionIdArgs"];
+                "text/plain": string;
             };
         };
         /** @description The user the session is for, and what to store in it. */
@@ -996,6 +1016,7 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["OpenSessionArgs"];
+                "text/plain": string;
             };
         };
         /** @description The session's id and its new data. */
@@ -1013,6 +1034,7 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["StoreSessionDataArgs"];
+                "text/plain": string;
             };
         };
         /** @description The session's id and its new user information. */
@@ -1032,6 +1054,7 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateSessionUserArgs"];
+                "text/plain": string;
             };
         };
         /** @description No arguments (an empty body is `{}`). */
@@ -1039,6 +1062,7 @@ export interface components {
             content: {
                 /** @example {} */
                 "application/json": components["schemas"]["NoArgs"];
+                "text/plain": string;
             };
         };
     };
@@ -1067,7 +1091,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getSessionsUnversioned: {
@@ -1090,7 +1113,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getSessionById: {
@@ -1114,7 +1136,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getSessionByIdUnversioned: {
@@ -1138,7 +1159,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     openSession: {
@@ -1161,7 +1181,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     openSessionUnversioned: {
@@ -1184,7 +1203,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     storeSessionData: {
@@ -1208,7 +1226,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     storeSessionDataUnversioned: {
@@ -1232,7 +1249,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     updateSessionUser: {
@@ -1256,7 +1272,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     updateSessionUserUnversioned: {
@@ -1280,7 +1295,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     closeSession: {
@@ -1304,7 +1318,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     closeSessionUnversioned: {
@@ -1328,7 +1341,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     closeExpiredSessions: {
@@ -1348,10 +1360,9 @@ export interface operations {
         requestBody?: components["requestBodies"]["CloseExpiredSessions"];
         responses: {
             204: components["responses"]["ExpiredSessionsClosed"];
-            400: components["responses"]["BadRequestUnexpectedArgument"];
+            400: components["responses"]["MalformedJson"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     closeExpiredSessionsUnversioned: {
@@ -1371,10 +1382,9 @@ export interface operations {
         requestBody?: components["requestBodies"]["CloseExpiredSessions"];
         responses: {
             204: components["responses"]["ExpiredSessionsClosed"];
-            400: components["responses"]["BadRequestUnexpectedArgument"];
+            400: components["responses"]["MalformedJson"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     deleteSessionById: {
@@ -1398,7 +1408,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     deleteSessionByIdUnversioned: {
@@ -1422,7 +1431,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getHeartbeat: {

@@ -21,6 +21,7 @@ const settings: [OptionName, { value: string; read: (c: Config) => unknown; want
   ['pip-max-page-size', { value: '25', read: (c) => c.pip.maxPageSize, want: 25 }],
   ['pip-expire-timeout', { value: '60000', read: (c) => c.pip.expireTimeoutMs, want: 60000 }],
   ['pip-cleanup-interval', { value: '0', read: (c) => c.pip.cleanupIntervalMs, want: 0 }],
+  ['pip-max-body-size', { value: '1048576', read: (c) => c.pip.maxBodyBytes, want: 1048576 }],
 ];
 
 describe('loadConfig', () => {

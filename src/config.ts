@@ -38,6 +38,8 @@ export interface Config {
     expireTimeoutMs: number;
     /** How often the expiry timer runs; 0 turns it off. */
     cleanupIntervalMs: number;
+    /** Largest request body in bytes (413 above; the real service has no limit, so one no real client meets). */
+    maxBodyBytes: number;
   };
 }
 
@@ -61,6 +63,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
       maxPageSize: 100,
       expireTimeoutMs: 24 * 60 * 60 * 1000,
       cleanupIntervalMs: 15 * 60 * 1000,
+      maxBodyBytes: 32 * 1024 * 1024,
       ...overrides.pip,
     },
   };
@@ -116,6 +119,11 @@ export const OPTIONS = {
   'pip-max-page-size': { arg: 'N', env: 'APITWIN_PIP_MAX_PAGE_SIZE', help: 'largest get_sessions page (default 100)' },
   'pip-expire-timeout': { arg: 'MS', env: 'APITWIN_PIP_EXPIRE_TIMEOUT_MS', help: 'idle ms before a session expires (default 86400000)' },
   'pip-cleanup-interval': { arg: 'MS', env: 'APITWIN_PIP_CLEANUP_INTERVAL_MS', help: 'ms between expiry sweeps, 0 = off (default 900000)' },
+  'pip-max-body-size': {
+    arg: 'BYTES',
+    env: 'APITWIN_PIP_MAX_BODY_SIZE',
+    help: 'largest pip request body, 413 above (default 33554432, 32 MiB)',
+  },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -170,6 +178,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     maxPageSize: get('pip-max-page-size'),
     expire: get('pip-expire-timeout'),
     cleanup: get('pip-cleanup-interval'),
+    maxBody: get('pip-max-body-size'),
   };
   config.explicit = { host: v.host !== undefined, maxscalePort: v.maxscalePort !== undefined, adminUser: v.adminUser !== undefined };
   if (v.host !== undefined) config.host = v.host;
@@ -195,6 +204,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
   if (v.maxPageSize !== undefined) config.pip.maxPageSize = Math.max(1, toInt(label('pip-max-page-size'), v.maxPageSize));
   if (v.expire !== undefined) config.pip.expireTimeoutMs = toInt(label('pip-expire-timeout'), v.expire);
   if (v.cleanup !== undefined) config.pip.cleanupIntervalMs = toInt(label('pip-cleanup-interval'), v.cleanup);
+  if (v.maxBody !== undefined) config.pip.maxBodyBytes = Math.max(1, toInt(label('pip-max-body-size'), v.maxBody));
   return config;
 }
 

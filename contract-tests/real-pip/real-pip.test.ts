@@ -26,40 +26,16 @@ const UNVERSIONED = [
   'updateSessionUserUnversioned',
 ];
 const UNVERSIONED_GROUP = '/sessions/* (session) (openSessionUnversioned, getSessionByIdUnversioned)';
-const accepted = (received: string, on: string[]): Finding => ({
-  check: 'negative_data_rejection',
-  title: 'Invalid input accepted',
-  received,
-  on,
-});
 
-/** What the real service does that the contract (openapi/pip-sessions.yaml) says it must not. */
+/**
+ * What the real service does that the contract (openapi/pip-sessions.yaml) says it must not. The
+ * spec describes the real service's leniency (unknown members ignored, any JSON user and data,
+ * bodies that are not JSON objects read as {}, Pip.Services' conversions), so what is left are
+ * real breaks: the protocol document's paths, and stack traces in errors.
+ */
 const EXPECTED: Finding[] = [
   // The protocol document's paths (/sessions/<command>) are not served: only /v1/sessions/<command> is.
   { check: 'ensure_resource_availability', title: 'Scenario setup failed: create', received: '404', on: [UNVERSIONED_GROUP] },
-  // Arguments are not validated against their documented types, and unknown arguments are ignored.
-  accepted('200 for a body sent as text/plain, an undocumented Content-Type', ['getSessions']),
-  accepted('200 for a JSON string instead of the documented object', ['getSessions']),
-  accepted('200 for unknown field /contract_test_unknown_field where additionalProperties is false', ['getSessions', 'openSession']),
-  accepted('200 for unknown field /filter/contract_test_unknown_field where additionalProperties is false', ['getSessions']),
-  accepted('200 for unknown field /paging/contract_test_unknown_field where additionalProperties is false', ['getSessions']),
-  accepted('200 for wrong type at /data (string instead of object or null)', ['openSession']),
-  accepted('200 for wrong type at /filter/active (integer instead of boolean or null or string)', ['getSessions']),
-  accepted('200 for wrong type at /filter/user_id (integer instead of string or null)', ['getSessions']),
-  accepted('200 for wrong type at /paging (string instead of object or null)', ['getSessions']),
-  accepted('200 for wrong type at /user (string instead of object or null)', ['openSession']),
-  accepted('204 for a body sent as text/plain, an undocumented Content-Type', ['closeExpiredSessions']),
-  accepted('204 for a JSON string instead of the documented object', ['closeExpiredSessions']),
-  accepted('204 for unknown field /contract_test_unknown_field where additionalProperties is false', [
-    'closeExpiredSessions',
-    'closeSession',
-    'deleteSessionById',
-    'getSessionById',
-    'storeSessionData',
-    'updateSessionUser',
-  ]),
-  accepted('204 for wrong type at /data (string instead of object)', ['storeSessionData']),
-  accepted('204 for wrong type at /user (string instead of object)', ['updateSessionUser']),
   { check: 'negative_data_rejection', title: 'Undocumented rejection status', received: '404', on: UNVERSIONED },
   // Every validation error leaks the server's stack trace.
   {
@@ -107,8 +83,12 @@ describe('the real pip-services-sessions-node 1.1.0', () => {
   test('keeps it for the documented /v1/sessions commands and the monitoring routes: status, content type, schema and headers conform', () => {
     const v1 = results.filter((r) => r.phase === 'conformance' && !/Unversioned\)$/.test(r.name));
     assert.ok(v1.length >= 4 * 10, `only ${v1.length} conformance cases`);
+    // The one break: a 400 (here to a body sent as text/plain, read as {}) carries a stack trace.
+    const stackOnly = (r: CaseResult) => r.failures.every((f) => /additional properties 'stack'/.test(f.message));
     assert.deepEqual(
-      v1.filter((r) => r.status !== 'pass').map((r) => `${r.check} ${r.name}`),
+      v1
+        .filter((r) => r.status !== 'pass' && !(r.check === 'response_schema_conformance' && stackOnly(r)))
+        .map((r) => `${r.check} ${r.name}`),
       [],
     );
   });
@@ -143,20 +123,22 @@ describe('Dredd replaying every documented example against the real service', ()
   });
 
   test('fails every transaction on the protocol document’s /sessions/<command> paths, which it does not serve', () => {
-    const unversioned = transactions((_status, path) => path.startsWith('/sessions/'));
-    assert.equal(unversioned.length, 45);
+    // 413 is not replayed (the hooks skip it: it needs a body over the twin's 32 MiB limit).
+    const unversioned = transactions((status, path) => path.startsWith('/sessions/') && status !== '413');
+    assert.equal(unversioned.length, 29);
     assert.deepEqual(
       unversioned.filter((t) => t.status !== 'fail').map((t) => t.name),
       [],
     );
   });
 
-  test('accepts bodies over the documented 1 MB limit and bodies that are not JSON (413 and 415 not reproduced)', () => {
-    const limits = transactions((status, path) => (status === '413' || status === '415') && path.startsWith('/v1/sessions/'));
-    assert.equal(limits.length, 16);
+  test('answers its validation errors with a stack trace and details the spec does not allow (every documented 400 on /v1/sessions fails)', () => {
+    const badRequests = transactions((status, path) => status === '400' && path.startsWith('/v1/sessions/'));
+    assert.equal(badRequests.length, 8);
     assert.deepEqual(
-      limits.filter((t) => t.status !== 'fail').map((t) => t.name),
-      [],
+      badRequests.filter((t) => t.status !== 'fail').map((t) => t.name),
+      // close_expired_sessions takes no arguments: its documented 400 is malformed JSON, restify's short body.
+      ['POST (400) /v1/sessions/close_expired_sessions?correlation_id=123'],
     );
   });
 });

@@ -39,16 +39,27 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   renderError: (err: ApiError, req: express.Request) => HandlerResult;
   /**
    * Turns request validation failures (Ajv errors; the body as received) into
-   * the ApiError to answer, for an API that words them its own way. Defaults
+   * the ApiError to answer, for an API that words them its own way (the
+   * operation, dereferenced, tells how its request body is declared). Defaults
    * to `describeValidationError` sentences under VALIDATION_FAILED.
    */
-  validationError?: (errors: ErrorObject[], body: unknown) => ApiError;
+  validationError?: (errors: ErrorObject[], body: unknown, operation: Operation | undefined) => ApiError;
+  /**
+   * `ignore`: a query string that breaks the spec (an unknown parameter, a
+   * repeated one) never refuses a request, for an API whose real
+   * implementation does not validate its query string (the pip service).
+   * Default `refuse`.
+   */
+  queryErrors?: 'refuse' | 'ignore';
   /** Preconditions (304, 412) on every method, and ETag / Last-Modified on GETs (MaxScale); off when not given. */
   conditional?: ConditionalState;
   /** Serializes a JSON body (MaxScale's `pretty`). */
   serialize: (body: unknown, req: express.Request) => string;
-  /** Media types accepted for request bodies. */
-  bodyMediaTypes: readonly string[];
+  /**
+   * Media types accepted for request bodies (another is a 415), or `any` for
+   * an API that reads any other body as no arguments (the pip service).
+   */
+  bodyMediaTypes: readonly string[] | 'any';
   /** Validate each response against the spec; a mismatch becomes a 500 that names it. */
   validateResponses: boolean;
   /** Called with errors that became 500s, and with responses that broke the spec. */
@@ -176,6 +187,9 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
   const allowedMethods = (path: string): string[] =>
     METHODS.filter((m) => backend.router.matchOperation({ method: m, path, headers: {} })).map((m) => m.toUpperCase());
 
+  const wrapped = Object.fromEntries(Object.entries(opts.handlers).map(([id, h]) => [id, wrap(h)]));
+  const isQueryError = (e: ErrorObject) => e.instancePath === '/query' || e.instancePath.startsWith('/query/');
+
   const backend: OpenAPIBackend = new OpenAPIBackend({
     definition: structuredClone(opts.definition) as OpenAPIBackend['definition'],
     strict: true,
@@ -186,9 +200,12 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     apiRoot: '/',
     ajvOpts: { strict: false, allErrors: true },
     handlers: {
-      ...Object.fromEntries(Object.entries(opts.handlers).map(([id, h]) => [id, wrap(h)])),
-      validationFail: (c: Context) => {
-        throw opts.validationError ? opts.validationError(c.validation.errors ?? [], c.request.body) : validationError(c.validation.errors);
+      ...wrapped,
+      validationFail: (c: Context, state: RouterState<Auth>) => {
+        const errors = (c.validation.errors ?? []).filter((e) => opts.queryErrors !== 'ignore' || !isQueryError(e));
+        const handler = c.operation?.operationId === undefined ? undefined : wrapped[c.operation.operationId];
+        if (errors.length === 0 && handler) return handler(c, state);
+        throw opts.validationError ? opts.validationError(errors, c.request.body, c.operation) : validationError(errors);
       },
       notFound: (c: Context) => {
         throw ApiError.from(Errors.ROUTE_NOT_FOUND, `No resource at ${c.request.path}`);
@@ -262,7 +279,7 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
 
   /** openapi-backend never looks at Content-Type (its #229); a body we cannot read as JSON is a 415. */
   const checkMediaType = (req: express.Request, operationId: string | undefined): void => {
-    if (operationId === undefined || !hasBody(req)) return;
+    if (operationId === undefined || opts.bodyMediaTypes === 'any' || !hasBody(req)) return;
     const operation = backend.getOperation(operationId) as (Operation & OpenAPIV3.OperationObject) | undefined;
     if (!operation?.requestBody || req.is([...opts.bodyMediaTypes])) return;
     throw ApiError.from(

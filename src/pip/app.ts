@@ -1,15 +1,23 @@
 /**
  * The pip-sessions twin as an Express app (it does not listen).
  *
- * Request flow: request log → Accept check (406, as restify's acceptParser)
- * → JSON body parser (an empty body is `{}`) → the spec router, which serves
- * `/v1/sessions/<command>`, `/sessions/<command>`, `/heartbeat` and `/status`
- * → openapi-backend routing (404 ResourceNotFound, 405 MethodNotAllowed) and
- * validation (400 INVALID_DATA in Pip.Services' wording) → handler → response
- * validation → one writer. Every error is an ErrorDescription.
+ * Request flow, as the real service's restify stack reads a request: request
+ * log → Accept check (406, as restify's acceptParser) → JSON body parser
+ * (application/json only, any JSON value, up to the configured size) → the
+ * arguments: a body that is not a JSON object (none, another media type,
+ * `null`, an array, a string) is `{}`, as Pip.Services' Parameters read it →
+ * a trailing slash is another path (404, restify does not strip it) → the
+ * spec router, which serves `/v1/sessions/<command>`, `/sessions/<command>`,
+ * `/heartbeat` and `/status` → openapi-backend routing (404
+ * ResourceNotFound, 405 MethodNotAllowed) and validation (400 INVALID_DATA in
+ * Pip.Services' wording and order) → handler → response validation → one
+ * writer. What restify refuses has its short `{code, message}` body; the
+ * rest is an ErrorDescription.
  */
 import { hostname } from 'node:os';
 import express from 'express';
+import type { Operation } from 'openapi-backend';
+import type { OpenAPIV3 } from 'openapi-types';
 import type { Config } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
@@ -26,15 +34,13 @@ import type { SessionsStore } from './store.js';
 /** The media types restify's formatters produce; an Accept header that allows none of them is a 406. */
 export const ACCEPTABLE = ['application/json', 'text/plain', 'application/octet-stream', 'application/javascript'] as const;
 
-/** Larger session data is refused with 413. */
-export const BODY_LIMIT = '1mb';
-
+/** In the order the real service's status lists them. */
 function componentsOf(store: SessionsStore): string[] {
   return [
     'pip-services:context-info:default:default:1.0',
+    'pip-services:endpoint:http:default:1.0',
     `pip-services-sessions:persistence:${store.kind}:default:1.0`,
     'pip-services-sessions:controller:default:default:1.0',
-    'pip-services:endpoint:http:default:1.0',
     'pip-services-sessions:service:http:default:1.0',
     'pip-services:heartbeat-service:http:default:1.0',
     'pip-services:status-service:http:default:1.0',
@@ -49,10 +55,31 @@ function acceptable(req: express.Request, _res: express.Response, next: express.
   next(ApiError.from(Errors.NOT_ACCEPTABLE, `Server accepts: ${ACCEPTABLE.join(',')}`));
 }
 
-/** "An empty body counts as {}" (the real service's commands read their arguments from an empty map). */
-function emptyBodyIsEmptyObject(req: express.Request, _res: express.Response, next: express.NextFunction): void {
-  if (req.body === undefined) req.body = {};
+/**
+ * The arguments are the members of a JSON object body; anything else (no
+ * body, a body of another media type, JSON `null`, an array, a string, a
+ * number) is read as no arguments, as Pip.Services' Parameters.fromValue
+ * reads it in the real service.
+ */
+function argumentsOrEmptyObject(req: express.Request, _res: express.Response, next: express.NextFunction): void {
+  const body: unknown = req.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) req.body = {};
   next();
+}
+
+/** restify does not strip a trailing slash: `/v1/sessions/get_sessions/` is an unknown path. */
+function trailingSlashIsAnotherPath(req: express.Request, _res: express.Response, next: express.NextFunction): void {
+  if (req.path.length > 1 && req.path.endsWith('/')) {
+    next(ApiError.from(Errors.ROUTE_NOT_FOUND, `No resource at ${req.path}`));
+    return;
+  }
+  next();
+}
+
+/** The JSON schema of an operation's request body (openapi-backend hands operations over dereferenced). */
+function requestSchemaOf(operation: Operation | undefined): unknown {
+  const body = operation?.requestBody as OpenAPIV3.RequestBodyObject | undefined;
+  return body?.content?.['application/json']?.schema;
 }
 
 export interface PipApp {
@@ -81,9 +108,11 @@ export async function createPipApp(
     context: () => context,
     authenticate: () => ANONYMOUS,
     renderError: renderPipError,
-    validationError: (errors, body) => invalidData(validationResultsFromAjv(errors, body)),
+    validationError: (errors, body, operation) => invalidData(validationResultsFromAjv(errors, body, requestSchemaOf(operation))),
     serialize: (body) => JSON.stringify(body),
-    bodyMediaTypes: ['application/json'],
+    bodyMediaTypes: 'any',
+    // The real service reads only correlation_id from the query string and never refuses one.
+    queryErrors: 'ignore',
     validateResponses: config.validateResponses,
     onInternalError: (err, req) => opts.logger.error({ err, method: req.method, path: req.originalUrl }, 'internal error'),
   });
@@ -94,8 +123,10 @@ export async function createPipApp(
   app.use(requestLogger(opts.logger, 'pip-sessions'));
   app.use(docsRouter({ api: 'pip-sessions', config })); // Swagger UI and the specs, before content negotiation (issue 7)
   app.use(acceptable);
-  app.use(express.json({ type: ['application/json'], limit: BODY_LIMIT, strict: true }));
-  app.use(emptyBodyIsEmptyObject);
+  // strict: false, as restify's JSON parser: a JSON `null`, string or number parses (and counts as `{}`).
+  app.use(express.json({ type: ['application/json'], limit: config.pip.maxBodyBytes, strict: false }));
+  app.use(argumentsOrEmptyObject);
+  app.use(trailingSlashIsAnotherPath);
   if (config.testRoutes) {
     // Test-only, outside the spec: puts the store back to the example session (contract-test isolation).
     app.post('/__test/reset', (_req, res) => {

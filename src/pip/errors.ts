@@ -8,8 +8,10 @@
  *   failures as the results Pip.Services' validator gives for the same input
  *   (`session_id must not be null`, `session_id type must be string but found
  *   long`, `filter type must be Map`).
- * - `renderPipError` renders any ApiError as an ErrorDescription with the
- *   status of its category, echoing `correlation_id`, and never a stack trace.
+ * - `renderPipError` renders any ApiError as the real service would: what
+ *   its HTTP layer (restify) refuses as restify's short `{code, message}`,
+ *   everything else as an ErrorDescription with the status of its category,
+ *   echoing `correlation_id`, and never a stack trace.
  */
 import type { ErrorObject } from 'ajv';
 import type express from 'express';
@@ -43,12 +45,16 @@ export function pipTypeOf(value: unknown): string {
   return 'map';
 }
 
-/** JSON Schema types named as Pip.Services names them. */
+/**
+ * JSON Schema types named as Pip.Services names them. The spec writes
+ * PagingParamsSchema's `long` (which takes any number, fractions included) as
+ * `number`, the only `number` of the spec's requests.
+ */
 const PIP_TYPE_OF_SCHEMA_TYPE: Record<string, string> = {
   string: 'string',
   boolean: 'boolean',
   integer: 'long',
-  number: 'double',
+  number: 'long',
   object: 'map',
   array: 'array',
 };
@@ -149,7 +155,7 @@ function resultOf(e: ErrorObject, body: unknown): ValidationResult {
  * one result: the branch whose type it has says what is wrong with it, or,
  * when it has none of the types, a type mismatch naming them all.
  */
-export function validationResultsFromAjv(errors: readonly ErrorObject[], body: unknown): ValidationResult[] {
+export function validationResultsFromAjv(errors: readonly ErrorObject[], body: unknown, schema?: unknown): ValidationResult[] {
   const branchRoots = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.schemaPath);
   const inBranch = (e: ErrorObject) => branchRoots.find((root) => e.schemaPath.startsWith(`${root}/`));
   const results: ValidationResult[] = [];
@@ -159,6 +165,28 @@ export function validationResultsFromAjv(errors: readonly ErrorObject[], body: u
       const branches = errors.filter((b) => b.schemaPath.startsWith(`${e.schemaPath}/`) && b.instancePath === e.instancePath);
       const branchOf = (b: ErrorObject) => b.schemaPath.slice(e.schemaPath.length + 1).split('/')[0];
       const typeFailed = new Set(branches.filter((b) => b.keyword === 'type').map(branchOf));
+      const segments0 = bodySegments(e.instancePath) ?? [];
+      const value0 = valueAt(body, segments0);
+      const mapExpected = branches.some(
+        (b) =>
+          b.keyword === 'type' &&
+          String((b.params as { type?: unknown }).type)
+            .split(',')
+            .includes('object'),
+      );
+      if (mapExpected && value0 !== null && (typeof value0 !== 'object' || Array.isArray(value0))) {
+        // A map, or a value Pip.Services' MapSchema lets through (falsy ones): anything else is not a map.
+        const path = segments0.join('.');
+        results.push({
+          path,
+          type: 'Error',
+          code: 'VALUE_ISNOT_MAP',
+          message: `${path || 'value'} type must be Map`,
+          expected: 'map',
+          actual: pipTypeOf(value0),
+        });
+        continue;
+      }
       // The value has the type of a branch that still failed: that branch says what is wrong.
       const wrongValue = branches.find((b) => !typeFailed.has(branchOf(b)));
       if (wrongValue) {
@@ -170,8 +198,14 @@ export function validationResultsFromAjv(errors: readonly ErrorObject[], body: u
         .map((b) => PIP_TYPE_OF_SCHEMA_TYPE[String((b.params as { type?: unknown }).type)] ?? 'value');
       const segments = bodySegments(e.instancePath) ?? [];
       const value = valueAt(body, segments);
-      if (types.length && value !== null) {
-        results.push(typeMismatch(segments.join('.'), [...new Set(types)].join(' or '), value));
+      const path = segments.join('.');
+      if (value === null) {
+        // A required value of any type but null (store_session_data's `data`).
+        results.push({ path, type: 'Error', code: 'VALUE_IS_NULL', message: `${path || 'value'} must not be null`, expected: 'NOT NULL' });
+        continue;
+      }
+      if (types.length) {
+        results.push(typeMismatch(path, [...new Set(types)].join(' or '), value));
         continue;
       }
     }
@@ -179,12 +213,49 @@ export function validationResultsFromAjv(errors: readonly ErrorObject[], body: u
   }
   // allErrors can report one fact twice (a type error under two schemas); say it once.
   const seen = new Set<string>();
-  return results.filter((r) => {
+  const unique = results.filter((r) => {
     const key = `${r.path}\u0000${r.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  return schema === undefined ? unique : inDeclarationOrder(unique, schema);
+}
+
+interface ObjectSchemaLike {
+  properties?: Record<string, unknown>;
+}
+
+/** Where a dot path's arguments are declared: the index of each segment among its schema's properties. */
+function declarationRank(path: string, schema: unknown): number[] {
+  const rank: number[] = [];
+  let current: unknown = schema;
+  for (const segment of path.split('.')) {
+    const properties = (current as ObjectSchemaLike | undefined)?.properties ?? {};
+    const names = Object.keys(properties);
+    const index = names.indexOf(segment);
+    rank.push(index < 0 ? names.length : index);
+    current = properties[segment];
+  }
+  return rank;
+}
+
+/**
+ * Pip.Services' ObjectSchema checks the arguments in the order the command
+ * declares them (each one's null check, type and members before the next),
+ * where Ajv reports every missing argument first; the spec declares them in
+ * the real service's order, so its order is the message's.
+ */
+function inDeclarationOrder(results: ValidationResult[], schema: unknown): ValidationResult[] {
+  const ranked = results.map((r) => ({ r, rank: declarationRank(r.path, schema) }));
+  ranked.sort((a, b) => {
+    for (let i = 0; i < Math.max(a.rank.length, b.rank.length); i++) {
+      const d = (a.rank[i] ?? -1) - (b.rank[i] ?? -1);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  return ranked.map(({ r }) => r);
 }
 
 /** Pip.Services' ErrorCategory and its HTTP status. */
@@ -194,19 +265,21 @@ interface PipErrorKind {
   category: ErrorCategory;
   code: string;
   status: number;
+  /** Refused by the HTTP layer before a command runs: restify's short `{code, message}` body. */
+  transport?: true;
 }
 
 /** The ApiError catalogue in Pip.Services' terms: restify's codes for transport errors, pip's for the rest. */
 const KINDS: Readonly<Record<string, PipErrorKind>> = {
   [Errors.VALIDATION_FAILED.code]: { category: 'BadRequest', code: 'INVALID_DATA', status: 400 },
-  [Errors.INVALID_JSON.code]: { category: 'BadRequest', code: 'InvalidContent', status: 400 },
+  [Errors.INVALID_JSON.code]: { category: 'BadRequest', code: 'InvalidContent', status: 400, transport: true },
   [Errors.BAD_REQUEST.code]: { category: 'BadRequest', code: 'BadRequest', status: 400 },
-  [Errors.ROUTE_NOT_FOUND.code]: { category: 'NotFound', code: 'ResourceNotFound', status: 404 },
-  [Errors.NOT_FOUND.code]: { category: 'NotFound', code: 'ResourceNotFound', status: 404 },
-  [Errors.METHOD_NOT_ALLOWED.code]: { category: 'Unsupported', code: 'MethodNotAllowed', status: 405 },
-  [Errors.NOT_ACCEPTABLE.code]: { category: 'Unsupported', code: 'NotAcceptable', status: 406 },
+  [Errors.ROUTE_NOT_FOUND.code]: { category: 'NotFound', code: 'ResourceNotFound', status: 404, transport: true },
+  [Errors.NOT_FOUND.code]: { category: 'NotFound', code: 'ResourceNotFound', status: 404, transport: true },
+  [Errors.METHOD_NOT_ALLOWED.code]: { category: 'Unsupported', code: 'MethodNotAllowed', status: 405, transport: true },
+  [Errors.NOT_ACCEPTABLE.code]: { category: 'Unsupported', code: 'NotAcceptable', status: 406, transport: true },
   [Errors.CONFLICT.code]: { category: 'Conflict', code: 'CONFLICT', status: 409 },
-  [Errors.PAYLOAD_TOO_LARGE.code]: { category: 'BadRequest', code: 'PayloadTooLarge', status: 413 },
+  [Errors.PAYLOAD_TOO_LARGE.code]: { category: 'BadRequest', code: 'PayloadTooLarge', status: 413, transport: true },
   [Errors.UNSUPPORTED_MEDIA_TYPE.code]: { category: 'Unsupported', code: 'UnsupportedMediaType', status: 415 },
   [Errors.NOT_IMPLEMENTED.code]: { category: 'Unsupported', code: 'NOT_IMPLEMENTED', status: 501 },
 };
@@ -224,6 +297,11 @@ function messageOf(err: ApiError, kind: PipErrorKind, req: express.Request): str
       return `${req.path} does not exist`;
     case 'MethodNotAllowed':
       return `${req.method.toUpperCase()} is not allowed`;
+    case 'PayloadTooLarge': {
+      // restify's words; body-parser's error carries the limit.
+      const limit = (err.cause as { limit?: unknown } | undefined)?.limit;
+      return typeof limit === 'number' ? `Request body size exceeds ${limit}` : err.detail;
+    }
     default:
       return kind.status >= 500 ? 'Internal error' : err.detail;
   }
@@ -238,6 +316,7 @@ export function correlationIdOf(req: express.Request): string | undefined {
 /** The ErrorDescription document for any ApiError. */
 export function renderPipError(err: ApiError, req: express.Request): HandlerResult {
   const kind = kindOf(err);
+  if (kind.transport) return { status: kind.status, body: { code: kind.code, message: messageOf(err, kind, req) } };
   const correlationId = correlationIdOf(req);
   return {
     status: kind.status,

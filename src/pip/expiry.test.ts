@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, beforeEach, describe, test } from 'node:test';
-import { testConfig } from '../config.js';
+import { defaultConfig, testConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { type TestHttp, testHttp } from '../testing/http.js';
 import { createPipApp, type PipApp } from './app.js';
@@ -19,7 +19,7 @@ const seconds = (s: number) => {
   clock += s * 1000;
 };
 
-const config = testConfig({ pip: { maxPageSize: 5, expireTimeoutMs: 60_000, cleanupIntervalMs: 0 } });
+const config = testConfig({ pip: { ...defaultConfig().pip, maxPageSize: 5, expireTimeoutMs: 60_000, cleanupIntervalMs: 0 } });
 const logger = createLogger(config);
 let pip: PipApp;
 let http: TestHttp;

@@ -8,21 +8,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/pip-sessions.js';
-import { invalidData, typeMismatch, type ValidationResult } from './errors.js';
+import { argument, memberOf, toNullableBoolean, toNullableDateTime, toNullableLong, toNullableString } from './convert.js';
 import type { SessionQuery, SessionRecord, SessionSummary, SessionsStore } from './store.js';
 
 export type GetSessionsArgs = components['schemas']['GetSessionsArgs'];
 export type OpenSessionArgs = components['schemas']['OpenSessionArgs'];
-type Filter = NonNullable<GetSessionsArgs['filter']>;
 
-/** A page of sessions; `total` only when asked for. */
+/** A page of sessions; `total` is null unless it was asked for (as the real service sends it). */
 export interface SessionPage {
-  total?: number;
+  total: number | null;
   data: SessionSummary[];
 }
-
-/** Pip.Services' PagingParams default page length. */
-export const DEFAULT_TAKE = 100;
 
 export interface SessionsModelOptions {
   /** Largest page `get_sessions` returns. */
@@ -34,52 +30,53 @@ export interface SessionsModelOptions {
   newId?: () => string;
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-const TRUE_STRINGS = new Set(['true', 'yes', '1']);
-const FALSE_STRINGS = new Set(['false', 'no', '0']);
-
 export function newSessionId(): string {
   return randomUUID().replace(/-/g, '');
 }
 
-/** A filter value FilterParams sends as a string (`"true"`), or a native boolean. */
-function parseActive(value: Filter['active'], results: ValidationResult[]): boolean | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'boolean') return value;
-  const lower = value.toLowerCase();
-  if (TRUE_STRINGS.has(lower)) return true;
-  if (FALSE_STRINGS.has(lower)) return false;
-  results.push(typeMismatch('filter.active', 'boolean', value));
-  return undefined;
+/** The times a store can compare as strings: Date#toISOString within years 0000-9999. */
+const EARLIEST = '0000-01-01T00:00:00.000Z';
+const LATEST = '9999-12-31T23:59:59.999Z';
+
+function isoOf(date: Date): string {
+  if (date.getTime() < Date.parse(EARLIEST)) return EARLIEST;
+  if (date.getTime() > Date.parse(LATEST)) return LATEST;
+  return date.toISOString();
 }
 
-/** An ISO 8601 time, normalised to `toISOString` so stores can compare strings. */
-function parseTime(path: string, value: string | null | undefined, results: ValidationResult[]): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const ms = ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    results.push({ ...typeMismatch(path, 'datetime', value), message: `${path} type must be datetime but found string "${value}"` });
-    return undefined;
-  }
-  return new Date(ms).toISOString();
-}
-
-/** The store query for a get_sessions filter; a value that cannot be read is INVALID_DATA. */
-export function queryOf(filter: GetSessionsArgs['filter']): SessionQuery {
-  if (!filter) return {};
-  const results: ValidationResult[] = [];
+/**
+ * The store query for a get_sessions filter, read as the real service reads
+ * it: FilterParams turns every value into a string, then `active` is read as
+ * a boolean and the times as dates; a value that cannot be read is no filter.
+ */
+export function queryOf(filter: unknown): SessionQuery {
   const query: SessionQuery = {};
-  if (filter.id !== undefined && filter.id !== null) query.id = filter.id;
-  if (filter.user_id !== undefined && filter.user_id !== null) query.user_id = filter.user_id;
-  const active = parseActive(filter.active, results);
-  if (active !== undefined) query.active = active;
-  const from = parseTime('filter.from_time', filter.from_time, results);
-  if (from !== undefined) query.from_time = from;
-  const to = parseTime('filter.to_time', filter.to_time, results);
-  if (to !== undefined) query.to_time = to;
-  if (results.length) throw invalidData(results);
+  // FilterParams keeps values as strings and reads an empty one as null.
+  const text = (key: string) => argument(toNullableString(memberOf(filter, key)));
+  const id = text('id');
+  if (id !== null) query.id = id;
+  const userId = text('user_id');
+  if (userId !== null) query.user_id = userId;
+  const active = toNullableBoolean(text('active'));
+  if (active !== null) query.active = active;
+  const from = toNullableDateTime(text('from_time'));
+  if (from !== null) query.from_time = isoOf(from);
+  const to = toNullableDateTime(text('to_time'));
+  if (to !== null) query.to_time = isoOf(to);
   return query;
+}
+
+/** PagingParams as the real service reads them: numbers rounded up, `take` 0 is the default, anything but an object is the default paging. */
+export function pagingOf(paging: unknown, maxPageSize: number): { skip: number; take: number; total: boolean } {
+  const skip = toNullableLong(memberOf(paging, 'skip'));
+  let take = toNullableLong(memberOf(paging, 'take'));
+  if (take === 0) take = null;
+  return {
+    // SQLite takes an OFFSET up to 2^63; nothing is that far anyway.
+    skip: skip === null || skip < 0 ? 0 : Math.min(skip, Number.MAX_SAFE_INTEGER),
+    take: take === null ? maxPageSize : take < 0 ? 0 : Math.min(take, maxPageSize),
+    total: memberOf(paging, 'total') === true,
+  };
 }
 
 export class SessionsModel {
@@ -94,45 +91,44 @@ export class SessionsModel {
     this.newId = options.newId ?? newSessionId;
   }
 
-  /** get_sessions: `take` 0 or absent is the default page, capped at the largest page. */
+  /** get_sessions: the page the filter and paging select; `total` when asked for, else null. */
   getSessions(args: GetSessionsArgs): SessionPage {
     const query = queryOf(args.filter);
-    const skip = args.paging?.skip ?? 0;
-    const take = Math.min(args.paging?.take || DEFAULT_TAKE, this.options.maxPageSize);
-    const data = this.store.find(query, skip, take);
-    return args.paging?.total === true ? { total: this.store.count(query), data } : { data };
+    const { skip, take, total } = pagingOf(args.paging, this.options.maxPageSize);
+    const data = take > 0 ? this.store.find(query, skip, take) : [];
+    return { total: total ? this.store.count(query) : null, data };
   }
 
   getSessionById(id: string): SessionRecord | undefined {
     return this.store.get(id);
   }
 
-  /** open_session: arguments not given are `null`, as the real service sends them. */
+  /** open_session: arguments not given, or given falsy (`""`, `0`, `false`), are `null`, as the real service reads them. */
   openSession(args: OpenSessionArgs): SessionRecord {
     const now = this.now().toISOString();
     const session: SessionRecord = {
       id: this.newId(),
-      user_id: args.user_id,
-      user_name: args.user_name ?? null,
+      user_id: argument(args.user_id),
+      user_name: argument(args.user_name),
       active: true,
       open_time: now,
       request_time: now,
-      address: args.address ?? null,
-      client: args.client ?? null,
-      user: args.user ?? null,
-      data: args.data ?? null,
+      address: argument(args.address),
+      client: argument(args.client),
+      user: argument(args.user),
+      data: argument(args.data),
     };
     this.store.insert(session);
     return session;
   }
 
   /** store_session_data: replaces `data` (no merge). */
-  storeSessionData(id: string, data: Record<string, unknown>): SessionRecord | undefined {
-    return this.change(id, (s, now) => ({ ...s, request_time: now, data }));
+  storeSessionData(id: string, data: unknown): SessionRecord | undefined {
+    return this.change(id, (s, now) => ({ ...s, request_time: now, data: argument(data) }));
   }
 
-  updateSessionUser(id: string, user: Record<string, unknown>): SessionRecord | undefined {
-    return this.change(id, (s, now) => ({ ...s, request_time: now, user }));
+  updateSessionUser(id: string, user: unknown): SessionRecord | undefined {
+    return this.change(id, (s, now) => ({ ...s, request_time: now, user: argument(user) }));
   }
 
   /** close_session: a closed session is closed again (new times), as the real service does. */

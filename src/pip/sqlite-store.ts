@@ -43,6 +43,7 @@ const ALL_COLUMNS = `${SUMMARY_COLUMNS}, user, data`;
 
 interface SummaryRow {
   id: string;
+  /** `''` for a null user_id: the column is NOT NULL, and the model never stores `''` (it reads `""` as null). */
   user_id: string;
   user_name: string | null;
   active: number;
@@ -62,7 +63,7 @@ interface FullRow extends SummaryRow {
 function toSummary(row: SummaryRow): SessionSummary {
   const s: SessionSummary = {
     id: row.id,
-    user_id: row.user_id,
+    user_id: row.user_id === '' ? null : row.user_id,
     user_name: row.user_name,
     active: row.active === 1,
     open_time: row.open_time,
@@ -77,8 +78,8 @@ function toSummary(row: SummaryRow): SessionSummary {
 function toRecord(row: FullRow): SessionRecord {
   return {
     ...toSummary(row),
-    user: row.user === null ? null : (JSON.parse(row.user) as Record<string, unknown> | null),
-    data: row.data === null ? null : (JSON.parse(row.data) as Record<string, unknown> | null),
+    user: row.user === null ? null : (JSON.parse(row.user) as unknown),
+    data: row.data === null ? null : (JSON.parse(row.data) as unknown),
   };
 }
 
@@ -87,7 +88,7 @@ type Params = Array<string | number | null>;
 /** A session's columns after `id`, in table order (the order of ALL_COLUMNS and of the UPDATE's SET list). */
 function columnValues(s: SessionRecord): Params {
   return [
-    s.user_id,
+    s.user_id ?? '',
     s.user_name,
     s.active ? 1 : 0,
     s.open_time,

@@ -165,7 +165,7 @@ const cases: Array<[string, (store: SessionsStore) => void]> = [
     (store) => {
       store.insert(session('a'));
       const read = store.get('a');
-      if (read?.data) read.data.cart = 'changed';
+      if (read?.data && typeof read.data === 'object') (read.data as Record<string, unknown>).cart = 'changed';
       const listed = store.find({}, 0, undefined)[0];
       if (listed) listed.user_id = 'changed';
       assert.deepEqual(store.get('a'), session('a'));

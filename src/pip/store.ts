@@ -11,7 +11,8 @@
 /** A stored session, as SessionV1 sends it. Times are ISO 8601 strings from `Date#toISOString`. */
 export interface SessionRecord {
   id: string;
-  user_id: string;
+  /** Null when it was sent as `""` (the real service reads a falsy argument as null). */
+  user_id: string | null;
   user_name: string | null;
   active: boolean;
   open_time: string;
@@ -20,8 +21,10 @@ export interface SessionRecord {
   close_time?: string;
   address: string | null;
   client: string | null;
-  user: Record<string, unknown> | null;
-  data: Record<string, unknown> | null;
+  /** Any JSON value, as sent. */
+  user: unknown;
+  /** Any JSON value, as sent. */
+  data: unknown;
 }
 
 /** A session as `get_sessions` lists it. */
