@@ -221,6 +221,10 @@ export interface paths {
          *     Without `address` the listener binds `::` (every address) and shows
          *     `"address": "::"`. A started listener owns a session (`Listener
          *     Session`) with the next session id; destroying it ends that session.
+         *     `protocol` (default `MariaDBClient`) and `authenticator` (default
+         *     `MySQLAuth`) may name any protocol and authenticator module of
+         *     MaxScale 2.3 (`GET /maxscale/modules`); another name is refused
+         *     with 403.
          */
         post: operations["createServiceListener"];
         delete?: never;
@@ -439,7 +443,13 @@ export interface paths {
         };
         /**
          * Get all loaded modules
-         * @description Every module the twin simulates, with its parameters and commands.
+         * @description Every module of the MaxScale 2.3 release (53: routers, monitors,
+         *     filters, protocols, authenticators and the query classifier), with
+         *     the parameters each declares (name, type, default, enum values) and
+         *     its module commands, as MaxScale 2.3's source declares them. A real
+         *     MaxScale lists only the modules it has loaded; the twin has them all
+         *     loaded, so every one can be used by a service, monitor, filter,
+         *     server or listener.
          */
         get: operations["listModules"];
         put?: never;
@@ -456,14 +466,18 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The name of a loaded module (case-sensitive).
+                 * @description The name of a module (case-sensitive: `readwritesplit`, `GSSAPIBackendAuth`).
                  * @example dbfwfilter
                  */
                 name: string;
             };
             cookie?: never;
         };
-        /** Get a loaded module */
+        /**
+         * Get a loaded module
+         * @description One module of the MaxScale 2.3 release: its type, version, maturity,
+         *     declared parameters and module commands. An unknown name is a 404.
+         */
         get: operations["getModule"];
         put?: never;
         post?: never;
@@ -495,12 +509,36 @@ export interface paths {
         };
         /**
          * Call a read-only module command
-         * @description Calls a command whose `attributes.method` is `GET`. The arguments are
-         *     the query string's keys, in order and without values
-         *     (`?Database-Firewall`); `pretty` is not an argument. An unknown
-         *     module or command, or a command that must be called with POST, is a
-         *     404; a wrong number of arguments, an argument that names no object
-         *     of the expected type, or a command that fails is a 403.
+         * @description Calls a passive command, one whose `attributes.method` is `GET`:
+         *     dbfwfilter's `rules` (the loaded rules as JSON), qlafilter's `log`
+         *     and the cache's `show`. The arguments are the query string's keys,
+         *     in order and without values (`?Database-Firewall`); `pretty` is not
+         *     an argument.
+         *
+         *     The command is found as MaxScale 2.3's module command registry finds
+         *     it: by its domain (the module's name, case-insensitive, an old name
+         *     such as `mysqlmon` meaning the new one) and its identifier. An
+         *     unknown module or command, a command that another module declares
+         *     (`GET /maxscale/modules/dbfwfilter/log` is a 404: `log` is
+         *     qlafilter's), or a command that must be called with POST, is a 404.
+         *
+         *     The arguments are checked as the registry checks them, with its
+         *     messages (403): the count first (`Expected between 1 and 3
+         *     arguments, got 4.`), then each in order: a FILTER, MONITOR, SERVICE
+         *     or SERVER must name an existing object (`Argument 1, filter not
+         *     found: F`), and a filter, monitor or service must use the command's
+         *     module (`Argument 1, filter and domain names don't match: F`).
+         *
+         *     qlafilter's `log` takes a filter and two optional line numbers
+         *     (start, then end, exclusive; read as C's `atoi` reads them) and
+         *     answers the lines of the filter's unified log file as a JSON array
+         *     in `meta`. No client traffic passes through the twin, so the file
+         *     holds the one header line MaxScale writes when it creates it: the
+         *     `log_data` columns in MaxScale's order (`Service`, `Session`,
+         *     `Date`, `User@Host`, `Reply_time`, `Query`) joined by `separator`,
+         *     `["Date,User@Host,Query"]` by default. A filter without
+         *     `log_type=unified` gets MaxScale's error (403, `Filter 'QLA' does
+         *     not have unified log file enabled`).
          */
         get: operations["callModuleCommand"];
         put?: never;
@@ -509,11 +547,22 @@ export interface paths {
          * @description Calls a command whose `attributes.method` is `POST`, for example
          *     `POST /maxscale/modules/mariadbmon/switchover?MariaDB-Monitor&server2`.
          *     The arguments are the query string's keys, in order and without
-         *     values; `pretty` is not an argument. Any body is ignored. An unknown
-         *     module or command, or a command that must be called with GET, is a
-         *     404; a wrong number of arguments, an argument that names no object
-         *     of the expected type, or a command that fails (for example a
-         *     switchover to a server that is not a slave) is a 403.
+         *     values; `pretty` is not an argument. Any body is ignored. Commands
+         *     are found and their arguments checked as for
+         *     `GET /maxscale/modules/{module}/{command}`: an unknown module or
+         *     command, a command of another module, or a command that must be
+         *     called with GET, is a 404; a wrong number of arguments, an argument
+         *     that names no object of the expected type (or one that uses another
+         *     module), or a command that fails (for example a switchover to a
+         *     server that is not a slave) is a 403.
+         *
+         *     MaxScale 2.3's commands that modify data: mariadbmon's `switchover`,
+         *     `failover`, `rejoin` and `reset-replication` (they change the
+         *     replication roles), dbfwfilter's `rules/reload`, masking's `reload`,
+         *     tee's `enable` and `disable`, avrorouter's `convert` (`start` or
+         *     `stop`) and `purge`, and CDCPlainAuth's `add_user`, which is
+         *     registered under the domain `cdc`:
+         *     `POST /maxscale/modules/cdc/add_user?my-service&user&password`.
          */
         post: operations["runModuleCommand"];
         delete?: never;
@@ -533,12 +582,12 @@ export interface paths {
                  */
                 module: components["parameters"]["moduleName"];
                 /**
-                 * @description The part of the command identifier before the slash (`rules` of `rules/json`).
+                 * @description The part of the command identifier before the slash (`rules` of `rules/reload`).
                  * @example rules
                  */
                 command: string;
                 /**
-                 * @description The part of the command identifier after the slash (`json` of `rules/json`).
+                 * @description The part of the command identifier after the slash (`reload` of `rules/reload`).
                  * @example json
                  */
                 subcommand: string;
@@ -548,8 +597,10 @@ export interface paths {
         /**
          * Call a read-only module command whose identifier has a slash
          * @description The same as `GET /maxscale/modules/{module}/{command}` for command
-         *     identifiers of the form `group/name`, such as the dbfwfilter's
-         *     `rules/json`: `GET /maxscale/modules/dbfwfilter/rules/json?Database-Firewall`.
+         *     identifiers of the form `group/name`. No module of MaxScale 2.3 has
+         *     a passive command of that form (dbfwfilter's `rules/json` of
+         *     MaxScale 2.1 is its `rules` now), so the twin answers 404 for every
+         *     identifier; the route is MaxScale's, for modules that have one.
          */
         get: operations["callModuleSubcommand"];
         put?: never;
@@ -603,7 +654,10 @@ export interface paths {
          * Create a server
          * @description Creates a new server. `data.id` and the `address` and
          *     `port` parameters are required; `protocol` defaults to
-         *     `MariaDBBackend`. SSL needs `ssl_key`, `ssl_cert` and `ssl_ca_cert`
+         *     `MariaDBBackend`; `protocol` and `authenticator` may name any
+         *     protocol and authenticator module of MaxScale 2.3
+         *     (`authenticator=GSSAPIBackendAuth`), another name is refused with
+         *     403. SSL needs `ssl_key`, `ssl_cert` and `ssl_ca_cert`
          *     together. Other parameter names are kept as custom (weighting)
          *     parameters. The `services` and `monitors` relationships can be given
          *     so that the server is taken into use at once; a server can be
@@ -1550,44 +1604,67 @@ export interface components {
             links: components["schemas"]["Links"];
             data: components["schemas"]["Task"][];
         };
-        /** @description A parameter a module declares; what MaxScale shows of it depends on the module, so other members are allowed. */
+        /**
+         * @description A parameter as the module declares it. MaxScale 2.3 does not show
+         *     whether a parameter is mandatory; creating an object without one of
+         *     its module's mandatory parameters (qlafilter's `filebase`) is refused
+         *     with 403.
+         */
         ModuleParameter: {
             /** @description Parameter name */
             name: string;
-            /** @description Parameter type (bool, count, int, string, path, enum, duration…) */
-            type: string;
-            /** @description Default value of the parameter */
+            /**
+             * @description The parameter type, as MaxScale 2.3 names it
+             * @enum {string}
+             */
+            type: "count" | "int" | "size" | "bool" | "string" | "quoted string" | "password string" | "enum" | "path" | "service" | "server" | "serverlist" | "regular expression";
+            /** @description Default value of the parameter (absent when it has none) */
             default_value?: string;
-            /** @description Accepted enumeration values */
+            /** @description Accepted enumeration values (enums only) */
             enum_values?: string[];
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @description A module command, as MaxScale 2.3's module command registry describes
+         *     it. Commands are registered under a domain, the module's name except
+         *     for CDCPlainAuth's `add_user` (domain `cdc`); `links.self` names the
+         *     domain the command is called under.
+         */
         ModuleCommand: {
-            /** @description Name of the command */
+            /** @description The command identifier (`switchover`, `rules/reload`…) */
             id: string;
             /** @enum {string} */
             type: "module_command";
             links: components["schemas"]["Links"];
             attributes: {
                 /**
-                 * @description Whether POST or GET should be used to call this command
+                 * @description GET for a passive (read-only) command, POST for one that modifies data
                  * @enum {string}
                  */
                 method: "GET" | "POST";
-                /** @description Minimum number of arguments */
+                /** @description Minimum number of arguments (the required ones) */
                 arg_min: number;
                 /** @description Maximum number of arguments */
                 arg_max: number;
-                /** @description Parameter types for the command */
+                /** @description What the command does (MaxScale 2.3 sends it; its documentation's example leaves it out) */
+                description?: string;
+                /** @description The command's arguments, in order */
                 parameters: {
                     description: string;
-                    /** @description Value type (MONITOR, SERVER, FILTER, STRING…; `[TYPE]` when optional) */
+                    /**
+                     * @description The argument type, in brackets when the argument is optional
+                     * @example [SERVER]
+                     */
                     type: string;
                     required: boolean;
                 }[];
             };
         };
+        /**
+         * @description A module of MaxScale 2.3. The shape is fixed; what varies from module
+         *     to module is the list of its parameters and commands.
+         */
         Module: {
             id: string;
             /** @enum {string} */
@@ -1597,13 +1674,28 @@ export interface components {
                 module_type: "Filter" | "Router" | "Monitor" | "Protocol" | "Authenticator" | "QueryClassifier";
                 version: string;
                 description: string;
-                api: string;
                 /** @enum {string} */
-                status: "In development" | "Alpha" | "Beta" | "GA" | "Experimental";
-                /** @description The module's commands (absent when it has none) */
+                api: "filter" | "router" | "monitor" | "protocol" | "authenticator" | "query_classifier";
+                /**
+                 * @description The module's maturity, as MaxScale 2.3 names it in its output.
+                 * @enum {string}
+                 */
+                maturity?: "In development" | "Alpha" | "Beta" | "GA" | "Experimental";
+                /**
+                 * @description The same value under the name the documentation's examples use;
+                 *     the twin sends both.
+                 * @enum {string}
+                 */
+                status?: "In development" | "Alpha" | "Beta" | "GA" | "Experimental";
+                /**
+                 * @description The module's commands. MaxScale 2.3 always sends the array
+                 *     (empty for most modules); the documentation's examples leave it
+                 *     out when it is empty.
+                 */
                 commands?: components["schemas"]["ModuleCommand"][];
+                /** @description The parameters the module declares, in its order (the core parameters of its object kind are not listed) */
                 parameters: components["schemas"]["ModuleParameter"][];
-            };
+            } | unknown | unknown;
             links: components["schemas"]["Links"];
         };
         ModuleDocument: {
@@ -2135,14 +2227,10 @@ export interface components {
                 /**
                  * @example {
                  *       "links": {
-                 *         "self": "http://localhost:8989/v1/maxscale/modules/dbfwfilter/rules/json"
+                 *         "self": "http://localhost:8989/v1/maxscale/modules/qlafilter/log"
                  *       },
                  *       "meta": [
-                 *         {
-                 *           "name": "test3",
-                 *           "type": "COLUMN",
-                 *           "times_matched": 0
-                 *         }
+                 *         "Date,User@Host,Query"
                  *       ]
                  *     }
                  */
@@ -3962,7 +4050,9 @@ export interface operations {
                      *             "version": "V1.0.0",
                      *             "description": "Query classifier using sqlite.",
                      *             "api": "query_classifier",
-                     *             "status": "Beta",
+                     *             "maturity": "GA",
+                     *             "status": "GA",
+                     *             "commands": [],
                      *             "parameters": []
                      *           },
                      *           "links": {
@@ -3977,7 +4067,9 @@ export interface operations {
                      *             "version": "V1.1.0",
                      *             "description": "The MySQL client to MaxScale authenticator implementation",
                      *             "api": "authenticator",
+                     *             "maturity": "GA",
                      *             "status": "GA",
+                     *             "commands": [],
                      *             "parameters": []
                      *           },
                      *           "links": {
@@ -4008,7 +4100,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The name of a loaded module (case-sensitive).
+                 * @description The name of a module (case-sensitive: `readwritesplit`, `GSSAPIBackendAuth`).
                  * @example dbfwfilter
                  */
                 name: string;
@@ -4038,6 +4130,7 @@ export interface operations {
                      *           "version": "V1.2.0",
                      *           "description": "Firewall Filter",
                      *           "api": "filter",
+                     *           "maturity": "GA",
                      *           "status": "GA",
                      *           "commands": [
                      *             {
@@ -4050,6 +4143,7 @@ export interface operations {
                      *                 "method": "POST",
                      *                 "arg_min": 1,
                      *                 "arg_max": 2,
+                     *                 "description": "Reload dbfwfilter rules",
                      *                 "parameters": [
                      *                   {
                      *                     "description": "Filter to reload",
@@ -4060,6 +4154,26 @@ export interface operations {
                      *                     "description": "Path to rule file",
                      *                     "type": "[STRING]",
                      *                     "required": false
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             },
+                     *             {
+                     *               "id": "rules",
+                     *               "type": "module_command",
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/modules/dbfwfilter/rules"
+                     *               },
+                     *               "attributes": {
+                     *                 "method": "GET",
+                     *                 "arg_min": 1,
+                     *                 "arg_max": 1,
+                     *                 "description": "Show dbfwfilter rule statistics",
+                     *                 "parameters": [
+                     *                   {
+                     *                     "description": "Filter to inspect",
+                     *                     "type": "FILTER",
+                     *                     "required": true
                      *                   }
                      *                 ]
                      *               }
@@ -4089,6 +4203,16 @@ export interface operations {
                      *                 "block",
                      *                 "ignore"
                      *               ]
+                     *             },
+                     *             {
+                     *               "name": "treat_string_arg_as_field",
+                     *               "type": "bool",
+                     *               "default_value": "true"
+                     *             },
+                     *             {
+                     *               "name": "treat_string_as_field",
+                     *               "type": "bool",
+                     *               "default_value": "true"
                      *             }
                      *           ]
                      *         },
@@ -4147,8 +4271,6 @@ export interface operations {
             /** @description The command ran; `meta` holds its output, whose shape depends on the command. */
             200: {
                 headers: {
-                    ETag: components["headers"]["ETag"];
-                    "Last-Modified": components["headers"]["LastModified"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4157,7 +4279,13 @@ export interface operations {
                      *       "links": {
                      *         "self": "http://localhost:8989/v1/maxscale/modules/dbfwfilter/rules"
                      *       },
-                     *       "meta": "Rule, Type, Times Matched\ntest3, COLUMN, 0"
+                     *       "meta": [
+                     *         {
+                     *           "name": "test3",
+                     *           "type": "COLUMN",
+                     *           "times_matched": 0
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ModuleCommandOutputDocument"];
@@ -4253,12 +4381,12 @@ export interface operations {
                  */
                 module: components["parameters"]["moduleName"];
                 /**
-                 * @description The part of the command identifier before the slash (`rules` of `rules/json`).
+                 * @description The part of the command identifier before the slash (`rules` of `rules/reload`).
                  * @example rules
                  */
                 command: string;
                 /**
-                 * @description The part of the command identifier after the slash (`json` of `rules/json`).
+                 * @description The part of the command identifier after the slash (`reload` of `rules/reload`).
                  * @example json
                  */
                 subcommand: string;
@@ -4308,7 +4436,7 @@ export interface operations {
                  */
                 module: components["parameters"]["moduleName"];
                 /**
-                 * @description The part of the command identifier before the slash (`rules` of `rules/json`).
+                 * @description The part of the command identifier before the slash (`rules` of `rules/reload`).
                  * @example rules
                  */
                 command: string;

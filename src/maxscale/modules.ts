@@ -1,33 +1,73 @@
 /**
- * The modules the twin simulates, as `GET /maxscale/modules` lists them: their
- * type, version, parameters (with MaxScale 2.3's defaults) and commands. The
- * model uses the same catalogue to refuse unknown modules and to check and
- * default the parameters of monitors and filters.
+ * The module catalogue: every module MaxScale 2.3 ships, as `GET /maxscale/modules`
+ * lists them, with their declared parameters and module commands, and the core
+ * parameters of each kind of object. The catalogue is data,
+ * `data/maxscale-modules-2.3.json`, extracted from MaxScale 2.3's source (53
+ * modules, 213 module parameters, 14 module commands); it is read once, when
+ * this module is first imported. The model uses the same catalogue to refuse
+ * unknown modules and to check and default parameters.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiError, Errors } from '../errors.js';
+import { projectRoot } from '../spec/load.js';
 import type { Params, ParamValue } from './records.js';
 
 export type ModuleType = 'Filter' | 'Router' | 'Monitor' | 'Protocol' | 'Authenticator' | 'QueryClassifier';
+export type Maturity = 'In development' | 'Alpha' | 'Beta' | 'GA' | 'Experimental';
+
+/** MaxScale 2.3's parameter types, as `mxs_module_param_type_to_string` names them. */
+export const PARAM_TYPES = [
+  'count',
+  'int',
+  'size',
+  'bool',
+  'string',
+  'quoted string',
+  'password string',
+  'enum',
+  'path',
+  'service',
+  'server',
+  'serverlist',
+  'regular expression',
+] as const;
+export type ParamType = (typeof PARAM_TYPES)[number];
 
 export interface ParamDef {
   name: string;
-  /** MaxScale's parameter types: bool, count, int, string, quoted string, password, path, enum, service, serverlist, regex. */
-  type: string;
+  type: ParamType;
   default_value?: string;
   enum_values?: string[];
-  /** A comma-separated list of enum values is accepted (qlafilter's log_data). */
+  /** An enum that takes a comma-separated list of its values (qlafilter's `log_data`); the others take one. */
   multi?: boolean;
   mandatory?: boolean;
+  /** Still accepted, but MaxScale warns that it is deprecated. */
+  deprecated?: boolean;
 }
 
-export type CommandArgType = 'MONITOR' | 'SERVER' | 'FILTER' | 'STRING';
+/** The argument types of MaxScale 2.3's module commands, as `modulecmd_argtype_to_str` names them. */
+export type CommandArgType = 'MONITOR' | 'SERVER' | 'FILTER' | 'SERVICE' | 'STRING' | 'BOOLEAN';
+
+export interface CommandArg {
+  type: CommandArgType;
+  description: string;
+  required: boolean;
+  /**
+   * MODULECMD_ARG_NAME_MATCHES_DOMAIN: the monitor, filter or service must
+   * use the command's module (a qlafilter command refuses a dbfwfilter).
+   */
+  matchesDomain: boolean;
+}
 
 export interface CommandDef {
   id: string;
-  /** GET for read-only commands, POST for those that modify data. */
+  /** The name commands are registered and called under: the module's own name, or another (CDCPlainAuth's `cdc`). */
+  domain: string;
+  /** GET for passive commands, POST for those that modify data. */
   method: 'GET' | 'POST';
   description: string;
-  args: { type: CommandArgType; description: string; required: boolean }[];
+  args: CommandArg[];
 }
 
 export interface ModuleDef {
@@ -35,9 +75,195 @@ export interface ModuleDef {
   module_type: ModuleType;
   version: string;
   description: string;
-  status: 'In development' | 'Alpha' | 'Beta' | 'GA' | 'Experimental';
+  status: Maturity;
+  /** The old names MaxScale 2.3 still loads this module under. */
+  aliases: string[];
   parameters: ParamDef[];
   commands: CommandDef[];
+}
+
+/** The kinds of object whose core parameters MaxScale declares (server/core/config.cc). */
+export type CoreKind = 'server' | 'service' | 'monitor' | 'listener' | 'filter';
+export const CORE_KINDS: readonly CoreKind[] = ['server', 'service', 'monitor', 'listener', 'filter'];
+
+// ---- reading the catalogue ---------------------------------------------
+
+/** The catalogue file, under the project's data directory. */
+export const CATALOGUE_FILE = 'data/maxscale-modules-2.3.json';
+
+const MODULE_TYPES: readonly ModuleType[] = ['Filter', 'Router', 'Monitor', 'Protocol', 'Authenticator', 'QueryClassifier'];
+const MATURITIES: readonly Maturity[] = ['In development', 'Alpha', 'Beta', 'GA', 'Experimental'];
+const ARG_TYPES: Record<string, CommandArgType> = {
+  monitor: 'MONITOR',
+  server: 'SERVER',
+  filter: 'FILTER',
+  service: 'SERVICE',
+  string: 'STRING',
+  boolean: 'BOOLEAN',
+};
+
+/**
+ * Enums that take a comma-separated list of values: flags OR'd together.
+ * MaxScale declares every other enum MXS_MODULE_OPT_ENUM_UNIQUE; the extracted
+ * catalogue does not carry that option, so the few lists are named here
+ * (`options` is the regex options parameter of every filter that has one).
+ */
+const MULTI_VALUE_ENUMS = new Set(['*.options', 'qlafilter.log_type', 'qlafilter.log_data', 'nullfilter.capabilities', 'monitor.events']);
+
+class CatalogueError extends Error {
+  override name = 'CatalogueError';
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads a member as a string (or one of `allowed`); a catalogue that does not match its format is a start-up error. */
+function str<T extends string = string>(o: Json, key: string, where: string, allowed?: readonly T[]): T {
+  const v = o[key];
+  if (typeof v !== 'string' || (allowed && !allowed.includes(v as T))) {
+    throw new CatalogueError(`${CATALOGUE_FILE}: ${where}.${key}: expected ${allowed ? `one of ${allowed.join(', ')}` : 'a string'}`);
+  }
+  return v as T;
+}
+
+function list(o: Json, key: string, where: string): Json[] {
+  const v = o[key] ?? [];
+  if (!Array.isArray(v) || !v.every(isObject)) throw new CatalogueError(`${CATALOGUE_FILE}: ${where}.${key}: expected an array of objects`);
+  return v;
+}
+
+function readParam(owner: string, raw: Json, where: string): ParamDef {
+  const name = str(raw, 'name', where);
+  const def: ParamDef = { name, type: str(raw, 'type', where, PARAM_TYPES) };
+  if (raw.default_value !== null && raw.default_value !== undefined) def.default_value = str(raw, 'default_value', where);
+  if (raw.enum_values !== undefined) {
+    if (!Array.isArray(raw.enum_values) || !raw.enum_values.every((v) => typeof v === 'string')) {
+      throw new CatalogueError(`${CATALOGUE_FILE}: ${where}.enum_values: expected an array of strings`);
+    }
+    def.enum_values = [...raw.enum_values];
+    if (MULTI_VALUE_ENUMS.has(`${owner}.${name}`) || MULTI_VALUE_ENUMS.has(`*.${name}`)) def.multi = true;
+  }
+  if (raw.mandatory === true) def.mandatory = true;
+  if (raw.deprecated === true) def.deprecated = true;
+  return def;
+}
+
+interface Catalogue {
+  modules: ModuleDef[];
+  core: Record<CoreKind, ParamDef[]>;
+}
+
+/** The commands' domains name modules, and an argument's kind must match its domain's module type. */
+const DOMAIN_TYPE: Partial<Record<CommandArgType, ModuleType>> = { MONITOR: 'Monitor', FILTER: 'Filter', SERVICE: 'Router' };
+
+function readCatalogue(path: string): Catalogue {
+  const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (!isObject(raw) || !isObject(raw.core_parameters)) throw new CatalogueError(`${CATALOGUE_FILE}: expected core_parameters and modules`);
+  const coreRaw = raw.core_parameters;
+  const core = Object.fromEntries(
+    CORE_KINDS.map((kind) => [
+      kind,
+      list(coreRaw, kind, 'core_parameters').map((p, i) => readParam(kind, p, `core_parameters.${kind}[${i}]`)),
+    ]),
+  ) as Record<CoreKind, ParamDef[]>;
+
+  const modules: ModuleDef[] = list(raw, 'modules', '').map((m, i) => {
+    const where = `modules[${i}]`;
+    const name = str(m, 'name', where);
+    const aliases = m.aliases === undefined ? [] : m.aliases;
+    if (!Array.isArray(aliases) || !aliases.every((a) => typeof a === 'string')) {
+      throw new CatalogueError(`${CATALOGUE_FILE}: ${where}.aliases: expected an array of strings`);
+    }
+    return {
+      name,
+      module_type: str(m, 'module_type', where, MODULE_TYPES),
+      version: str(m, 'version', where),
+      description: str(m, 'description', where),
+      status: str(m, 'maturity', where, MATURITIES),
+      aliases: [...aliases],
+      parameters: list(m, 'parameters', where).map((p, j) => readParam(name, p, `${where}.parameters[${j}]`)),
+      commands: list(m, 'commands', where).map((c, j) => {
+        const at = `${where}.commands[${j}]`;
+        const domain = typeof c.domain === 'string' ? c.domain : name;
+        return {
+          id: str(c, 'id', at),
+          domain,
+          method: str(c, 'method', at, ['GET', 'POST'] as const),
+          description: str(c, 'description', at),
+          args: list(c, 'parameters', at).map((a, k) => {
+            const type = ARG_TYPES[str(a, 'type', `${at}.parameters[${k}]`, Object.keys(ARG_TYPES))] as CommandArgType;
+            return {
+              type,
+              description: str(a, 'description', `${at}.parameters[${k}]`),
+              required: a.required === true,
+              matchesDomain: false,
+            };
+          }),
+        };
+      }),
+    };
+  });
+
+  // MaxScale 2.3 declares every monitor, filter and service argument with
+  // MODULECMD_ARG_NAME_MATCHES_DOMAIN when the domain is a module of that
+  // kind; CDCPlainAuth's `add_user` (domain `cdc`, a protocol) takes any service.
+  for (const module of modules) {
+    for (const command of module.commands) {
+      const domainModule = modules.find((m) => m.name.toLowerCase() === command.domain.toLowerCase());
+      for (const arg of command.args)
+        arg.matchesDomain = DOMAIN_TYPE[arg.type] !== undefined && domainModule?.module_type === DOMAIN_TYPE[arg.type];
+    }
+  }
+  return { modules, core };
+}
+
+const CATALOGUE = readCatalogue(join(projectRoot(), CATALOGUE_FILE));
+
+/** Every module of MaxScale 2.3, in the catalogue's order. */
+export const MODULES: readonly ModuleDef[] = CATALOGUE.modules;
+
+/** Every module command, whatever module declares it. */
+export const COMMANDS: readonly CommandDef[] = MODULES.flatMap((m) => m.commands);
+
+/**
+ * The core parameters MaxScale 2.3 declares for a kind of object (server/core/config.cc),
+ * with their types, defaults and enum values, `type` and the section's other
+ * configuration-file names (`router`, `module`, `protocol`, `service`, `servers`,
+ * `filters`) included: the REST API carries those outside `parameters`, so
+ * `parameterDefs` leaves them out.
+ */
+export function coreParameterDefs(kind: CoreKind): readonly ParamDef[] {
+  return CATALOGUE.core[kind];
+}
+
+/** The configuration-file names a resource carries outside `attributes.parameters` (as relationships or attributes). */
+const SECTION_KEYS: Record<CoreKind, readonly string[]> = {
+  server: ['type'],
+  service: ['type', 'router', 'servers', 'filters'],
+  monitor: ['type', 'module', 'servers'],
+  listener: ['type', 'service'],
+  filter: ['type', 'module'],
+};
+
+/**
+ * The parameters an object's `attributes.parameters` may hold: the kind's core
+ * parameters (without the names carried elsewhere, see `coreParameterDefs`) and,
+ * when given, its module's (a service's router, a monitor's or filter's module).
+ */
+export function parameterDefs(kind: CoreKind, module?: ModuleDef): ParamDef[] {
+  const core = CATALOGUE.core[kind].filter((d) => !SECTION_KEYS[kind].includes(d.name));
+  return module ? [...core, ...module.parameters.filter((p) => !core.some((c) => c.name === p.name))] : core;
+}
+
+/** Parameters every monitor has (monitor.cc), whatever its module. `user` and `password` are mandatory. */
+export const COMMON_MONITOR_PARAMETERS: readonly ParamDef[] = parameterDefs('monitor');
+
+/** Every parameter a monitor of this module can have: the common ones, then the module's. */
+export function monitorParameterDefs(module: ModuleDef): ParamDef[] {
+  return parameterDefs('monitor', module);
 }
 
 const API_OF: Record<ModuleType, string> = {
@@ -49,350 +275,15 @@ const API_OF: Record<ModuleType, string> = {
   QueryClassifier: 'query_classifier',
 };
 
+/** The module API string MaxScale shows (`mxs_module_api_to_string`). */
 export function apiOf(type: ModuleType): string {
   return API_OF[type];
 }
 
-const bool = (name: string, def: boolean): ParamDef => ({ name, type: 'bool', default_value: String(def) });
-const count = (name: string, def: number): ParamDef => ({ name, type: 'count', default_value: String(def) });
-const str = (name: string, def?: string): ParamDef =>
-  def === undefined ? { name, type: 'string' } : { name, type: 'string', default_value: def };
-const enumeration = (name: string, values: string[], def: string, multi = false): ParamDef => ({
-  name,
-  type: 'enum',
-  default_value: def,
-  enum_values: values,
-  ...(multi ? { multi } : {}),
-});
-
-/** Parameters every monitor has (monitor.cc), whatever its module. `user` and `password` are mandatory. */
-export const COMMON_MONITOR_PARAMETERS: ParamDef[] = [
-  { name: 'user', type: 'string', mandatory: true },
-  { name: 'password', type: 'password', mandatory: true },
-  count('monitor_interval', 2000),
-  count('backend_connect_timeout', 3),
-  count('backend_read_timeout', 1),
-  count('backend_write_timeout', 2),
-  count('backend_connect_attempts', 1),
-  count('journal_max_age', 28800),
-  str('script'),
-  count('script_timeout', 90),
-];
-
-const monitorArg = { type: 'MONITOR', description: 'Monitor name', required: true } as const;
-
-export const MODULES: readonly ModuleDef[] = [
-  {
-    name: 'mariadbmon',
-    module_type: 'Monitor',
-    version: 'V1.5.0',
-    description: 'A MariaDB Master/Slave replication monitor',
-    status: 'GA',
-    parameters: [
-      bool('detect_replication_lag', false),
-      bool('detect_stale_master', true),
-      bool('detect_stale_slave', true),
-      bool('mysql51_replication', false),
-      bool('multimaster', false),
-      bool('detect_standalone_master', true),
-      count('failcount', 5),
-      bool('allow_cluster_recovery', true),
-      bool('ignore_external_masters', false),
-      bool('auto_failover', false),
-      bool('auto_rejoin', false),
-      bool('enforce_read_only_slaves', false),
-      count('failover_timeout', 90),
-      count('switchover_timeout', 90),
-      str('replication_user'),
-      { name: 'replication_password', type: 'password' },
-      bool('verify_master_failure', true),
-      count('master_failure_timeout', 10),
-      { name: 'servers_no_promotion', type: 'serverlist' },
-      bool('handle_events', true),
-    ],
-    commands: [
-      {
-        id: 'switchover',
-        method: 'POST',
-        description: 'Perform master switchover',
-        args: [
-          monitorArg,
-          { type: 'SERVER', description: 'New master (optional)', required: false },
-          { type: 'SERVER', description: 'Current master (optional)', required: false },
-        ],
-      },
-      { id: 'failover', method: 'POST', description: 'Perform master failover', args: [monitorArg] },
-      {
-        id: 'rejoin',
-        method: 'POST',
-        description: 'Rejoin server to a cluster',
-        args: [monitorArg, { type: 'SERVER', description: 'Joining server', required: true }],
-      },
-      {
-        id: 'reset-replication',
-        method: 'POST',
-        description: 'Delete slave connections, delete binary logs and set up replication (dangerous)',
-        args: [monitorArg, { type: 'SERVER', description: 'Master server (optional)', required: false }],
-      },
-    ],
-  },
-  {
-    name: 'galeramon',
-    module_type: 'Monitor',
-    version: 'V2.0.0',
-    description: 'A Galera cluster monitor',
-    status: 'GA',
-    parameters: [
-      bool('disable_master_failback', false),
-      bool('available_when_donor', false),
-      bool('disable_master_role_setting', false),
-      bool('root_node_as_master', false),
-      bool('use_priority', false),
-      bool('set_donor_nodes', false),
-    ],
-    commands: [],
-  },
-  {
-    name: 'readwritesplit',
-    module_type: 'Router',
-    version: 'V1.1.0',
-    description: 'A Read/Write splitting router for enhancement read scalability',
-    status: 'GA',
-    parameters: [
-      enumeration('use_sql_variables_in', ['master', 'all'], 'all'),
-      enumeration(
-        'slave_selection_criteria',
-        ['LEAST_GLOBAL_CONNECTIONS', 'LEAST_ROUTER_CONNECTIONS', 'LEAST_BEHIND_MASTER', 'LEAST_CURRENT_OPERATIONS', 'ADAPTIVE_ROUTING'],
-        'LEAST_CURRENT_OPERATIONS',
-      ),
-      enumeration('master_failure_mode', ['fail_instantly', 'fail_on_write', 'error_on_write'], 'fail_instantly'),
-      { name: 'max_slave_replication_lag', type: 'int', default_value: '-1' },
-      str('max_slave_connections', '255'),
-      bool('retry_failed_reads', true),
-      bool('prune_sescmd_history', false),
-      bool('disable_sescmd_history', false),
-      count('max_sescmd_history', 50),
-      bool('strict_multi_stmt', false),
-      bool('strict_sp_calls', false),
-      bool('master_accept_reads', false),
-      count('connection_keepalive', 300),
-      bool('causal_reads', false),
-      str('causal_reads_timeout', '10'),
-      bool('master_reconnection', false),
-      bool('delayed_retry', false),
-      count('delayed_retry_timeout', 10),
-      bool('transaction_replay', false),
-      str('transaction_replay_max_size', '1Mi'),
-      bool('optimistic_trx', false),
-    ],
-    commands: [],
-  },
-  {
-    name: 'readconnroute',
-    module_type: 'Router',
-    version: 'V1.1.0',
-    description: 'A connection based router to load balance based on connections',
-    status: 'GA',
-    parameters: [],
-    commands: [],
-  },
-  {
-    name: 'schemarouter',
-    module_type: 'Router',
-    version: 'V1.0.0',
-    description: 'A database sharding router for simple sharding',
-    status: 'Beta',
-    parameters: [
-      str('ignore_databases'),
-      { name: 'ignore_databases_regex', type: 'regex' },
-      count('max_sescmd_history', 0),
-      bool('disable_sescmd_history', false),
-      bool('refresh_databases', true),
-      count('refresh_interval', 300),
-      bool('debug', false),
-      str('preferred_server'),
-    ],
-    commands: [],
-  },
-  {
-    name: 'cli',
-    module_type: 'Router',
-    version: 'V1.0.0',
-    description: 'The admin user interface',
-    status: 'GA',
-    parameters: [],
-    commands: [],
-  },
-  {
-    name: 'qlafilter',
-    module_type: 'Filter',
-    version: 'V1.1.1',
-    description: 'A simple query logging filter',
-    status: 'GA',
-    parameters: [
-      { name: 'match', type: 'regex' },
-      { name: 'exclude', type: 'regex' },
-      str('user'),
-      str('source'),
-      { name: 'filebase', type: 'string', mandatory: true },
-      enumeration('options', ['ignorecase', 'case', 'extended'], 'ignorecase'),
-      enumeration('log_type', ['session', 'unified', 'stdout'], 'session', true),
-      enumeration('log_data', ['service', 'session', 'date', 'user', 'reply_time', 'query', 'default_db'], 'date,user,query', true),
-      { name: 'newline_replacement', type: 'quoted string', default_value: ' ' },
-      { name: 'separator', type: 'quoted string', default_value: ',' },
-      bool('flush', false),
-      bool('append', false),
-    ],
-    commands: [],
-  },
-  {
-    name: 'hintfilter',
-    module_type: 'Filter',
-    version: 'V1.0.0',
-    description: 'A hint parsing filter',
-    status: 'Alpha',
-    parameters: [],
-    commands: [],
-  },
-  {
-    name: 'dbfwfilter',
-    module_type: 'Filter',
-    version: 'V1.2.0',
-    description: 'Firewall Filter',
-    status: 'GA',
-    parameters: [
-      { name: 'rules', type: 'path', mandatory: true },
-      bool('log_match', false),
-      bool('log_no_match', false),
-      enumeration('action', ['allow', 'block', 'ignore'], 'block'),
-    ],
-    commands: [
-      {
-        id: 'rules/reload',
-        method: 'POST',
-        description: 'Reload dbfwfilter rules',
-        args: [
-          { type: 'FILTER', description: 'Filter to reload', required: true },
-          { type: 'STRING', description: 'Path to rule file', required: false },
-        ],
-      },
-      {
-        id: 'rules',
-        method: 'GET',
-        description: 'Show dbfwfilter rule statistics',
-        args: [{ type: 'FILTER', description: 'Filter to inspect', required: true }],
-      },
-      {
-        id: 'rules/json',
-        method: 'GET',
-        description: 'Show dbfwfilter rule statistics as JSON',
-        args: [{ type: 'FILTER', description: 'Filter to inspect', required: true }],
-      },
-    ],
-  },
-  {
-    name: 'regexfilter',
-    module_type: 'Filter',
-    version: 'V1.1.0',
-    description: 'A query rewrite filter that uses regular expressions to rewrite queries',
-    status: 'GA',
-    parameters: [
-      str('source'),
-      str('user'),
-      { name: 'match', type: 'string', mandatory: true },
-      { name: 'replace', type: 'string', mandatory: true },
-      enumeration('options', ['ignorecase', 'case', 'extended'], 'ignorecase'),
-      str('log_file'),
-      bool('log_trace', false),
-    ],
-    commands: [],
-  },
-  {
-    name: 'tee',
-    module_type: 'Filter',
-    version: 'V1.1.0',
-    description: 'A tee piece in the filter plumbing',
-    status: 'GA',
-    parameters: [
-      { name: 'service', type: 'service', mandatory: true },
-      { name: 'match', type: 'regex' },
-      { name: 'exclude', type: 'regex' },
-      str('source'),
-      str('user'),
-      enumeration('options', ['ignorecase', 'case', 'extended'], 'ignorecase'),
-    ],
-    commands: [],
-  },
-  {
-    name: 'MariaDBClient',
-    module_type: 'Protocol',
-    version: 'V1.1.0',
-    description: 'The client to MaxScale MySQL protocol implementation',
-    status: 'GA',
-    parameters: [],
-    commands: [],
-  },
-  {
-    name: 'MariaDBBackend',
-    module_type: 'Protocol',
-    version: 'V2.0.0',
-    description: 'The MySQL to backend server protocol',
-    status: 'GA',
-    parameters: [],
-    commands: [],
-  },
-  {
-    name: 'maxscaled',
-    module_type: 'Protocol',
-    version: 'V2.0.0',
-    description: 'A maxscale protocol for the administration interface',
-    status: 'GA',
-    parameters: [],
-    commands: [],
-  },
-  {
-    name: 'MySQLAuth',
-    module_type: 'Authenticator',
-    version: 'V1.1.0',
-    description: 'The MySQL client to MaxScale authenticator implementation',
-    status: 'GA',
-    parameters: [],
-    commands: [],
-  },
-  {
-    name: 'MySQLBackendAuth',
-    module_type: 'Authenticator',
-    version: 'V1.0.0',
-    description: 'The MySQL MaxScale to backend server authenticator',
-    status: 'GA',
-    parameters: [],
-    commands: [],
-  },
-  {
-    name: 'MaxAdminAuth',
-    module_type: 'Authenticator',
-    version: 'V2.1.0',
-    description: 'The MaxScale Admin client authenticator implementation',
-    status: 'GA',
-    parameters: [],
-    commands: [],
-  },
-  {
-    name: 'qc_sqlite',
-    module_type: 'QueryClassifier',
-    version: 'V1.0.0',
-    description: 'Query classifier using sqlite.',
-    status: 'Beta',
-    parameters: [],
-    commands: [],
-  },
-];
-
-/** The old names MaxScale 2.3 still loads under their new ones. */
+/** The old module names MaxScale 2.3 maps to new ones (load_utils.cc), and the catalogue's own aliases. */
 const ALIASES: Record<string, string> = {
   mysqlmon: 'mariadbmon',
-  mysqlclient: 'MariaDBClient',
-  mysqlbackend: 'MariaDBBackend',
+  ...Object.fromEntries(MODULES.flatMap((m) => m.aliases.map((a) => [a.toLowerCase(), m.name]))),
 };
 
 /** Module names are case-insensitive when MaxScale loads them (`router=ReadWriteSplit` works), and old names are aliases. */
@@ -406,20 +297,33 @@ export function canonicalModule(name: string): string {
   return findModule(name)?.name ?? name;
 }
 
+/**
+ * The commands registered under a domain, as `modulecmd_find_command` finds them:
+ * the domain is case-insensitive and an old module name means its new one.
+ */
+export function commandsOfDomain(domain: string): CommandDef[] {
+  const effective = (ALIASES[domain.toLowerCase()] ?? domain).toLowerCase();
+  return COMMANDS.filter((c) => c.domain.toLowerCase() === effective);
+}
+
 const forbidden = (detail: string) => ApiError.from(Errors.FORBIDDEN, detail);
 
-/** The module a monitor, filter or service names; an unknown one, or one of the wrong type, is a 403. */
+/** The module a monitor, filter, service, server or listener names; an unknown one, or one of the wrong type, is a 403. */
 export function requireModule(name: string, type: ModuleType): ModuleDef {
   const module = findModule(name);
-  if (!module) throw forbidden(`Failed to load module '${name}': the twin simulates no such module (see GET /maxscale/modules)`);
+  if (!module) throw forbidden(`Failed to load module '${name}': MaxScale 2.3 has no such module (see GET /maxscale/modules)`);
   if (module.module_type !== type) {
     throw forbidden(`Module '${module.name}' is a ${module.module_type} module, not a ${type} module`);
   }
   return module;
 }
 
+// ---- checking parameters -------------------------------------------------
+
 const TRUE = /^(true|yes|on|1)$/i;
 const FALSE = /^(false|no|off|0)$/i;
+/** config.cc's size syntax: digits, then an optional K, M, G or T suffix (Ki, Mi… for powers of 1024). */
+const SIZE = /^\d+([kmgt]i?)?$/i;
 
 /** Checks one value against its definition and returns it normalized (booleans and numbers typed). */
 function checkValue(module: string, def: ParamDef, value: ParamValue): ParamValue {
@@ -437,11 +341,17 @@ function checkValue(module: string, def: ParamDef, value: ParamValue): ParamValu
       if (def.type === 'count' && n < 0) throw bad('expected a non-negative integer');
       return n;
     }
+    case 'size':
+      if (typeof value === 'boolean' || !SIZE.test(String(value).trim()))
+        throw bad('expected a size (a number, optionally with a K, M, G or T suffix)');
+      return value;
     case 'enum': {
-      const values = def.multi ? String(value).split(',') : [String(value)];
-      for (const v of values) {
-        if (!def.enum_values?.includes(v.trim()))
-          throw bad(`expected ${def.multi ? 'a list of' : 'one of'} ${def.enum_values?.join(', ')}`);
+      // config.cc splits on commas and whitespace; a unique enum takes exactly one value.
+      const values = String(value)
+        .split(/[,\s]+/)
+        .filter((v) => v !== '');
+      if (values.length === 0 || (!def.multi && values.length > 1) || values.some((v) => !def.enum_values?.includes(v))) {
+        throw bad(`expected ${def.multi ? 'a comma-separated list of' : 'one of'} ${def.enum_values?.join(', ')}`);
       }
       return String(value);
     }
@@ -453,7 +363,7 @@ function checkValue(module: string, def: ParamDef, value: ParamValue): ParamValu
 /** A definition's default as a typed value. */
 function defaultOf(def: ParamDef): ParamValue | undefined {
   if (def.default_value === undefined) return undefined;
-  if (def.type === 'bool') return def.default_value === 'true';
+  if (def.type === 'bool') return TRUE.test(def.default_value);
   if (def.type === 'count' || def.type === 'int') return Number(def.default_value);
   return def.default_value;
 }
@@ -481,12 +391,7 @@ export function checkParameters(module: string, defs: readonly ParamDef[], given
   return filled;
 }
 
-/** Every parameter a monitor of this module can have: the common ones, then the module's. */
-export function monitorParameterDefs(module: ModuleDef): ParamDef[] {
-  return [...COMMON_MONITOR_PARAMETERS, ...module.parameters];
-}
-
 /** The type string MaxScale shows for a command argument: `SERVER`, or `[SERVER]` when optional. */
-export function argTypeString(arg: CommandDef['args'][number]): string {
+export function argTypeString(arg: CommandArg): string {
   return arg.required ? arg.type : `[${arg.type}]`;
 }

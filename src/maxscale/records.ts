@@ -46,7 +46,7 @@ export interface FilterRecord {
   name: string;
   module: string;
   parameters: Params;
-  /** dbfwfilter only: the rules loaded from the rule file, as `rules/json` shows them. */
+  /** dbfwfilter only: the rules loaded from the rule file, as the `rules` command shows them. */
   dbfw_rules?: DbfwRule[];
 }
 

@@ -190,16 +190,20 @@ export function userResource(links: Links, u: UserRecord): Schemas['User'] {
   };
 }
 
-/** A module; MaxScale links modules and their commands under /v1/modules/, not /v1/maxscale/modules/. */
+/**
+ * A module; MaxScale links modules and their commands under /v1/modules/, not /v1/maxscale/modules/.
+ * `maturity` is what MaxScale 2.3 sends, `status` (the same value) what its documentation shows.
+ */
 export function moduleResource(links: Links, m: ModuleDef): Schemas['Module'] {
   const commands: Schemas['ModuleCommand'][] = m.commands.map((c) => ({
     id: c.id,
     type: 'module_command',
-    links: { self: links.path(`modules/${m.name}/${c.id}`) },
+    links: { self: links.path(`modules/${c.domain}/${c.id}`) },
     attributes: {
       method: c.method,
       arg_min: c.args.filter((a) => a.required).length,
       arg_max: c.args.length,
+      description: c.description,
       parameters: c.args.map((a) => ({ description: a.description, type: argTypeString(a), required: a.required })),
     },
   }));
@@ -211,8 +215,9 @@ export function moduleResource(links: Links, m: ModuleDef): Schemas['Module'] {
       version: m.version,
       description: m.description,
       api: apiOf(m.module_type),
+      maturity: m.status,
       status: m.status,
-      ...(commands.length ? { commands } : {}),
+      commands,
       parameters: m.parameters.map((p) => ({
         name: p.name,
         type: p.type,

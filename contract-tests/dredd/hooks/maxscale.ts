@@ -133,9 +133,16 @@ const SPECIAL: Record<string, Prepare> = {
   'POST /maxscale/modules/{module}/{command} 200': noSuchCommandOutput('no simulated command that modifies data has output (204)'),
   'POST /maxscale/modules/{module}/{command} 204': withArguments('MariaDB-Monitor', 'server2'),
   'POST /maxscale/modules/{module}/{command} 403': () => {},
-  'GET /maxscale/modules/{module}/{command}/{subcommand} 200': withArguments('Database-Firewall'),
-  'GET /maxscale/modules/{module}/{command}/{subcommand} 204': noSuchCommandOutput('every simulated read-only command has output (200)'),
-  'GET /maxscale/modules/{module}/{command}/{subcommand} 403': () => {},
+  // MaxScale 2.3's passive commands have no slash in their identifiers (rules/json was 2.1's): only 404 can happen.
+  'GET /maxscale/modules/{module}/{command}/{subcommand} 200': noSuchCommandOutput(
+    'MaxScale 2.3 has no read-only command whose id has a slash',
+  ),
+  'GET /maxscale/modules/{module}/{command}/{subcommand} 204': noSuchCommandOutput(
+    'MaxScale 2.3 has no read-only command whose id has a slash',
+  ),
+  'GET /maxscale/modules/{module}/{command}/{subcommand} 403': noSuchCommandOutput(
+    'MaxScale 2.3 has no read-only command whose id has a slash',
+  ),
   'POST /maxscale/modules/{module}/{command}/{subcommand} 200': noSuchCommandOutput(
     'no simulated command that modifies data has output (204)',
   ),

@@ -114,7 +114,7 @@ describe('filters', () => {
   test('a dbfwfilter is created from a readable rule file', async () => {
     const res = await twin.http.post('/v1/filters', newFilter('fw', 'dbfwfilter', { rules: 'dbfw-rules.txt', action: 'allow' }));
     assert.equal(res.status, 204);
-    const rules = await twin.http.get('/v1/maxscale/modules/dbfwfilter/rules/json?fw');
+    const rules = await twin.http.get('/v1/maxscale/modules/dbfwfilter/rules?fw');
     assert.deepEqual(rules.body.meta, [{ name: 'test3', type: 'COLUMN', times_matched: 0 }]);
   });
 

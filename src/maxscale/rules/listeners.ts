@@ -4,6 +4,7 @@
  * which goes when the listener is destroyed.
  */
 import { forbidden, type MaxscaleModel, notFound } from '../model.js';
+import { requireModule } from '../modules.js';
 import type { ListenerRecord } from '../records.js';
 
 function sameAddress(a: string, b: string): boolean {
@@ -21,6 +22,8 @@ export function createListener(
     const service = model.getService(serviceName);
     if (model.listeners.get(input.id)) throw forbidden(`A listener named '${input.id}' already exists`);
     const p = input.parameters;
+    if (p.protocol !== undefined) requireModule(String(p.protocol), 'Protocol');
+    if (p.authenticator !== undefined) requireModule(String(p.authenticator), 'Authenticator');
     const ssl = [p.ssl_key, p.ssl_cert, p.ssl_ca_cert].filter((v) => v !== undefined).length;
     if (ssl > 0 && ssl < 3) throw forbidden('ssl_key, ssl_cert and ssl_ca_cert must all be given to enable SSL');
     const address = p.address ?? '::';
