@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NPM ?= npm
 NODE_MODULES_STAMP := node_modules/.install-stamp
 
-.PHONY: help install generate check-generated lint typecheck build test test-unit contract contract-suite real-pip run bench ci clean format chromium
+.PHONY: help install generate check-generated lint typecheck build test test-unit contract contract-suite contract-run real-pip run bench fuzz ci clean format chromium
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,7 +40,7 @@ chromium: ## Install Debian's chromium for the browser test (apt-get, only when 
 	@command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
-test-unit: install chromium real-pip ## Unit, spec, HTTP and browser tests (node --test)
+test-unit: install chromium real-pip build ## Unit, spec, HTTP and browser tests (node --test); the package test packs the build
 	node scripts/run-tests.mjs
 
 contract: install ## Without TARGET: Dredd replays every example against our built twins. TARGET=URL [API=maxscale|pip-sessions] [ARGS=…]: the contract suite against any implementation
@@ -54,6 +54,9 @@ endif
 contract-suite: install ## The whole contract suite (Dredd included) against our own twins, in-process
 	node --import tsx contract-tests/self.ts
 
+contract-run: build ## The built suite against an already running twin: TARGET=URL [API=maxscale|pip-sessions] [ARGS=…] (for timing it)
+	node dist/src/cli.js contract --api $(or $(API),maxscale) --target $(TARGET) --quiet $(ARGS)
+
 real-pip: ## Install the real pip-services-sessions-node 1.1.0 and its Node 16 (contract-tests/real-pip)
 	bash contract-tests/real-pip/install.sh
 
@@ -65,8 +68,13 @@ ci: test ## Alias of test
 run: build ## Install, build and serve both twins with their default data
 	node dist/src/cli.js serve
 
-bench: build ## Benchmarks (not part of make test): pip get_sessions over 1M sessions in SQLite
+bench: build real-pip ## Benchmarks (not part of make test): the twin side by side with Express, Prism and the real pip; 1M sessions in SQLite
+	bash bench/prism/install.sh
+	node --import tsx bench/http.ts
 	node --expose-gc --import tsx bench/pip-sessions.ts
+
+fuzz: install ## Longer spec-driven fuzz run of both twins than make test's (SEED=N RUNS=N; default: a random seed, 100,000 requests)
+	node --import tsx src/fuzz/cli.ts $(if $(SEED),--seed $(SEED)) $(if $(RUNS),--runs $(RUNS))
 
 format: install ## Apply Biome's formatting and safe fixes
 	npx biome check --write .

@@ -1,6 +1,6 @@
 /**
- * `make contract`: starts the built twins on free ports (with the test-only
- * reset route), has Dredd replay every documented example of each spec
+ * `make contract`: starts the built twins on free ports (with the admin API,
+ * whose reset isolates transactions), has Dredd replay every documented example of each spec
  * against them, stops them, and fails when any transaction failed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -23,7 +23,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the twin exited with code ${child.exitCode} before answering`);
@@ -56,7 +56,7 @@ export async function main(): Promise<number> {
     String(maxscalePort),
     '--pip-port',
     String(pipPort),
-    '--test-routes',
+    '--admin-api',
     'true',
     '--log-level',
     'warn',
@@ -70,6 +70,8 @@ export async function main(): Promise<number> {
     if (existsSync(join(root, 'contract-tests', 'dredd', 'hooks', 'pip-sessions.ts'))) {
       targets.push({ api: 'pip-sessions', endpoint: `http://127.0.0.1:${pipPort}` });
     }
+    // The admin API, on the pip port (either port serves it).
+    targets.push({ api: 'apitwin-admin', endpoint: `http://127.0.0.1:${pipPort}` });
     let failed = 0;
     let passed = 0;
     let skipped = 0;

@@ -19,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
     const twin = await startTwin(api);
     try {
       process.stdout.write(`\n# ${api} twin\n`);
-      code = Math.max(code, await runContractCli(['--api', api, '--target', twin.url, '--isolate', ...rest]));
+      code = Math.max(code, await runContractCli(['--api', api, '--target', twin.url, '--isolate', '--allow-destructive', ...rest]));
     } finally {
       await twin.close();
     }

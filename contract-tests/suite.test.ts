@@ -48,7 +48,8 @@ for (const api of ['maxscale', 'pip-sessions'] as const) {
     let results: CaseResult[];
     before(async () => {
       await twins[api].inject(undefined);
-      results = (await runSuite({ api, target: twins[api].url, only: ONLY })).results;
+      // Our twin is ours to change: the destructive requests too, so every operation is called.
+      results = (await runSuite({ api, target: twins[api].url, only: ONLY, allowDestructive: true })).results;
     });
 
     test('passes every check', () => {
@@ -73,7 +74,7 @@ describe('apitwin contract', () => {
   });
 
   const usageErrors: [string, string[], RegExp][] = [
-    ['no --api', ['--target', 'http://127.0.0.1:1'], /--api is required/],
+    ['no --api', ['--target', 'http://127.0.0.1:1'], /--api \(maxscale or pip-sessions\) or --spec FILE_OR_URL is required/],
     ['an unknown api', ['--api', 'nope', '--target', 'http://127.0.0.1:1'], /--api must be/],
     ['no --target', ['--api', 'maxscale'], /--target is required/],
     ['a target that is not a URL', ['--api', 'maxscale', '--target', 'localhost:8989'], /--target must be an http/],
@@ -155,14 +156,18 @@ describe('apitwin contract', () => {
     }
   });
 
-  test('a target that does not answer stops the run with exit 1 and says so', async () => {
+  test('a target that does not answer stops the run at once with exit 3 and one sentence, and still writes the reports', async () => {
     const s = streams();
     // A port the OS gave a server that is closed again: nothing listens there.
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    assert.equal(await runContractCli(['--api', 'pip-sessions', '--target', url, '--only', 'conformance'], s), 1);
-    assert.match(s.stderr.text, /nothing answers at/);
+    const json = join(dir, 'dead.json');
+    assert.equal(await runContractCli(['--api', 'pip-sessions', '--target', url, '--report', `json=${json}`], s), 3);
+    assert.match(s.stderr.text, /^apitwin contract: nothing answers at http:\/\/127\.0\.0\.1:\d+: it refused the connection\.$/m);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { outcome: { status: string; reason: string }; cases: unknown[] };
+    assert.equal(report.outcome.status, 'target-unusable');
+    assert.deepEqual(report.cases, []);
   });
 });

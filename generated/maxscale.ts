@@ -2262,10 +2262,12 @@ export interface components {
     parameters: {
         /**
          * @description Pretty-print output. `true` (the default) formats the returned objects
-         *     for humans, `false` in a compact format.
+         *     for humans, `false` in a compact format. MaxScale reads the first
+         *     `pretty` of the query and no other value than these two: any other
+         *     value is not an error, the output is then pretty-printed.
          * @example true
          */
-        pretty: boolean;
+        pretty: string;
         /**
          * @description Service name, with all whitespace replaced with hyphens; case-insensitive.
          * @example Read-Connection-Router
@@ -2332,7 +2334,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2523,7 +2527,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2596,7 +2602,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2753,7 +2761,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2837,7 +2847,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2943,7 +2955,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -2979,7 +2993,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3044,7 +3060,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3107,7 +3125,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3142,7 +3162,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3177,7 +3199,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3236,7 +3260,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3305,7 +3331,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3367,7 +3395,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3408,7 +3438,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3452,7 +3484,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3535,7 +3569,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3594,7 +3630,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3747,7 +3785,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3821,7 +3861,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3888,7 +3930,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3949,7 +3993,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -3977,7 +4023,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4017,7 +4065,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4092,7 +4142,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4236,7 +4288,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4310,7 +4364,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4360,7 +4416,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4415,7 +4473,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4470,7 +4530,9 @@ export interface operations {
             query: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4527,7 +4589,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4683,7 +4747,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4733,7 +4799,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4840,7 +4908,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4876,7 +4946,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -4957,7 +5029,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5020,7 +5094,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5069,7 +5145,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5113,7 +5191,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5236,7 +5316,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5287,7 +5369,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5415,7 +5499,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5451,7 +5537,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5516,7 +5604,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5574,7 +5664,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5609,7 +5701,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5644,7 +5738,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5704,7 +5800,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5765,7 +5863,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5830,7 +5930,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5866,7 +5968,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5927,7 +6031,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -5978,7 +6084,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -6038,7 +6146,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -6094,7 +6204,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -6130,7 +6242,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -6181,7 +6295,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -6239,7 +6355,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];
@@ -6295,7 +6413,9 @@ export interface operations {
             query?: {
                 /**
                  * @description Pretty-print output. `true` (the default) formats the returned objects
-                 *     for humans, `false` in a compact format.
+                 *     for humans, `false` in a compact format. MaxScale reads the first
+                 *     `pretty` of the query and no other value than these two: any other
+                 *     value is not an error, the output is then pretty-printed.
                  * @example true
                  */
                 pretty?: components["parameters"]["pretty"];

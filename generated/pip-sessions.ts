@@ -952,6 +952,24 @@ export interface components {
                 "application/json": components["schemas"]["TransportError"];
             };
         };
+        /**
+         * @description The body's `Content-Encoding` (or its charset) cannot be read: `gzip`,
+         *     `deflate` and `br` are (the twin's answer; not observed on the real service).
+         */
+        UnsupportedEncoding: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "UnsupportedMediaType",
+                 *       "message": "Unsupported request body encoding or charset"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransportError"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1091,6 +1109,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     getSessionsUnversioned: {
@@ -1113,6 +1132,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     getSessionById: {
@@ -1136,6 +1156,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     getSessionByIdUnversioned: {
@@ -1159,6 +1180,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     openSession: {
@@ -1181,6 +1203,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     openSessionUnversioned: {
@@ -1203,6 +1226,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     storeSessionData: {
@@ -1226,6 +1250,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     storeSessionDataUnversioned: {
@@ -1249,6 +1274,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     updateSessionUser: {
@@ -1272,6 +1298,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     updateSessionUserUnversioned: {
@@ -1295,6 +1322,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     closeSession: {
@@ -1318,6 +1346,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     closeSessionUnversioned: {
@@ -1341,6 +1370,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     closeExpiredSessions: {
@@ -1363,6 +1393,7 @@ export interface operations {
             400: components["responses"]["MalformedJson"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     closeExpiredSessionsUnversioned: {
@@ -1385,6 +1416,7 @@ export interface operations {
             400: components["responses"]["MalformedJson"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     deleteSessionById: {
@@ -1408,6 +1440,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     deleteSessionByIdUnversioned: {
@@ -1431,6 +1464,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedEncoding"];
         };
     };
     getHeartbeat: {

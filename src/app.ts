@@ -4,6 +4,7 @@
  * call it with fresh stores.
  */
 import type express from 'express';
+import { type AdminTools, createAdmin } from './admin/app.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createMaxscaleApp } from './maxscale/app.js';
@@ -28,6 +29,8 @@ export interface Apps {
   pip: express.Express;
   pipModel: SessionsModel;
   logger: Logger;
+  /** The admin API's tools (journal, faults), with `--admin-api` only. */
+  admin: AdminTools | undefined;
 }
 
 export function memoryStores(): Stores {
@@ -35,7 +38,9 @@ export function memoryStores(): Stores {
 }
 
 export async function createApp(config: Config, store: Stores = memoryStores(), logger: Logger = createLogger(config)): Promise<Apps> {
-  const maxscale = await createMaxscaleApp(config, store.maxscale, { logger, initialState: () => initialState(config) });
-  const pip = await createPipApp(config, store.pip, { logger });
-  return { maxscale: maxscale.app, maxscaleModel: maxscale.model, pip: pip.app, pipModel: pip.model, logger };
+  const admin = await createAdmin(config, logger);
+  const maxscale = await createMaxscaleApp(config, store.maxscale, { logger, initialState: () => initialState(config), admin });
+  const pip = await createPipApp(config, store.pip, { logger, admin });
+  admin?.attach({ maxscale: maxscale.model, pip: pip.model, initialMaxscale: () => initialState(config) });
+  return { maxscale: maxscale.app, maxscaleModel: maxscale.model, pip: pip.app, pipModel: pip.model, logger, admin };
 }

@@ -54,7 +54,7 @@ function apitwin(args: string[], env: Record<string, string> = {}): Cli {
       return undefined;
     }
   };
-  const line = (match: (line: Record<string, unknown>) => boolean, timeoutMs = 30_000) =>
+  const line = (match: (line: Record<string, unknown>) => boolean, timeoutMs = 90_000) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`no such line within ${timeoutMs} ms; stdout:\n${stdout.join('\n')}\nstderr:\n${err}`)),
@@ -205,6 +205,51 @@ describe('apitwin serve', () => {
       await cli.line((l) => l.msg === 'stopped');
     } finally {
       cli.child.kill('SIGKILL');
+    }
+  });
+
+  test('piped, stdout stays JSON lines; on another address with the default credentials it warns', async () => {
+    const cli = apitwin(['serve', '--host', '0.0.0.0', '--admin-api'], FREE_PORTS);
+    try {
+      const startup = await cli.line((l) => typeof l.urls === 'object');
+      assert.match(String((startup.urls as { admin?: unknown }).admin), /\/__apitwin$/);
+      const credentials = await cli.line((l) => l.level === 40 && /admin:mariadb, my-user:my-password/.test(String(l.msg)));
+      assert.equal(credentials.host, '0.0.0.0');
+      await cli.line((l) => l.level === 40 && /admin API on/.test(String(l.msg)));
+      for (const line of cli.stdout.filter(Boolean)) assert.doesNotThrow(() => JSON.parse(line), line);
+      cli.child.kill('SIGTERM');
+      assert.equal(await cli.exited, 0);
+    } finally {
+      cli.child.kill('SIGKILL');
+    }
+  });
+
+  const noScript = !existsSync('/usr/bin/script') && 'script(1) is not installed (util-linux)';
+  test('on a terminal it prints a banner: URLs, store, state file, auth and the admin API', { skip: noScript }, async () => {
+    // script(1) gives the child a pseudo-terminal, so process.stdout.isTTY is true as in a shell.
+    const command = [process.execPath, '--import', 'tsx', join(projectRoot(), 'src', 'cli.ts'), 'serve', '--admin-api'].join(' ');
+    const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
+      cwd: projectRoot(),
+      env: cleanEnv(FREE_PORTS),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!out.includes('Press Ctrl+C') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 100));
+      assert.match(out, /apitwin is serving/);
+      assert.match(out, /MaxScale REST API +http:\/\/127\.0\.0\.1:\d+\/v1\/ +\(HTTP Basic, user admin\)/);
+      assert.match(out, /Admin API +http:\/\/127\.0\.0\.1:\d+\/__apitwin\//);
+      assert.match(out, /Store +memory/);
+      assert.match(out, /MaxScale state +data\/maxscale\.json/);
+      assert.doesNotMatch(out, /Warning/, 'loopback: nothing to warn about');
+    } finally {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     }
   });
 

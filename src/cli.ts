@@ -7,9 +7,13 @@
  *
  * Usage errors exit 1 with one line on stderr saying what was wrong.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exposureWarnings, startupBanner } from './admin/startup.js';
 import { type Config, ConfigError, loadConfig, OPTIONS } from './config.js';
 import { type RunningServer, startServer } from './server.js';
+import { projectRoot } from './spec/load.js';
 
 const MAIN_USAGE = `Usage: apitwin <command> [options]
 
@@ -18,8 +22,9 @@ Pip.Services Sessions v1 API, and a contract suite for real implementations.
 
 Commands:
   serve       serve both twins, each with Swagger UI at /docs
-  contract    test an implementation of either API against its spec
+  contract    test an implementation of either API (or any OpenAPI 3 spec) against its spec
   help        show this help
+  version     print the version (also --version)
 
 Run 'apitwin <command> --help' for the options of a command.
 `;
@@ -54,31 +59,33 @@ Runs the contract suite (contract-tests/) against an implementation of the
 MaxScale or pip-sessions API. This build does not include it.
 `;
 
+/** The installed package's version, from its package.json. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
 function wantsHelp(args: readonly string[]): boolean {
   return args.includes('--help') || args.includes('-h');
 }
 
-/** The startup line: readable on a terminal, and always one JSON log line with a stable `urls` object. */
-function announce(server: RunningServer, config: Config): void {
+/**
+ * The startup line: always one JSON log line with a stable `urls` object (and
+ * a warning line for each risk of the address listened on); on a terminal,
+ * also a banner for a person.
+ */
+function announce(server: RunningServer): void {
+  const { config } = server;
   const { maxscale, pip } = server.urls;
-  const urls = { maxscale, pip, docs: `${maxscale}/docs` };
+  const urls = { maxscale, pip, docs: `${maxscale}/docs`, ...(config.adminApi ? { admin: `${maxscale}/__apitwin` } : {}) };
   // Where to find the twins is printed at any log level but silent (the JSON line is what scripts wait for).
   const announcer = config.logLevel === 'silent' ? server.logger : server.logger.child({}, { level: 'info' });
   announcer.info({ urls }, `apitwin is serving: MaxScale REST API ${maxscale}/v1/, pip-sessions API ${pip}/, Swagger UI ${urls.docs}`);
+  const model = server.apps.maxscaleModel;
+  const warnings = exposureWarnings(config, model);
+  for (const warning of warnings) server.logger.warn({ host: config.host }, warning);
   if (process.stdout.isTTY) {
-    process.stdout.write(
-      [
-        '',
-        '  apitwin is serving',
-        `    MaxScale REST API   ${maxscale}/v1/   (HTTP Basic, user ${config.adminUser})`,
-        `    pip-sessions API    ${pip}/`,
-        `    Swagger UI          ${urls.docs}   (and ${pip}/docs)`,
-        '',
-        '  Press Ctrl+C to stop.',
-        '',
-        '',
-      ].join('\n'),
-    );
+    process.stdout.write(startupBanner({ urls: server.urls, config, authOn: !model.adminAuthDisabled(), warnings }));
   }
 }
 
@@ -101,7 +108,7 @@ async function serve(argv: string[]): Promise<void> {
   } catch (err) {
     throw listenError(err, config) ?? err;
   }
-  announce(server, config);
+  announce(server);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -166,6 +173,11 @@ async function main(argv: string[]): Promise<number | undefined> {
     case '--help':
     case '-h':
       process.stdout.write(MAIN_USAGE);
+      return 0;
+    case 'version':
+    case '--version':
+    case '-v':
+      process.stdout.write(`apitwin ${version()}\n`);
       return 0;
     case 'serve':
       if (wantsHelp(rest)) {

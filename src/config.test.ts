@@ -17,11 +17,25 @@ const settings: [OptionName, { value: string; read: (c: Config) => unknown; want
   ['maxscale-config', { value: '/etc/maxscale.cnf', read: (c) => c.maxscaleConfig, want: '/etc/maxscale.cnf' }],
   ['log-level', { value: 'debug', read: (c) => c.logLevel, want: 'debug' }],
   ['validate-responses', { value: 'off', read: (c) => c.validateResponses, want: false }],
-  ['test-routes', { value: 'yes', read: (c) => c.testRoutes, want: true }],
+  ['admin-api', { value: 'yes', read: (c) => c.adminApi, want: true }],
+  ['journal-size', { value: '50', read: (c) => c.journalSize, want: 50 }],
+  [
+    'cors',
+    {
+      value: 'http://localhost:3000, https://app.example/',
+      read: (c) => c.corsOrigins,
+      want: ['http://localhost:3000', 'https://app.example'],
+    },
+  ],
   ['pip-max-page-size', { value: '25', read: (c) => c.pip.maxPageSize, want: 25 }],
   ['pip-expire-timeout', { value: '60000', read: (c) => c.pip.expireTimeoutMs, want: 60000 }],
   ['pip-cleanup-interval', { value: '0', read: (c) => c.pip.cleanupIntervalMs, want: 0 }],
   ['pip-max-body-size', { value: '1048576', read: (c) => c.pip.maxBodyBytes, want: 1048576 }],
+  ['max-body-depth', { value: '64', read: (c) => c.maxBodyDepth, want: 64 }],
+  ['dbfw-rules-dir', { value: '/srv/rules', read: (c) => c.dbfwRulesDir, want: '/srv/rules' }],
+  ['headers-timeout', { value: '2000', read: (c) => c.http.headersTimeout, want: 2000 }],
+  ['request-timeout', { value: '60000', read: (c) => c.http.requestTimeout, want: 60000 }],
+  ['keep-alive-timeout', { value: '1000', read: (c) => c.http.keepAliveTimeout, want: 1000 }],
 ];
 
 describe('loadConfig', () => {
@@ -42,6 +56,23 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig([], {}), defaultConfig());
   });
 
+  test('the rules folder follows the data file, and none reads no rule file', () => {
+    assert.equal(loadConfig(['--data-file=/srv/twin/data.json'], {}).dbfwRulesDir, '/srv/twin');
+    assert.equal(loadConfig(['--dbfw-rules-dir=none'], {}).dbfwRulesDir, undefined);
+  });
+
+  test('an on/off flag written alone means true, and still takes a value after it', () => {
+    assert.equal(loadConfig(['--admin-api'], {}).adminApi, true);
+    assert.equal(loadConfig(['--admin-api', '--log-level=warn'], {}).adminApi, true);
+    assert.equal(loadConfig(['--admin-api', 'false'], { APITWIN_ADMIN_API: 'true' }).adminApi, false);
+  });
+
+  test('CORS is on for any origin by default, and off with --cors=off', () => {
+    assert.deepEqual(defaultConfig().corsOrigins, ['*']);
+    assert.deepEqual(loadConfig(['--cors=off'], {}).corsOrigins, []);
+    assert.deepEqual(loadConfig([], { APITWIN_CORS: 'http://a.example,*' }).corsOrigins, ['*']);
+  });
+
   test('an empty environment variable counts as unset', () => {
     assert.equal(loadConfig([], { APITWIN_HOST: '' }).host, '127.0.0.1');
   });
@@ -57,7 +88,13 @@ describe('loadConfig', () => {
     ],
     ['an unknown store', { argv: ['--store=redis'], message: /^--store must be memory or sqlite:PATH/ }],
     ['an unknown log level', { argv: [], env: { APITWIN_LOG_LEVEL: 'loud' }, message: /^APITWIN_LOG_LEVEL must be one of .*got 'loud'/ }],
+    ['a CORS origin that is not one', { argv: ['--cors=localhost:3000'], message: /^--cors must be '\*', off, or origins/ }],
     ['a boolean that is not one', { argv: ['--validate-responses=maybe'], message: /^--validate-responses must be true or false/ }],
+    ['a body depth over the ceiling', { argv: ['--max-body-depth=5000'], message: /^--max-body-depth must be between 1 and 1000/ }],
+    [
+      'a headers timeout longer than the request timeout',
+      { argv: ['--headers-timeout=40000'], message: /^--headers-timeout \(40000\) must not be longer than APITWIN_REQUEST_TIMEOUT_MS/ },
+    ],
   ];
   for (const [name, { argv, env = {}, message }] of refused) {
     test(`refuses ${name}`, () => {

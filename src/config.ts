@@ -2,7 +2,10 @@
  * The one typed configuration of apitwin. `loadConfig` is the only place that
  * reads flags and the environment; everything else receives a Config.
  */
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_BODY_DEPTH, MAX_BODY_DEPTH_CEILING } from './http/guards.js';
+import { projectRoot } from './spec/load.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -27,8 +30,29 @@ export interface Config {
   logLevel: LogLevel;
   /** Validate every response against the spec (on in tests and by default). */
   validateResponses: boolean;
-  /** Mount test-only routes such as `POST /__test/reset` outside the spec. */
-  testRoutes: boolean;
+  /** Deepest nesting of a JSON request body (deeper is a 400 before anything is parsed or stored). */
+  maxBodyDepth: number;
+  /**
+   * The only folder dbfwfilter rule files are read from (a relative `rules`
+   * path is read inside it); undefined reads none. Defaults to the folder of
+   * the data file (the bundled data/ folder).
+   */
+  dbfwRulesDir: string | undefined;
+  /** HTTP server timeouts, in ms (Node's http.Server options of the same names). */
+  http: {
+    /** Time to receive a request's complete headers. */
+    headersTimeout: number;
+    /** Time to receive a whole request, body included. */
+    requestTimeout: number;
+    /** How long an idle keep-alive connection is kept open. */
+    keepAliveTimeout: number;
+  };
+  /** Serve the admin API (openapi/apitwin-admin.yaml) under `/__apitwin` on both ports, and honour `Prefer`. */
+  adminApi: boolean;
+  /** How many requests the admin API's journal keeps. */
+  journalSize: number;
+  /** CORS on every path: `*` (any origin), a list of origins, or none (`[]`). */
+  corsOrigins: readonly string[];
   /** Which settings were given by flag or environment (a maxscale.cnf must not override those). */
   explicit: { host: boolean; maxscalePort: boolean; adminUser: boolean };
   pip: {
@@ -43,6 +67,12 @@ export interface Config {
   };
 }
 
+/**
+ * Short enough that a slow client cannot pin a connection for minutes (Node's
+ * own request timeout is 300 s), long enough for any real client.
+ */
+export const DEFAULT_HTTP_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 } as const;
+
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
   return {
     host: '127.0.0.1',
@@ -56,9 +86,14 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     maxscaleConfig: undefined,
     logLevel: 'info',
     validateResponses: true,
-    testRoutes: false,
+    maxBodyDepth: DEFAULT_MAX_BODY_DEPTH,
+    dbfwRulesDir: join(projectRoot(), 'data'),
+    adminApi: false,
+    journalSize: 1000,
+    corsOrigins: ['*'],
     explicit: { host: false, maxscalePort: false, adminUser: false },
     ...overrides,
+    http: { ...DEFAULT_HTTP_TIMEOUTS, ...overrides.http },
     pip: {
       maxPageSize: 100,
       expireTimeoutMs: 24 * 60 * 60 * 1000,
@@ -69,9 +104,9 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-/** A config for tests: ephemeral, validating, with test routes and quiet logs. */
+/** A config for tests: ephemeral, validating, with the admin API (its state reset) and quiet logs. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return defaultConfig({ logLevel: 'silent', testRoutes: true, validateResponses: true, ...overrides });
+  return defaultConfig({ logLevel: 'silent', adminApi: true, validateResponses: true, ...overrides });
 }
 
 export class ConfigError extends Error {
@@ -96,6 +131,20 @@ function toBool(name: string, value: string): boolean {
   throw new ConfigError(`${name} must be true or false, got '${value}'`);
 }
 
+/** `*`, `off` (or false/none), or origins such as `http://localhost:3000,https://app.example`. */
+function toOrigins(name: string, value: string): string[] {
+  if (/^(off|false|no|none|0)$/i.test(value.trim())) return [];
+  const origins = value
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new ConfigError(`${name} must be '*', off, or origins like http://localhost:3000, got '${origin}'`);
+  }
+  return origins.includes('*') ? ['*'] : origins;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Each option: its flag, the kind of value it takes, its environment variable, and what it means. */
@@ -115,7 +164,30 @@ export const OPTIONS = {
   'maxscale-config': { arg: 'PATH', env: 'APITWIN_MAXSCALE_CONFIG', help: 'a maxscale.cnf to use as the initial state' },
   'log-level': { arg: 'LEVEL', env: 'APITWIN_LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
   'validate-responses': { arg: 'BOOL', env: 'APITWIN_VALIDATE_RESPONSES', help: 'validate every response against the spec (default true)' },
-  'test-routes': { arg: 'BOOL', env: 'APITWIN_TEST_ROUTES', help: 'mount POST /__test/reset (default false)' },
+  'max-body-depth': {
+    arg: 'N',
+    env: 'APITWIN_MAX_BODY_DEPTH',
+    help: `deepest nesting of a JSON request body, 1-${MAX_BODY_DEPTH_CEILING} (default ${DEFAULT_MAX_BODY_DEPTH})`,
+  },
+  'dbfw-rules-dir': {
+    arg: 'PATH|none',
+    env: 'APITWIN_DBFW_RULES_DIR',
+    help: "the only folder dbfwfilter rule files are read from (default: the data file's folder); none reads no file",
+  },
+  'headers-timeout': { arg: 'MS', env: 'APITWIN_HEADERS_TIMEOUT_MS', help: "ms to receive a request's headers (default 10000)" },
+  'request-timeout': { arg: 'MS', env: 'APITWIN_REQUEST_TIMEOUT_MS', help: 'ms to receive a whole request (default 30000)' },
+  'keep-alive-timeout': {
+    arg: 'MS',
+    env: 'APITWIN_KEEP_ALIVE_TIMEOUT_MS',
+    help: 'ms an idle keep-alive connection stays open (default 5000)',
+  },
+  'admin-api': {
+    arg: 'BOOL',
+    env: 'APITWIN_ADMIN_API',
+    help: 'serve the admin API at /__apitwin (journal, faults, state) and honour Prefer (default false)',
+  },
+  'journal-size': { arg: 'N', env: 'APITWIN_JOURNAL_SIZE', help: 'requests the admin journal keeps (default 1000)' },
+  cors: { arg: 'ORIGINS', env: 'APITWIN_CORS', help: "CORS: '*' (default), comma-separated origins, or off" },
   'pip-max-page-size': { arg: 'N', env: 'APITWIN_PIP_MAX_PAGE_SIZE', help: 'largest get_sessions page (default 100)' },
   'pip-expire-timeout': { arg: 'MS', env: 'APITWIN_PIP_EXPIRE_TIMEOUT_MS', help: 'idle ms before a session expires (default 86400000)' },
   'pip-cleanup-interval': { arg: 'MS', env: 'APITWIN_PIP_CLEANUP_INTERVAL_MS', help: 'ms between expiry sweeps, 0 = off (default 900000)' },
@@ -128,11 +200,22 @@ export const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 
+/** Flags that are on or off may be written alone (`--admin-api`), meaning true. */
+const BARE_FLAGS = new Set(Object.entries(OPTIONS).flatMap(([name, o]) => (o.arg === 'BOOL' ? [`--${name}`] : [])));
+
+function withBareFlags(argv: readonly string[]): string[] {
+  return argv.map((arg, i) => {
+    if (!BARE_FLAGS.has(arg)) return arg;
+    const next = argv[i + 1];
+    return next === undefined || next.startsWith('--') ? `${arg}=true` : arg;
+  });
+}
+
 /** node:util's parseArgs, with its errors (unknown flag, missing value, stray word) said as a ConfigError. */
 function parseFlags(argv: readonly string[]) {
   try {
     return parseArgs({
-      args: [...argv],
+      args: withBareFlags(argv),
       options: Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const }])),
       allowPositionals: false,
       strict: true,
@@ -174,11 +257,18 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     maxscaleConfig: get('maxscale-config'),
     logLevel: get('log-level'),
     validateResponses: get('validate-responses'),
-    testRoutes: get('test-routes'),
+    adminApi: get('admin-api'),
+    journalSize: get('journal-size'),
+    cors: get('cors'),
     maxPageSize: get('pip-max-page-size'),
     expire: get('pip-expire-timeout'),
     cleanup: get('pip-cleanup-interval'),
     maxBody: get('pip-max-body-size'),
+    maxBodyDepth: get('max-body-depth'),
+    dbfwRulesDir: get('dbfw-rules-dir'),
+    headersTimeout: get('headers-timeout'),
+    requestTimeout: get('request-timeout'),
+    keepAliveTimeout: get('keep-alive-timeout'),
   };
   config.explicit = { host: v.host !== undefined, maxscalePort: v.maxscalePort !== undefined, adminUser: v.adminUser !== undefined };
   if (v.host !== undefined) config.host = v.host;
@@ -192,7 +282,25 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
       throw new ConfigError(`${label('store')} must be memory or sqlite:PATH, got '${v.store}'`);
     config.store = v.store;
   }
-  if (v.dataFile !== undefined) config.dataFile = v.dataFile;
+  if (v.dataFile !== undefined) {
+    config.dataFile = v.dataFile;
+    config.dbfwRulesDir = dirname(resolve(v.dataFile));
+  }
+  if (v.dbfwRulesDir !== undefined) config.dbfwRulesDir = v.dbfwRulesDir === 'none' ? undefined : resolve(v.dbfwRulesDir);
+  if (v.maxBodyDepth !== undefined) {
+    const n = toInt(label('max-body-depth'), v.maxBodyDepth);
+    if (n < 1 || n > MAX_BODY_DEPTH_CEILING)
+      throw new ConfigError(`${label('max-body-depth')} must be between 1 and ${MAX_BODY_DEPTH_CEILING}, got '${v.maxBodyDepth}'`);
+    config.maxBodyDepth = n;
+  }
+  if (v.headersTimeout !== undefined) config.http.headersTimeout = toInt(label('headers-timeout'), v.headersTimeout);
+  if (v.requestTimeout !== undefined) config.http.requestTimeout = toInt(label('request-timeout'), v.requestTimeout);
+  if (v.keepAliveTimeout !== undefined) config.http.keepAliveTimeout = toInt(label('keep-alive-timeout'), v.keepAliveTimeout);
+  // Node refuses a headers timeout longer than the request timeout (0 turns the request timeout off).
+  if (config.http.requestTimeout > 0 && config.http.headersTimeout > config.http.requestTimeout)
+    throw new ConfigError(
+      `${label('headers-timeout')} (${config.http.headersTimeout}) must not be longer than ${label('request-timeout')} (${config.http.requestTimeout})`,
+    );
   if (v.maxscaleConfig !== undefined) config.maxscaleConfig = v.maxscaleConfig;
   if (v.logLevel !== undefined) {
     if (!(LOG_LEVELS as readonly string[]).includes(v.logLevel))
@@ -200,7 +308,9 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     config.logLevel = v.logLevel as LogLevel;
   }
   if (v.validateResponses !== undefined) config.validateResponses = toBool(label('validate-responses'), v.validateResponses);
-  if (v.testRoutes !== undefined) config.testRoutes = toBool(label('test-routes'), v.testRoutes);
+  if (v.adminApi !== undefined) config.adminApi = toBool(label('admin-api'), v.adminApi);
+  if (v.journalSize !== undefined) config.journalSize = Math.max(1, toInt(label('journal-size'), v.journalSize));
+  if (v.cors !== undefined) config.corsOrigins = toOrigins(label('cors'), v.cors);
   if (v.maxPageSize !== undefined) config.pip.maxPageSize = Math.max(1, toInt(label('pip-max-page-size'), v.maxPageSize));
   if (v.expire !== undefined) config.pip.expireTimeoutMs = toInt(label('pip-expire-timeout'), v.expire);
   if (v.cleanup !== undefined) config.pip.cleanupIntervalMs = toInt(label('pip-cleanup-interval'), v.cleanup);

@@ -88,6 +88,12 @@ function isBodyParserError(err: unknown): err is BodyParserError {
   return typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string';
 }
 
+function isClientHttpError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { status, expose } = err as { status?: unknown; expose?: unknown };
+  return expose === true && typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /**
  * The single mapper from anything thrown to an ApiError. Unknown errors become
  * a generic 500 whose detail does not leak internals (no stack traces).
@@ -108,6 +114,11 @@ export function toApiError(err: unknown): ApiError {
           return ApiError.from(Errors.BAD_REQUEST, 'The request body could not be read', { cause: err });
         }
     }
+  }
+  // A body that fails to decompress (Content-Encoding: gzip with bytes that are not gzip) reaches us
+  // as the decoder's own error, made a client error (http-errors: `expose` and a 4xx status).
+  if (isClientHttpError(err)) {
+    return ApiError.from(Errors.BAD_REQUEST, 'The request body could not be read: it does not match its Content-Encoding', { cause: err });
   }
   return ApiError.from(Errors.INTERNAL, 'Internal error', { cause: err });
 }

@@ -1,10 +1,10 @@
 /**
  * Listens: builds the apps with `createApp` and serves each twin on its own
- * port. Shuts down cleanly on SIGTERM/SIGINT, letting in-flight requests end.
+ * port, with explicit HTTP timeouts (`config.http`). Shuts down cleanly on SIGTERM/SIGINT, letting in-flight requests end.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, type Stores } from './app.js';
+import { type Apps, createApp, type Stores } from './app.js';
 import { type Config, setListeningPorts } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { withMaxscaleConfig } from './maxscale/state.js';
@@ -15,13 +15,38 @@ export interface RunningServer {
   urls: { maxscale: string; pip: string };
   close: () => Promise<void>;
   logger: Logger;
+  /** The config in force (a maxscale.cnf may have set the host and port). */
+  config: Config;
+  apps: Apps;
 }
 
-function listen(app: import('express').Express, port: number, host: string): Promise<Server> {
+/**
+ * Node's HTTP server with the configured timeouts: a client that is slow to
+ * send its headers or its body is answered 408 and cut when its time is up,
+ * and an idle keep-alive connection is closed. Node checks the first two
+ * every `connectionsCheckingInterval` (30 s by default), so the check runs
+ * often enough for the shortest of them.
+ */
+export function createHttpServer(app: import('express').Express, timeouts: Config['http']): Server {
+  const shortest = Math.min(...[timeouts.headersTimeout, timeouts.requestTimeout].filter((t) => t > 0), 4000);
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersTimeout,
+      requestTimeout: timeouts.requestTimeout,
+      connectionsCheckingInterval: Math.max(10, Math.floor(shortest / 4)),
+    },
+    app,
+  );
+  server.keepAliveTimeout = timeouts.keepAliveTimeout;
+  return server;
+}
+
+function listen(app: import('express').Express, port: number, host: string, timeouts: Config['http']): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    const server = createHttpServer(app, timeouts);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
+    server.listen(port, host);
   });
 }
 
@@ -59,8 +84,8 @@ export async function startServer(given: Config, stores?: Stores): Promise<Runni
   const logger = createLogger(config);
   const opened = stores ?? openStores(config);
   const apps = await createApp(config, opened, logger);
-  const maxscale = await listen(apps.maxscale, config.maxscalePort, config.host);
-  const pip = await listen(apps.pip, config.pipPort, config.host).catch(async (err: unknown) => {
+  const maxscale = await listen(apps.maxscale, config.maxscalePort, config.host, config.http);
+  const pip = await listen(apps.pip, config.pipPort, config.host, config.http).catch(async (err: unknown) => {
     await closeGracefully(maxscale);
     throw err;
   });
@@ -69,9 +94,10 @@ export async function startServer(given: Config, stores?: Stores): Promise<Runni
   const expiry = startExpiryTimer(apps.pipModel, config.pip.cleanupIntervalMs, logger);
   const close = async () => {
     expiry.stop();
+    apps.admin?.close();
     await Promise.all([closeGracefully(maxscale), closeGracefully(pip)]);
     opened.maxscale.close();
     opened.pip.close();
   };
-  return { urls, close, logger };
+  return { urls, close, logger, config, apps };
 }

@@ -14,20 +14,37 @@
  */
 import type { RunContext, SendRequest } from '../engine/context.js';
 import { describeResponse } from '../engine/context.js';
-import { createdId, freshen, is2xx, request } from '../engine/requests.js';
+import { createdId, freshen, is2xx, remember, request } from '../engine/requests.js';
+import { actionReason, planOf, sendRestoring } from '../engine/safety.js';
 import { describeOperation, isObject, type OperationInfo, objectParam, pathParams, schemaAt } from '../engine/spec.js';
-import type { Failure } from '../engine/types.js';
+import type { Failure, HttpExchange } from '../engine/types.js';
 
 const WRONG_PASSWORD = 'contract-test-wrong-password';
 
-/** A request that is harmless if wrongly accepted: creates get fresh names, deletes address objects that do not exist. */
-function harmless(ctx: RunContext, op: OperationInfo): SendRequest {
+/**
+ * A request that is harmless if wrongly accepted: creates get fresh names (and are deleted at the
+ * end), every other write addresses an object that does not exist, and a write to a shared setting
+ * is put back. `undefined` for an action the suite cannot undo when destructive requests are off.
+ */
+function harmless(ctx: RunContext, op: OperationInfo): SendRequest | undefined {
   const params: Record<string, string> = {};
   const last = objectParam(op);
-  if (op.kind === 'delete' && last) params[last] = ctx.fresh('missing');
+  const plan = planOf(ctx.spec, op);
+  if (op.kind !== 'read' && op.kind !== 'create' && last) params[last] = ctx.fresh('missing');
+  else if (plan.kind === 'action' && !ctx.options.allowDestructive) return undefined;
   const body = structuredClone(op.bodyExamples[0]?.value);
   if (op.kind === 'create') freshen(ctx, body);
   return request(ctx, op, { params, ...(body !== undefined ? { body } : {}) });
+}
+
+/** Sends a harmless request (see above): a shared setting is put back if the write was accepted; an accepted create is deleted at the end. */
+async function sendHarmless(ctx: RunContext, op: OperationInfo, req: SendRequest): Promise<HttpExchange> {
+  const plan = planOf(ctx.spec, op);
+  const x = plan.kind === 'setting' ? await sendRestoring(ctx, plan, req) : await ctx.send(req);
+  const group = ctx.spec.groups.find((g) => g.create === op);
+  const id = op.kind === 'create' && x.response.status < 300 ? createdId(req.body, x) : undefined;
+  if (group && id && !group.parent) remember(ctx, group, { [group.itemParam]: id });
+  return x;
 }
 
 async function ignoredAuth(ctx: RunContext, secured: OperationInfo[]): Promise<void> {
@@ -36,11 +53,16 @@ async function ignoredAuth(ctx: RunContext, secured: OperationInfo[]): Promise<v
     ctx.progress(`ignored_auth ${op.id}`);
     const failures: Failure[] = [];
     let duration = 0;
+    if (!harmless(ctx, op)) {
+      ctx.report({ check: 'ignored_auth', name: describeOperation(op), status: 'skip', reason: actionReason(op), failures, durationMs: 0 });
+      continue;
+    }
     for (const [what, auth] of [
       ['no credentials', null],
       ['a wrong password', { user, password: WRONG_PASSWORD }],
     ] as const) {
-      const x = await ctx.send({ ...harmless(ctx, op), auth });
+      const req = harmless(ctx, op) as SendRequest;
+      const x = await sendHarmless(ctx, op, { ...req, auth });
       duration += x.durationMs;
       if (x.response.status !== 401) {
         failures.push(ctx.failure(`Request with ${what} not refused`, describeResponse(x), '401 Unauthorized', x));
@@ -127,7 +149,19 @@ async function basicAccountReadOnly(ctx: RunContext, secured: OperationInfo[]): 
   }
   for (const w of secured.filter((o) => o.method !== 'GET' && o.method !== 'HEAD' && o.method !== 'OPTIONS')) {
     ctx.progress(`basic_account_read_only ${w.id}`);
-    const x = await ctx.send({ ...harmless(ctx, w), auth: basic });
+    const req = harmless(ctx, w);
+    if (!req) {
+      ctx.report({
+        check: 'basic_account_read_only',
+        name: `${describeOperation(w)} as a basic account`,
+        status: 'skip',
+        reason: actionReason(w),
+        failures: [],
+        durationMs: 0,
+      });
+      continue;
+    }
+    const x = await sendHarmless(ctx, w, { ...req, auth: basic });
     const failures =
       x.response.status === 401 ? [] : [ctx.failure('Write by a basic account not refused', describeResponse(x), '401 Unauthorized', x)];
     ctx.report({

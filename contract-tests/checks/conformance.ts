@@ -8,6 +8,7 @@
  */
 import type { RunContext } from '../engine/context.js';
 import { createdId, createdParams, forget, freshen, groupOf, is2xx, remember, request } from '../engine/requests.js';
+import { actionReason, planOf, sendRestoring } from '../engine/safety.js';
 import { isDocumented, isObject, type OperationInfo, objectParam } from '../engine/spec.js';
 
 export async function runConformancePhase(ctx: RunContext): Promise<void> {
@@ -59,23 +60,37 @@ export async function runConformancePhase(ctx: RunContext): Promise<void> {
       const id = createdId(body, x);
       if (group && id) remember(ctx, group, { ...parentParams, [group.itemParam]: id });
       const rpc = spec.rpcGroups.find((g) => g.create === op);
-      if (rpc && id) ctx.createdIds.set(rpc.idField, id);
+      if (rpc && id) {
+        ctx.createdIds.set(rpc.idField, id);
+        ctx.createdRpc.push({ group: rpc, id });
+      }
     }
   }
 
-  // Updates, on the objects just created where the operation addresses one.
+  // Updates, only on objects this run created; a shared setting is put back; an action the suite cannot undo only with --allow-destructive.
   for (const op of spec.operations.filter((o) => o.kind === 'update').sort(byPath)) {
-    const params = createdParams(ctx, groupOf(ctx, op)) ?? {};
+    const plan = planOf(spec, op);
+    const group = groupOf(ctx, op);
+    const params = createdParams(ctx, group) ?? {};
+    if (plan.kind === 'action' && !ctx.options.allowDestructive) {
+      skipReasons.set(op.id, actionReason(op));
+      continue;
+    }
+    if (plan.kind === 'object' && ((group && !params[group.itemParam]) || (plan.rpc && !ctx.createdIds.has(plan.rpc.idField)))) {
+      skipReasons.set(op.id, 'no object created by this run to change (the target’s own objects are never changed)');
+      continue;
+    }
     const examples = op.bodyExamples.length ? op.bodyExamples : [undefined];
     for (const example of examples) {
       ctx.progress(`${op.id}${example ? ` (${example.mediaType})` : ''}`);
       const body = structuredClone(example?.value);
-      const group = groupOf(ctx, op);
       // A JSON API update names its object; it must be the one addressed.
       if (group && params[group.itemParam] && isObject(body) && isObject(body.data) && typeof body.data.id === 'string') {
         body.data.id = params[group.itemParam];
       }
-      await ctx.send(request(ctx, op, { params, ...(example ? { body: ctx.substituteIds(body), mediaType: example.mediaType } : {}) }));
+      const req = request(ctx, op, { params, ...(example ? { body: ctx.substituteIds(body), mediaType: example.mediaType } : {}) });
+      if (plan.kind === 'setting') await sendRestoring(ctx, plan, req);
+      else await ctx.send(req);
     }
   }
 
@@ -92,6 +107,15 @@ export async function runConformancePhase(ctx: RunContext): Promise<void> {
       }
     } else if (!op.path.includes('{')) {
       // An RPC-style delete (pip's delete_session_by_id): the example, naming an object this run created.
+      const plan = planOf(spec, op);
+      if (plan.kind === 'object' && plan.rpc && !ctx.createdIds.has(plan.rpc.idField)) {
+        skipReasons.set(op.id, 'no object created by this run to delete (the target’s own objects are never deleted)');
+        continue;
+      }
+      if (plan.kind === 'action' && !ctx.options.allowDestructive) {
+        skipReasons.set(op.id, actionReason(op));
+        continue;
+      }
       ctx.progress(op.id);
       await ctx.send(request(ctx, op));
     } else {

@@ -10,6 +10,7 @@
 import { type DreddTest, runDredd } from '../dredd/run.js';
 import type { RunContext } from '../engine/context.js';
 import { toCurl } from '../engine/http.js';
+import { isOurApi } from '../engine/spec.js';
 import type { Failure, HttpExchange } from '../engine/types.js';
 
 /** A failed Dredd transaction as a failure: its request and response, and Dredd's own verdict. */
@@ -59,16 +60,17 @@ function parseJson(text: string | undefined): unknown {
 
 export async function runExamplesPhase(ctx: RunContext): Promise<void> {
   ctx.beginPhase('examples');
-  const started = performance.now();
   ctx.progress('Dredd');
-  const endpoint = ctx.options.target.replace(/\/+$/, '');
+  // Our hooks address our twins below the target (they add /v1); a spec not ours is replayed below its server path.
+  const endpoint = isOurApi(ctx.spec.api) ? ctx.options.target.replace(/\/+$/, '') : ctx.http.baseUrl;
   const result = await runDredd({
-    api: ctx.options.api,
+    api: ctx.spec.api,
+    document: ctx.spec.document,
     endpoint,
     ...(ctx.credentials ? { user: ctx.credentials.user, password: ctx.credentials.password } : {}),
     isolate: ctx.options.isolate ?? false,
+    allowDestructive: ctx.options.allowDestructive ?? false,
   });
-  const each = result.tests.length ? (performance.now() - started) / result.tests.length : 0;
   for (const t of result.tests) {
     ctx.report({
       check: 'example_replay',
@@ -76,7 +78,7 @@ export async function runExamplesPhase(ctx: RunContext): Promise<void> {
       status: t.status,
       failures: t.status === 'fail' ? [dreddFailure(t, endpoint)] : [],
       ...(t.status === 'skip' ? { reason: t.message || 'skipped by Dredd' } : {}),
-      durationMs: each,
+      durationMs: t.durationMs,
     });
   }
   ctx.endPhase();

@@ -11,7 +11,8 @@ import addFormats from 'ajv-formats';
 import type { OpenAPIV3 } from 'openapi-types';
 import type { RunContext } from '../engine/context.js';
 import { describeResponse } from '../engine/context.js';
-import { freshen, request } from '../engine/requests.js';
+import { createdId, freshen, remember, request } from '../engine/requests.js';
+import { actionReason, planOf, sendRestoring } from '../engine/safety.js';
 import {
   describeOperation,
   documentedStatuses,
@@ -20,9 +21,10 @@ import {
   isObject,
   itemsOf,
   type OperationInfo,
+  objectParam,
   typesOf,
 } from '../engine/spec.js';
-import type { Failure } from '../engine/types.js';
+import type { Failure, HttpExchange } from '../engine/types.js';
 
 export interface Mutation {
   /** What was broken, e.g. `missing required field /data/id`. */
@@ -146,6 +148,11 @@ export function mutationsOf(ctx: RunContext, op: OperationInfo): Mutation[] {
   if (op.requestBody && json && op.requestSchema) {
     const base = structuredClone(json.value);
     if (op.kind === 'create') freshen(ctx, base);
+    // An RPC command names an object nothing has, so an invalid request wrongly accepted changes nothing.
+    const plan = planOf(ctx.spec, op);
+    if (plan.kind === 'object' && plan.rpc && isObject(base) && typeof base[plan.rpc.idField] === 'string') {
+      base[plan.rpc.idField] = ctx.fresh('missing');
+    }
     for (const m of bodyMutations(op.requestSchema, base)) {
       if (breaks(op.requestSchema, m.body)) out.push({ ...m, contentType: json.mediaType });
     }
@@ -186,13 +193,22 @@ export async function runNegativePhase(ctx: RunContext): Promise<void> {
   for (const op of ctx.spec.operations) {
     const mutations = mutationsOf(ctx, op);
     if (mutations.length === 0) continue;
+    const plan = planOf(ctx.spec, op);
+    const name = `${describeOperation(op)}: ${mutations.length} invalid requests`;
+    if (plan.kind === 'action' && !ctx.options.allowDestructive) {
+      ctx.report({ check: 'negative_data_rejection', name, status: 'skip', reason: actionReason(op), failures: [], durationMs: 0 });
+      continue;
+    }
+    // An object the request addresses is one nothing has: an invalid request wrongly accepted changes nothing.
+    const last = objectParam(op);
+    const missing = plan.kind === 'object' && plan.group && last ? { [last]: ctx.fresh('missing') } : {};
     ctx.progress(op.id);
     const failures: Failure[] = [];
     let duration = 0;
     const documented4xx = documentedStatuses(op).filter((s) => s >= 400 && s < 500);
     for (const m of mutations) {
       const base = request(ctx, op, {
-        ...(m.params ? { params: m.params } : {}),
+        params: { ...missing, ...m.params },
         ...(m.noBody ? { noBody: true } : {}),
       });
       let path = base.path;
@@ -205,14 +221,16 @@ export async function runNegativePhase(ctx: RunContext): Promise<void> {
         path = `${url.pathname}${url.search}`;
       }
       const body = m.raw !== undefined ? m.raw : m.body !== undefined ? m.body : m.noBody ? undefined : base.body;
-      const x = await ctx.send({
+      const req = {
         operationId: op.id,
         method: op.method,
         path,
         ...(body !== undefined ? { body, raw: m.raw !== undefined, contentType: m.contentType ?? base.contentType } : {}),
-        exclude: ['status_code_conformance'],
-      });
+        exclude: ['status_code_conformance'] as const,
+      };
+      const x = plan.kind === 'setting' ? await sendRestoring(ctx, plan, req) : await ctx.send(req);
       duration += x.durationMs;
+      if (plan.kind === 'create' && x.response.status < 300) keepForCleanup(ctx, op, m.raw === undefined ? body : undefined, x, base.path);
       const status = x.response.status;
       if (status < 400 || status >= 500 || !isDocumented(op, status)) {
         failures.push(
@@ -227,11 +245,29 @@ export async function runNegativePhase(ctx: RunContext): Promise<void> {
     }
     ctx.report({
       check: 'negative_data_rejection',
-      name: `${describeOperation(op)}: ${mutations.length} invalid requests`,
+      name,
       status: failures.length ? 'fail' : 'pass',
       failures,
       durationMs: duration,
     });
   }
   ctx.endPhase();
+}
+
+/** An invalid create the target accepted made an object: it is deleted at the end of the run. */
+function keepForCleanup(ctx: RunContext, op: OperationInfo, body: unknown, x: HttpExchange, path: string): void {
+  const id = createdId(body, x);
+  if (!id) return;
+  const group = ctx.spec.groups.find((g) => g.create === op);
+  const rpc = ctx.spec.rpcGroups.find((g) => g.create === op);
+  if (rpc) ctx.createdRpc.push({ group: rpc, id });
+  if (!group) return;
+  // The parent's path parameters, read back from the path the request went to.
+  const params: Record<string, string> = {};
+  const actual = (path.split('?')[0] ?? '').split('/');
+  group.collectionPath.split('/').forEach((segment, i) => {
+    const name = /^\{(.+)\}$/.exec(segment)?.[1];
+    if (name) params[name] = decodeURIComponent(actual[i] ?? '');
+  });
+  remember(ctx, group, { ...params, [group.itemParam]: id });
 }

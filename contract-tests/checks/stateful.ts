@@ -16,7 +16,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { RunContext } from '../engine/context.js';
 import { describeResponse } from '../engine/context.js';
-import { createdId, exampleBody, freshen, is2xx, request } from '../engine/requests.js';
+import { createdId, exampleBody, forget, freshen, is2xx, remember, request } from '../engine/requests.js';
 import { flatten, isObject, type OperationInfo, type ResourceGroup, type RpcGroup, schemaAt } from '../engine/spec.js';
 import type { CheckName, Failure, HttpExchange } from '../engine/types.js';
 
@@ -85,6 +85,8 @@ function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
       const id = is2xx(x) ? createdId(body, x) : undefined;
       const type = isObject(body) && isObject(body.data) && typeof body.data.type === 'string' ? body.data.type : undefined;
       const handle = id ? { id, params: { ...parentParams, [group.itemParam]: id }, type, parents } : undefined;
+      // Whatever a scenario leaves behind is deleted at the end of the run.
+      if (handle) remember(ctx, group, handle.params);
       if (!handle) for (const p of parents) await p.adapter.cleanup(p.handle);
       return { exchange: x, handle, body };
     },
@@ -100,11 +102,14 @@ function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
       : undefined,
     remove: group.delete ? (h) => ctx.send(request(ctx, group.delete as OperationInfo, { params: itemParams(h) })) : undefined,
     list: group.list ? (h) => ctx.send(request(ctx, group.list as OperationInfo, { params: itemParams(h) })) : undefined,
-    listed: (x, h) => itemsOfBody(x.response.body).some((i) => isObject(i) && i.id === h.id),
+    listed: (x, h) => itemsOfBody(x.response.body).some((i) => isObject(i) && String(i.id) === h.id),
     gone: (x) => x.response.status === 404,
     goneDescription: '404 Not Found',
     async cleanup(h) {
-      if (group.delete) await ctx.http.send(request(ctx, group.delete, { params: itemParams(h) }));
+      if (group.delete) {
+        const x = await ctx.http.send(request(ctx, group.delete, { params: itemParams(h) }));
+        if (is2xx(x) || x.response.status === 404) forget(ctx, group, h.params);
+      }
       for (const p of [...h.parents].reverse()) await p.adapter.cleanup(p.handle);
     },
   };
@@ -126,6 +131,7 @@ function rpcAdapter(ctx: RunContext, group: RpcGroup): Adapter {
       const body = exampleBody(group.create)?.value;
       const x = await ctx.send(request(ctx, group.create, body !== undefined ? { body } : {}));
       const id = is2xx(x) ? createdId(undefined, x) : undefined;
+      if (id) ctx.createdRpc.push({ group, id });
       return { exchange: x, handle: id ? { id, params: {}, type: undefined, parents: [] } : undefined, body };
     },
     read: (h) => (readOp ? call(readOp, h) : Promise.reject(new Error('no read command'))),

@@ -14,7 +14,7 @@ import { testConfig } from '../../src/config.js';
 import { runContractCli } from '../cli.js';
 import { type RealPip, startRealPip } from '../real-pip/harness.js';
 import { type DiffRun, describeOutcome, runDifferential } from './engine.js';
-import { PIP_DEVIATIONS, pipSessionsCases } from './pip-sessions.js';
+import { COMMANDS, PIP_DEVIATIONS, pipSessionsCases } from './pip-sessions.js';
 
 let real: RealPip;
 let twin: import('node:http').Server;
@@ -22,7 +22,7 @@ let run: DiffRun;
 
 before(
   async () => {
-    const apps = await createApp(testConfig({ testRoutes: false }));
+    const apps = await createApp(testConfig({ adminApi: false }));
     twin = apps.pip.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => twin.once('listening', () => resolve()));
     real = await startRealPip({ timeoutMs: 60_000 });
@@ -44,16 +44,7 @@ describe('the twin answers as the real pip-services-sessions-node 1.1.0', () => 
   test('sends a few hundred requests covering every command, odd bodies, routing, paging and filters', () => {
     assert.ok(run.summary.compared >= 300, `only ${run.summary.compared} cases`);
     const paths = new Set(run.outcomes.map((o) => o.case.path.split('?')[0]));
-    for (const command of [
-      'get_sessions',
-      'get_session_by_id',
-      'open_session',
-      'store_session_data',
-      'update_session_user',
-      'close_session',
-      'close_expired_sessions',
-      'delete_session_by_id',
-    ]) {
+    for (const command of COMMANDS) {
       assert.ok(paths.has(`/v1/sessions/${command}`), command);
     }
   });

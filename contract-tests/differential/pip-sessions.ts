@@ -91,7 +91,8 @@ const ODD_BODIES: readonly [string, Partial<DiffCase>][] = [
   ['malformed JSON (single quotes)', { raw: "{'session_id':'x'}" }],
 ];
 
-const COMMANDS = [
+/** Every command of the protocol, in the order the cases cover them. */
+export const COMMANDS = [
   'get_sessions',
   'get_session_by_id',
   'open_session',

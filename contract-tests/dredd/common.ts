@@ -2,7 +2,7 @@
  * What both APIs' Dredd hooks share: talking to the target, resetting it,
  * and the generic ways to make a documented error status happen.
  */
-import type { DreddTransaction } from 'hooks';
+import type { DreddTransaction } from './hooks-api.js';
 import { hookSettings } from './settings.js';
 
 export type Prepare = (t: DreddTransaction) => Promise<void> | void;
@@ -19,9 +19,9 @@ export async function send(method: string, path: string, body?: unknown, opts: {
   return fetch(`${s.endpoint}${path}`, init).catch(() => fetch(`${s.endpoint}${path}`, init));
 }
 
-/** Our twins' test-only route puts the store back to its initial state (isolation, as Dredd's docs advise). */
+/** Our twins' admin API (`--admin-api`) puts both stores back to their start state (isolation, as Dredd's docs advise). */
 export async function reset(): Promise<void> {
-  const res = await send('POST', '/__test/reset', undefined, { auth: false });
+  const res = await send('POST', '/__apitwin/state/reset', undefined, { auth: false });
   if (res.status !== 204) throw new Error(`reset failed: ${res.status}`);
 }
 
@@ -54,17 +54,4 @@ export function pathWithUnknownFirstParameter(t: DreddTransaction, unknown = 'no
   if (index < 0 || actual.length !== template.length) return undefined;
   actual[index] = unknown;
   return actual.join('/');
-}
-
-/** Runs an async preparation in a callback-style Dredd hook. */
-export function hook(fn: (t: DreddTransaction) => Promise<void>): (t: DreddTransaction, done: (err?: unknown) => void) => void {
-  return (t, done) => {
-    fn(t).then(
-      () => done(),
-      (err: unknown) => {
-        t.fail = `hook failed: ${err instanceof Error ? err.message : String(err)}`;
-        done();
-      },
-    );
-  };
 }

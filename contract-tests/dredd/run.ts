@@ -16,24 +16,29 @@
  * objects, `minLength`…); the conformance phase validates bodies with Ajv.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import SwaggerParser from '@apidevtools/swagger-parser';
+import { join } from 'node:path';
 import type { OpenAPIV3 } from 'openapi-types';
-import { type ApiName, specPath } from '../../src/spec/load.js';
-import { type DreddHookSettings, setHookSettings } from './settings.js';
+import type { ApiName } from '../../src/spec/load.js';
+import { isOurApi, loadSpecModel } from '../engine/spec.js';
+import type { DreddHooks, DreddTransaction, HookModule } from './hooks-api.js';
+import { type DreddHookSettings, setHookSettings, skipReasons } from './settings.js';
 
 export interface DreddRunOptions {
-  api: ApiName;
+  /** One of our APIs (its hooks make every documented status happen), or any other name (generic hooks). */
+  api: ApiName | string;
+  /** The spec, dereferenced; by default our spec of `api`. */
+  document?: OpenAPIV3.Document;
   /** Base URL of the implementation under test, e.g. http://127.0.0.1:8989 */
   endpoint: string;
   user?: string;
   password?: string;
   /** Reset the target's state before each transaction (our twins' test-only route). */
   isolate?: boolean;
+  /** Replay examples that change the target's own objects (a switchover, a deleted admin). */
+  allowDestructive?: boolean;
 }
 
 export interface DreddTest {
@@ -43,6 +48,8 @@ export interface DreddTest {
   request?: { method: string; uri: string; headers?: Record<string, string>; body?: string };
   response?: { statusCode: number; headers?: Record<string, string>; body?: string };
   expected?: { statusCode: string; body?: string };
+  /** From the hooks' preparation to Dredd's verdict. */
+  durationMs: number;
 }
 
 export interface DreddResult {
@@ -53,6 +60,7 @@ export interface DreddResult {
 }
 
 interface DreddEventTest {
+  /** The transaction's id. */
   title?: string;
   message?: string;
   request?: DreddTest['request'];
@@ -62,15 +70,14 @@ interface DreddEventTest {
 
 interface DreddInstance {
   run(callback: (err: Error | null, stats: Record<string, number>) => void): void;
+  transactionRunner?: Partial<DreddRunner>;
 }
 
 const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
 
 /** The spec as Dredd gets it: dereferenced, with only application/json request bodies. */
-export async function dreddSpec(api: ApiName): Promise<OpenAPIV3.Document> {
-  const doc = (await SwaggerParser.dereference(specPath(api))) as OpenAPIV3.Document;
-  const copy = structuredClone(doc);
+export async function dreddSpec(api: ApiName | string, document?: OpenAPIV3.Document): Promise<OpenAPIV3.Document> {
+  const copy = structuredClone(document ?? (await loadSpecModel(api)).document);
   for (const item of Object.values(copy.paths ?? {})) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const op = item?.[method];
@@ -80,34 +87,111 @@ export async function dreddSpec(api: ApiName): Promise<OpenAPIV3.Document> {
       }
     }
   }
+  withoutDescriptions(copy);
   return copy;
 }
 
-/** The hooks as TypeScript (run through tsx) or, in a build, compiled to JavaScript. */
-function hookFile(api: ApiName): string {
-  const ts = join(here, 'hooks', `${api}.ts`);
-  return existsSync(ts) ? ts : join(here, 'hooks', `${api}.js`);
+/**
+ * Drops the prose Dredd never reads (`description`, a third of the dereferenced spec): its
+ * OpenAPI 3 parser is the slowest part of a run. A Response object's description is required and
+ * stays; examples, defaults and enums are data, kept whole.
+ */
+function withoutDescriptions(node: unknown, keepOwn = false): void {
+  if (Array.isArray(node)) {
+    for (const item of node) withoutDescriptions(item);
+  } else if (node && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    for (const [key, value] of Object.entries(record)) {
+      if (key === 'description' && typeof value === 'string') {
+        if (!keepOwn) delete record[key];
+      } else if (key === 'responses' && value && typeof value === 'object') {
+        for (const response of Object.values(value)) withoutDescriptions(response, true);
+      } else if (key !== 'example' && key !== 'examples' && key !== 'default' && key !== 'enum') {
+        withoutDescriptions(value);
+      }
+    }
+  }
+}
+
+/**
+ * Dredd's transaction runner, as far as we drive it. Dredd's own way to load hooks (proxyquire
+ * of hook files, handing them its Hooks object as the CommonJS module `hooks`) cannot load an ES
+ * module (ours, in the build and the package), only logs a warning when a file fails to load, and
+ * deep-copies its whole parsed configuration for each run (most of a run's CPU time). So no hook
+ * file is given; the runner's Hooks object, created empty, gets our hooks registered just before
+ * the transactions run. Dredd is pinned (14.1.0, no longer maintained): if this seam moves, the
+ * run stops saying so.
+ */
+interface DreddRunner {
+  executeAllTransactions(transactions: unknown[], hooks: DreddHooks, callback: (err?: unknown) => void): void;
+}
+
+/** Imports the API's hook module (the generic one for a spec not ours); a failure names the module and its cause. */
+async function loadHooks(api: ApiName | string): Promise<HookModule> {
+  const url = new URL(`./hooks/${isOurApi(api) ? api : 'generic'}.js`, import.meta.url);
+  try {
+    const mod = (await import(url.href)) as Partial<HookModule>;
+    if (typeof mod.beforeEach !== 'function') throw new Error('it does not export beforeEach()');
+    return mod as HookModule;
+  } catch (err) {
+    throw new Error(`the Dredd hooks for ${api} (${url.pathname}) failed to load: ${(err as Error).message}`);
+  }
+}
+
+/** Runs an async step in a callback-style Dredd hook; a failure fails the transaction with its reason. */
+function hookStep(fn: (t: DreddTransaction) => Promise<void> | void, stage: string) {
+  return (t: DreddTransaction, done: (err?: unknown) => void) => {
+    Promise.resolve()
+      .then(() => fn(t))
+      .then(
+        () => done(),
+        (err: unknown) => {
+          t.fail = `${stage} hook failed: ${err instanceof Error ? err.message : String(err)}`;
+          done();
+        },
+      );
+  };
 }
 
 export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
   const dir = mkdtempSync(join(tmpdir(), 'apitwin-dredd-'));
-  const file = join(dir, `${opts.api}.json`);
-  writeFileSync(file, JSON.stringify(await dreddSpec(opts.api)));
+  const file = join(dir, 'openapi.json');
+  writeFileSync(file, JSON.stringify(await dreddSpec(opts.api, opts.document)));
+  const module = await loadHooks(opts.api).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
   const settings: DreddHookSettings = {
     api: opts.api,
     endpoint: opts.endpoint.replace(/\/+$/, ''),
     isolate: opts.isolate ?? false,
+    allowDestructive: opts.allowDestructive ?? false,
     user: opts.user,
     password: opts.password,
   };
   setHookSettings(settings);
+  skipReasons.clear();
+  const started = new Map<string, number>();
+  let registered = false;
+  const register = (hooks: DreddHooks) => {
+    registered = true;
+    hooks.beforeEach((t, done) => {
+      started.set(t.id, performance.now());
+      hookStep(module.beforeEach, 'before')(t, done);
+    });
+    const after = module.afterEach;
+    if (after) hooks.afterEach(hookStep(after, 'after'));
+  };
   const emitter = new EventEmitter();
   const tests: DreddTest[] = [];
   const record = (status: DreddTest['status']) => (test: DreddEventTest, callback?: () => void) => {
+    const id = test.title ?? '';
+    const begun = started.get(id);
     tests.push({
-      name: test.title ?? '(unnamed)',
+      name: id || '(unnamed)',
       status,
-      message: test.message ?? '',
+      message: (status === 'skip' ? skipReasons.get(id) : undefined) ?? test.message ?? '',
+      durationMs: begun === undefined ? 0 : performance.now() - begun,
       ...(test.request ? { request: test.request } : {}),
       ...(test.actual ? { response: test.actual } : {}),
       ...(test.expected
@@ -128,21 +212,40 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
   emitter.on('test start', (_test: unknown, callback?: () => void) => callback?.());
 
   const Dredd = require('dredd') as new (config: Record<string, unknown>) => DreddInstance;
+  // Dredd always adds its CLI reporter (a line per transaction) and `loglevel` does not reach it; our reporters print instead.
+  const reporterOutput = require('dredd/build/reporters/reporterOutputLogger') as {
+    default?: { transports?: { console?: { silent?: boolean } } };
+  };
+  const console = reporterOutput.default?.transports?.console;
+  if (console) console.silent = true;
   const dredd = new Dredd({
     endpoint: settings.endpoint,
     path: [file],
-    hookfiles: [hookFile(opts.api)],
+    hookfiles: [],
     ...(opts.user !== undefined ? { user: `${opts.user}:${opts.password ?? ''}` } : {}),
     reporter: [],
     loglevel: 'silent',
     color: false,
     emitter,
   });
+  const runner = dredd.transactionRunner;
+  const execute = runner?.executeAllTransactions;
+  if (!runner || typeof execute !== 'function') {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(
+      'cannot register the Dredd hooks: this Dredd has no transactionRunner.executeAllTransactions (apitwin needs dredd 14.1.0)',
+    );
+  }
+  runner.executeAllTransactions = (transactions, hooks, callback) => {
+    register(hooks);
+    execute.call(runner, transactions, hooks, callback);
+  };
   try {
     await new Promise<void>((resolve, reject) => dredd.run((err) => (err ? reject(err) : resolve())));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  if (!registered) throw new Error('Dredd ran without its hooks (they were never registered): every result would be false');
   return {
     passed: tests.filter((t) => t.status === 'pass').length,
     failed: tests.filter((t) => t.status === 'fail').length,

@@ -1,13 +1,15 @@
 /**
- * Dredd loads hook files itself (with require), so the runner hands them its
- * settings through this module, which both import (one module instance).
+ * The runner's settings for the hooks, and the reasons the hooks give for the
+ * transactions they skip (Dredd's own skip event carries no reason).
  */
 import type { ApiName } from '../../src/spec/load.js';
 
 export interface DreddHookSettings {
-  api: ApiName;
+  api: ApiName | string;
   endpoint: string;
   isolate: boolean;
+  /** Replay examples that change the target's own objects. */
+  allowDestructive: boolean;
   user: string | undefined;
   password: string | undefined;
 }
@@ -23,3 +25,6 @@ export function hookSettings(): DreddHookSettings {
   if (!settings) throw new Error('Dredd hooks loaded outside runDredd(): no settings');
   return settings;
 }
+
+/** Why a transaction was skipped, by transaction id. */
+export const skipReasons = new Map<string, string>();

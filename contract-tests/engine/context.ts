@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConformanceChecker, Violation } from '../../src/spec/conformance.js';
 import { type HttpClient, type SendOptions, toCurl } from './http.js';
-import { describeOperation, isObject, type OperationInfo, type SpecModel } from './spec.js';
+import { describeOperation, isObject, type OperationInfo, type RpcGroup, type SpecModel } from './spec.js';
 import {
   type CaseResult,
   type CheckName,
@@ -53,6 +53,10 @@ export class RunContext {
   readonly created = new Map<string, Record<string, string>[]>();
   /** For RPC-style APIs: the id of the latest object this run created, by the body field that names it (`session_id`). */
   readonly createdIds = new Map<string, string>();
+  /** For RPC-style APIs: every object this run created, deleted at the end. */
+  readonly createdRpc: { group: RpcGroup; id: string }[] = [];
+  /** Shared settings or objects the run could not put back or delete (printed after the summary). */
+  readonly restoreProblems: string[] = [];
   private readonly runId = randomBytes(3).toString('hex');
   private counter = 0;
   private port = 20_000 + Math.floor(Math.random() * 30_000);

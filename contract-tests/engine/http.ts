@@ -18,6 +18,8 @@ export interface SendOptions {
   /** `null` sends no credentials; undefined uses the client's. */
   auth?: { user: string; password: string } | null;
   headers?: Record<string, string>;
+  /** Overrides the client's per-request timeout. */
+  timeoutMs?: number;
 }
 
 export interface HttpClient {
@@ -50,12 +52,20 @@ export function createHttpClient(
       }
       const request: RecordedRequest = { method: opts.method.toUpperCase(), url: `${base}${opts.path}`, headers, body };
       const started = performance.now();
-      const res = await fetch(request.url, {
-        method: request.method,
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+      const go = () =>
+        fetch(request.url, {
+          method: request.method,
+          headers,
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(opts.timeoutMs ?? timeoutMs),
+        });
+      // A keep-alive socket the server closed while this process was busy (compiling validators) fails once
+      // with a reset before the request is sent; undici does not retry it, so the request goes once more.
+      const res = await go().catch((err: unknown) => {
+        const code = (err as { cause?: { code?: string } }).cause?.code;
+        if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return go();
+        throw err;
       });
       const text = await res.text();
       let parsed: unknown;

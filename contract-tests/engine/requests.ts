@@ -88,7 +88,7 @@ export function request(
 export function createdId(sentBody: unknown, exchange: HttpExchange): string | undefined {
   if (isObject(sentBody) && isObject(sentBody.data) && typeof sentBody.data.id === 'string') return sentBody.data.id;
   const body = exchange.response.body;
-  if (isObject(body) && typeof body.id === 'string') return body.id;
+  if (isObject(body) && (typeof body.id === 'string' || typeof body.id === 'number')) return String(body.id);
   if (isObject(body) && isObject(body.data) && typeof body.data.id === 'string') return body.data.id;
   return undefined;
 }

@@ -12,9 +12,10 @@ import { runNegativePhase } from '../checks/negative.js';
 import { runStatefulPhase } from '../checks/stateful.js';
 import { type Credentials, RunContext } from './context.js';
 import { createHttpClient } from './http.js';
-import { loadSpecModel, type SpecModel } from './spec.js';
+import { probeTarget } from './probe.js';
+import { cleanup } from './safety.js';
+import { isOurApi, loadSpecModel, type SpecModel } from './spec.js';
 import {
-  type ApiName,
   type CaseResult,
   CHECK_NAMES,
   CHECKS,
@@ -22,22 +23,23 @@ import {
   PHASES,
   type Phase,
   type SuiteOptions,
+  type SuiteOutcome,
   type Summary,
 } from './types.js';
 
-const checkers = new Map<ApiName, Promise<ConformanceChecker>>();
+const checkers = new Map<string, Promise<ConformanceChecker>>();
 
-function checkerFor(api: ApiName): Promise<ConformanceChecker> {
-  let checker = checkers.get(api);
+function checkerFor(spec: SpecModel, key: string): Promise<ConformanceChecker> {
+  let checker = checkers.get(key);
   if (!checker) {
-    checker = createConformanceChecker(api);
-    checkers.set(api, checker);
+    checker = createConformanceChecker(isOurApi(spec.api) && key === spec.api ? spec.api : spec.bundled);
+    checkers.set(key, checker);
   }
   return checker;
 }
 
 /** MaxScale's default administrative account, used when no --user is given. */
-const DEFAULT_CREDENTIALS: Partial<Record<ApiName, Credentials>> = { maxscale: { user: 'admin', password: 'mariadb' } };
+const DEFAULT_CREDENTIALS: Partial<Record<string, Credentials>> = { maxscale: { user: 'admin', password: 'mariadb' } };
 
 /** The URL requests go to: the target, or the target plus the spec's server path when the target has no path. */
 export function baseUrlOf(target: string, spec: SpecModel): string {
@@ -63,14 +65,14 @@ const RUNNERS: Record<Phase, (ctx: RunContext) => Promise<void>> = {
   auth: runAuthPhase,
 };
 
-export async function runSuite(options: SuiteOptions): Promise<{ results: CaseResult[]; summary: Summary }> {
+export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   const started = performance.now();
   const emit = options.onEvent ?? (() => {});
-  const [spec, checker] = await Promise.all([loadSpecModel(options.api), checkerFor(options.api)]);
+  const spec = await loadSpecModel(options.api, options.spec);
   const secured = spec.operations.some((o) => o.secured);
   const credentials =
-    options.user !== undefined
-      ? { user: options.user, password: options.password ?? '' }
+    options.user !== undefined || options.password !== undefined
+      ? { user: options.user ?? DEFAULT_CREDENTIALS[options.api]?.user ?? '', password: options.password ?? '' }
       : secured
         ? DEFAULT_CREDENTIALS[options.api]
         : undefined;
@@ -80,10 +82,26 @@ export async function runSuite(options: SuiteOptions): Promise<{ results: CaseRe
   });
   const selected = new Set<CheckName>(options.only?.length ? options.only : CHECK_NAMES);
   const phases = PHASES.filter((p) => CHECK_NAMES.some((c) => CHECKS[c].phase === p && selected.has(c)));
-  const ctx = new RunContext(options, spec, checker, http, credentials, selected, emit);
   emit({ type: 'start', api: options.api, target: http.baseUrl, phases, checks: [...selected] });
-  for (const phase of phases) await RUNNERS[phase](ctx);
+  const unusable = await probeTarget(spec, http, credentials);
+  if (unusable) {
+    emit({ type: 'aborted', reason: unusable });
+    return {
+      results: [],
+      summary: summarize([], performance.now() - started),
+      outcome: { status: 'target-unusable', reason: unusable },
+      restoreProblems: [],
+    };
+  }
+  // Compiled only for a target worth it (compiling blocks the event loop for a second or more).
+  const checker = await checkerFor(spec, options.spec ?? options.api);
+  const ctx = new RunContext(options, spec, checker, http, credentials, selected, emit);
+  try {
+    for (const phase of phases) await RUNNERS[phase](ctx);
+  } finally {
+    await cleanup(ctx).catch(() => {});
+  }
   const summary = summarize(ctx.results, performance.now() - started);
   emit({ type: 'done', summary, results: ctx.results });
-  return { results: ctx.results, summary };
+  return { results: ctx.results, summary, outcome: { status: 'completed' }, restoreProblems: ctx.restoreProblems };
 }

@@ -73,7 +73,12 @@ export interface RpcGroup {
 }
 
 export interface SpecModel {
-  api: ApiName;
+  /** `maxscale`, `pip-sessions`, or the title of a spec given with --spec. */
+  api: string;
+  /** The spec's info.title. */
+  title: string;
+  /** The spec as validated and bundled (internal $refs kept); `document` is it dereferenced. */
+  bundled: OpenAPIV3.Document;
   document: OpenAPIV3.Document;
   operations: OperationInfo[];
   byId: Map<string, OperationInfo>;
@@ -112,20 +117,35 @@ function firstExample(media: OpenAPIV3.MediaTypeObject | OpenAPIV3.ParameterObje
   return undefined;
 }
 
-const cache = new Map<ApiName, Promise<SpecModel>>();
+const cache = new Map<string, Promise<SpecModel>>();
 
-/** The spec model of an API, built once per process. */
-export function loadSpecModel(api: ApiName): Promise<SpecModel> {
-  let model = cache.get(api);
+export const OUR_APIS: readonly ApiName[] = ['maxscale', 'pip-sessions', 'apitwin-admin'];
+export const isOurApi = (api: string): api is ApiName => (OUR_APIS as readonly string[]).includes(api);
+
+/** Any OpenAPI 3 spec, from a file or a URL: validated (a clear error when it is not one), then bundled. */
+export async function loadSpecFrom(source: string): Promise<OpenAPIV3.Document> {
+  const doc = (await SwaggerParser.validate(source)) as { openapi?: string };
+  if (typeof doc.openapi !== 'string' || !doc.openapi.startsWith('3.')) throw new Error(`${source} is not an OpenAPI 3 document`);
+  return (await SwaggerParser.bundle(source)) as OpenAPIV3.Document;
+}
+
+/** The spec model of one of our APIs, or of the spec at `source` (a file or URL), built once per process. */
+export function loadSpecModel(api: string, source?: string): Promise<SpecModel> {
+  const key = source ?? api;
+  let model = cache.get(key);
   if (!model) {
-    model = buildSpecModel(api);
-    cache.set(api, model);
+    model = (async () => {
+      if (source) return buildSpecModel(api, await loadSpecFrom(source));
+      if (!isOurApi(api)) throw new Error(`no spec of apitwin is called '${api}'`);
+      return buildSpecModel(api, await loadSpec(api));
+    })();
+    cache.set(key, model);
   }
   return model;
 }
 
-async function buildSpecModel(api: ApiName): Promise<SpecModel> {
-  const document = (await SwaggerParser.dereference(structuredClone(await loadSpec(api)))) as OpenAPIV3.Document;
+async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): Promise<SpecModel> {
+  const document = (await SwaggerParser.dereference(structuredClone(bundled))) as OpenAPIV3.Document;
   const operations: OperationInfo[] = [];
   const globalSecurity = document.security ?? [];
   for (const [path, item] of Object.entries(document.paths ?? {})) {
@@ -164,11 +184,18 @@ async function buildSpecModel(api: ApiName): Promise<SpecModel> {
       });
     }
   }
+  // A POST to a collection whose items a GET reads creates one, whatever its verb (MaxScale's enableUnixUser).
+  for (const op of operations) {
+    if (op.method !== 'POST' || op.kind !== 'update' || op.path.endsWith('}')) continue;
+    const item = new RegExp(`^${escapeRe(op.path)}/\\{[^}/]+\\}$`);
+    if (operations.some((o) => o.method === 'GET' && item.test(o.path))) op.kind = 'create';
+  }
   const byId = new Map(operations.map((o) => [o.id, o]));
   const firstServer = document.servers?.[0]?.url;
   const basePath = firstServer ? new URL(firstServer, 'http://x').pathname.replace(/\/+$/, '') : '';
   const groups = findGroups(operations);
-  return { api, document, operations, byId, groups, rpcGroups: findRpcGroups(operations, groups), basePath };
+  const title = document.info?.title ?? api;
+  return { api, title, bundled, document, operations, byId, groups, rpcGroups: findRpcGroups(operations, groups), basePath };
 }
 
 const folderOf = (path: string): string => path.replace(/\/[^/]*$/, '');

@@ -103,8 +103,21 @@ export interface Summary {
   durationMs: number;
 }
 
+/** How a run ended: every phase ran (`completed`), or the target was not the API (`target-unusable`, with the reason). */
+export type Outcome = { status: 'completed' } | { status: 'target-unusable'; reason: string };
+
+export interface SuiteOutcome {
+  results: CaseResult[];
+  summary: Summary;
+  outcome: Outcome;
+  /** Settings or objects the run could not put back or delete. */
+  restoreProblems: string[];
+}
+
 export type SuiteEvent =
-  | { type: 'start'; api: ApiName; target: string; phases: Phase[]; checks: CheckName[] }
+  | { type: 'start'; api: string; target: string; phases: Phase[]; checks: CheckName[] }
+  /** The target is not the API (or nothing answers): no phase ran. */
+  | { type: 'aborted'; reason: string }
   | { type: 'phase-start'; phase: Phase }
   | { type: 'progress'; phase: Phase; label: string }
   | { type: 'case'; result: CaseResult }
@@ -112,15 +125,24 @@ export type SuiteEvent =
   | { type: 'done'; summary: Summary; results: CaseResult[] };
 
 export interface SuiteOptions {
-  api: ApiName;
+  /** One of our specs (`maxscale`, `pip-sessions`), or a name for the spec given as `spec`. */
+  api: ApiName | string;
+  /** Any OpenAPI 3 spec, a file or a URL (`--spec`); without it, `api` names one of ours. */
+  spec?: string;
   /** Base URL of the implementation; when it has no path, the path of the spec's first server is used (MaxScale: /v1). */
   target: string;
   user?: string;
   password?: string;
   /** Run only these checks (default: all). */
   only?: CheckName[];
-  /** Reset our own twin through its test-only route between Dredd transactions (only for `apitwin serve --test-routes`). */
+  /** Reset our own twin through its admin API between Dredd transactions (only for `apitwin serve --admin-api`). */
   isolate?: boolean;
+  /**
+   * Also send what changes the target's own objects in a way the suite cannot undo (a switchover,
+   * deleting the other admins, closing expired sessions). Off by default: only objects the run
+   * created are written, and shared settings it changes are put back.
+   */
+  allowDestructive?: boolean;
   /** Per-request timeout. */
   timeoutMs?: number;
   onEvent?: (event: SuiteEvent) => void;

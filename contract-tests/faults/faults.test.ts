@@ -37,7 +37,7 @@ after(async () => {
 async function run(api: ApiName, fault?: Fault): Promise<CaseResult[]> {
   const twin = await twinFor(api);
   await twin.inject(fault);
-  return (await runSuite({ api, target: twin.url, only: ONLY })).results;
+  return (await runSuite({ api, target: twin.url, only: ONLY, allowDestructive: true })).results;
 }
 
 // One clean run per API, the reference the faulty runs are compared with.

@@ -245,11 +245,14 @@ export async function startTwin(api: ApiName, fault?: Fault): Promise<RunningTwi
     const s = outer.listen(0, '127.0.0.1', () => resolve(s));
     s.once('error', reject);
   });
+  // The suite pauses for long (compiling a spec's validators) between requests on one keep-alive socket;
+  // Node's 5 s keepAliveTimeout can close it just as the next request is written (ECONNRESET on a loaded machine).
+  server.keepAliveTimeout = 120_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const inject = async (next: Fault | undefined) => {
     current = undefined;
-    const reset = await fetch(`${url}/__test/reset`, { method: 'POST' });
+    const reset = await fetch(`${url}/__apitwin/state/reset`, { method: 'POST' });
     if (reset.status !== 204) throw new Error(`resetting the ${api} twin answered ${reset.status}`);
     current = next?.middleware(apps);
   };

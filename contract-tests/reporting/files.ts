@@ -6,7 +6,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type CaseResult, PHASES, type Summary } from '../engine/types.js';
+import { type CaseResult, type Outcome, PHASES, type Summary } from '../engine/types.js';
+
+export interface ReportMeta {
+  api: string;
+  target: string;
+  outcome?: Outcome;
+}
 
 const xml = (s: string): string =>
   // Characters XML 1.0 cannot carry at all are dropped; the five special ones escaped.
@@ -15,11 +21,23 @@ const xml = (s: string): string =>
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
-export function toJUnit(results: readonly CaseResult[], summary: Summary, meta: { api: string; target: string }): string {
+export function toJUnit(results: readonly CaseResult[], summary: Summary, meta: ReportMeta): string {
+  const unusable = meta.outcome?.status === 'target-unusable' ? meta.outcome.reason : undefined;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xml(`apitwin contract ${meta.api}`)}" tests="${results.length}" failures="${summary.failed}" skipped="${summary.skipped}" time="${seconds(summary.durationMs)}">`,
+    `<testsuites name="${xml(`apitwin contract ${meta.api}`)}" tests="${results.length + (unusable ? 1 : 0)}" failures="${summary.failed}" errors="${unusable ? 1 : 0}" skipped="${summary.skipped}" time="${seconds(summary.durationMs)}">`,
   ];
+  if (unusable) {
+    // No phase ran: one case says why, as an error (not a failed check).
+    lines.push(
+      `  <testsuite name="probe" tests="1" failures="0" skipped="0" errors="1" time="${seconds(summary.durationMs)}">`,
+      `    <properties><property name="target" value="${xml(meta.target)}"/></properties>`,
+      `    <testcase classname="probe.target" name="${xml(meta.target)}" time="${seconds(summary.durationMs)}">`,
+      `      <error type="target-unusable" message="${xml(unusable)}"/>`,
+      '    </testcase>',
+      '  </testsuite>',
+    );
+  }
   for (const phase of PHASES) {
     const cases = results.filter((r) => r.phase === phase);
     if (!cases.length) continue;
@@ -56,6 +74,8 @@ export function toJUnit(results: readonly CaseResult[], summary: Summary, meta: 
 export interface JsonReport {
   api: string;
   target: string;
+  /** `completed`, or `target-unusable` with the reason (no phase ran). */
+  outcome: Outcome;
   summary: Summary;
   cases: {
     phase: string;
@@ -75,10 +95,11 @@ export interface JsonReport {
   }[];
 }
 
-export function toJson(results: readonly CaseResult[], summary: Summary, meta: { api: string; target: string }): JsonReport {
+export function toJson(results: readonly CaseResult[], summary: Summary, meta: ReportMeta): JsonReport {
   return {
     api: meta.api,
     target: meta.target,
+    outcome: meta.outcome ?? { status: 'completed' },
     summary,
     cases: results.map((r) => ({
       phase: r.phase,

@@ -12,6 +12,8 @@ export interface TerminalOptions {
   /** Redraw a live status line (default: whether the stream is a TTY). */
   live?: boolean;
   color?: boolean;
+  /** Only the failures and the summary. */
+  quiet?: boolean;
 }
 
 interface Stream {
@@ -38,7 +40,7 @@ export function formatFailure(result: CaseResult, index: number, color = false):
 }
 
 /** Everything after the run: failures, skipped cases, then the summary line last. */
-export function formatClosing(results: readonly CaseResult[], summary: Summary, color = false): string {
+export function formatClosing(results: readonly CaseResult[], summary: Summary, color = false, quiet = false): string {
   const c = paint(color);
   const out: string[] = [];
   const failed = results.filter((r) => r.status === 'fail');
@@ -49,7 +51,7 @@ export function formatClosing(results: readonly CaseResult[], summary: Summary, 
     });
   }
   const skipped = results.filter((r) => r.status === 'skip');
-  if (skipped.length) {
+  if (skipped.length && !quiet) {
     out.push('', c(1, `Skipped (${skipped.length})`));
     for (const r of skipped) out.push(`  ${r.check} · ${r.name}: ${r.reason ?? ''}`);
   }
@@ -59,6 +61,12 @@ export function formatClosing(results: readonly CaseResult[], summary: Summary, 
 }
 
 export function terminalReporter(stream: Stream, options: TerminalOptions = {}): (event: SuiteEvent) => void {
+  if (options.quiet) {
+    // Only the closing: every failure in full, then the summary line.
+    return (event) => {
+      if (event.type === 'done') stream.write(formatClosing(event.results, event.summary, false, true));
+    };
+  }
   const live = options.live ?? Boolean(stream.isTTY);
   const color = options.color ?? (live && !process.env.NO_COLOR);
   const c = paint(color);
@@ -110,6 +118,8 @@ export function terminalReporter(stream: Stream, options: TerminalOptions = {}):
           `${live ? '' : '-- '}${event.phase}: ${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped (${formatDuration(event.durationMs)})\n`,
         );
         phase = undefined;
+        break;
+      case 'aborted':
         break;
       case 'done':
         stream.write(formatClosing(event.results, event.summary, color));

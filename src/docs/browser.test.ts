@@ -144,4 +144,16 @@ describe('Swagger UI in a browser', { timeout: 180_000 }, () => {
     assert.match(curl, new RegExp(`${pipUrl}/v1/sessions/open_session`));
     await screenshotDownTo(operation.locator('.live-responses-table'), join(projectRoot(), 'test-output', 'swagger-ui-pip-sessions.png'));
   });
+
+  test('the admin API is the third definition, and "Try it out" lists the fault rules of the running twin', async () => {
+    const { info } = await loadSpec('apitwin-admin');
+    await page.locator('.topbar select').selectOption({ label: `${info.title} ${info.version}` });
+    await page.locator('.information-container .title').filter({ hasText: info.title }).waitFor();
+    const operation = page.locator('#operations-faults-listFaults');
+    const { status, body } = await tryItOut(operation);
+    assert.equal(status, '200');
+    assert.match(body, /"rules"/);
+    const curl = (await operation.locator('.curl-command').textContent()) ?? '';
+    assert.match(curl, new RegExp(`${server.urls.maxscale}/__apitwin/faults`), "the page's own port, under /__apitwin");
+  });
 });

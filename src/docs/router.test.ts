@@ -14,6 +14,12 @@ import { discoverApis, initializerScript, setListeningPorts, withServers } from 
 
 const config: Config = testConfig({ maxscalePort: 18989, pipPort: 18080 });
 let apps: Apps;
+let offApps: Promise<Apps> | undefined;
+/** One twin without the admin API and with CORS off (building apps is slow: one for the tests that need it). */
+const withEverythingOff = () => {
+  offApps ??= createApp(testConfig({ adminApi: false, corsOrigins: [] }));
+  return offApps;
+};
 
 /** Each twin that has been built, with the spec it serves at /openapi.json. */
 function twins(): { api: ApiName; app: express.Express }[] {
@@ -97,12 +103,27 @@ describe('the specs at /openapi*', () => {
         assert.equal(res.status, 200, api);
         const port = api === 'maxscale' ? config.maxscalePort : config.pipPort;
         const urls = (res.body as OpenAPIV3.Document).servers?.map((s) => s.url) ?? [];
-        // The twin that answers is reached as the browser reached it; the other on its own port.
-        for (const url of urls) assert.match(url, new RegExp(`^http://twin\\.test:(1234|${port})(/v1)?$`), url);
+        // The twin that answers is reached as the browser reached it; the other on its own port; the admin API where the page is.
+        for (const url of urls) assert.match(url, new RegExp(`^http://twin\\.test:(1234|${port})(/v1|/__apitwin)?$`), url);
         const yaml = await request(app).get(`/openapi/${api}.yaml`);
         assert.equal(yaml.status, 200);
       }
     }
+  });
+
+  test("with --admin-api the admin API's spec is a third definition, pointed at the page's own port; without it, it is not listed", async () => {
+    const script = await request(apps.pip).get('/docs/swagger-initializer.js');
+    assert.match(script.text, /"url": "\/openapi\/apitwin-admin\.json"/);
+    assert.match(script.text, /"name": "apitwin admin API 1\.0"/);
+    assert.equal(discoverApis().length, 3);
+    const spec = await request(apps.pip).get('/openapi/apitwin-admin.json').set('Host', 'twin.test:1234');
+    assert.deepEqual(
+      (spec.body as OpenAPIV3.Document).servers?.map((s) => s.url),
+      ['http://twin.test:1234/__apitwin'],
+    );
+    const off = await withEverythingOff();
+    assert.doesNotMatch((await request(off.maxscale).get('/docs/swagger-initializer.js')).text, /apitwin-admin/);
+    assert.equal((await request(off.maxscale).get('/openapi/apitwin-admin.json')).status, 404);
   });
 
   test('an unknown spec name is a 404 that lists the specs', async () => {
@@ -156,6 +177,33 @@ describe('CORS for "Try it out" across the twins’ ports', () => {
     const refused = await http.get('/v1/services', { headers: { Origin: 'http://localhost:8080' }, auth: null });
     assert.equal(refused.status, 401, 'CORS opens nothing that credentials close');
     assert.equal(refused.headers['access-control-allow-origin'], '*');
+  });
+
+  test('--cors=off sends no CORS headers, and answers no preflight', async () => {
+    const off = await withEverythingOff();
+    const res = await request(off.pip).post('/v1/sessions/get_sessions').set('Origin', 'http://localhost:3000').send({});
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['access-control-allow-origin'], undefined);
+    const preflight = await request(off.pip)
+      .options('/v1/sessions/get_sessions')
+      .set('Origin', 'http://localhost:3000')
+      .set('Access-Control-Request-Method', 'POST');
+    assert.equal(preflight.headers['access-control-allow-origin'], undefined);
+  });
+
+  test('--cors with origins allows those origins only, named back with Vary: Origin', async () => {
+    const some = await createApp(testConfig({ corsOrigins: ['http://localhost:3000'] }));
+    const allowed = await request(some.pip).post('/v1/sessions/get_sessions').set('Origin', 'http://localhost:3000').send({});
+    assert.equal(allowed.headers['access-control-allow-origin'], 'http://localhost:3000');
+    assert.match(allowed.headers.vary ?? '', /Origin/);
+    const other = await request(some.pip).post('/v1/sessions/get_sessions').set('Origin', 'http://evil.example').send({});
+    assert.equal(other.headers['access-control-allow-origin'], undefined);
+  });
+
+  test('CORS covers the admin API too', async () => {
+    const res = await request(apps.maxscale).get('/__apitwin/faults').set('Origin', 'http://localhost:3000');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['access-control-allow-origin'], '*');
   });
 
   test('a same-origin request gets no CORS headers', async () => {

@@ -10,9 +10,11 @@
  * "Try it out" calls them: the twin that answers is reached at the origin the
  * browser used (its Host header), the other one at the same host name on its
  * own port. Calls from one twin's page to the other twin's port are
- * cross-origin, so every response also carries CORS headers, and preflights
- * are answered before the API sees them (MaxScale would refuse a preflight
- * without credentials).
+ * cross-origin, so every response also carries CORS headers (`--cors`: any
+ * origin by default, a list of origins, or off), and preflights are answered
+ * before the API sees them (MaxScale would refuse a preflight without
+ * credentials). The admin API's spec is listed only with `--admin-api`, and
+ * points at the port that serves the page.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,8 +28,8 @@ import { type ApiName, loadSpec, projectRoot } from '../spec/load.js';
 /** The twins, by the port each listens on. */
 export type Twin = 'maxscale' | 'pip';
 
-/** Which twin serves each API (only these specs are listed). */
-const API_TWIN: Record<ApiName, Twin> = { maxscale: 'maxscale', 'pip-sessions': 'pip' };
+/** Which twin serves each API (only these specs are listed); the admin API is served by both. */
+const API_TWIN: Record<ApiName, Twin | 'both'> = { maxscale: 'maxscale', 'pip-sessions': 'pip', 'apitwin-admin': 'both' };
 
 export interface DocsOptions {
   /** The API of the twin this router is mounted in: `/openapi.json` serves it, and Swagger UI opens on it. */
@@ -51,7 +53,8 @@ export function discoverApis(dir: string = join(projectRoot(), 'openapi')): ApiN
 }
 
 /** Where a browser that loaded this page reaches a twin. */
-export function twinOrigin(twin: Twin, serving: Twin, req: express.Request, config: Config): string {
+export function twinOrigin(api: Twin | 'both', serving: Twin, req: express.Request, config: Config): string {
+  const twin = api === 'both' ? serving : api;
   if (twin === 'maxscale' && config.publicUrl !== undefined) return config.publicUrl;
   if (twin === serving && req.host) return `${req.protocol}://${req.host}`;
   return `${req.protocol}://${req.hostname || 'localhost'}:${portOf(config, twin)}`;
@@ -59,10 +62,14 @@ export function twinOrigin(twin: Twin, serving: Twin, req: express.Request, conf
 
 /** The spec with each server URL moved to `origin`, keeping its path (MaxScale's `/v1` and `/`). */
 export function withServers(doc: OpenAPIV3.Document, origin: string): OpenAPIV3.Document {
-  const servers = (doc.servers?.length ? doc.servers : [{ url: '/' }]).map((server) => {
-    const path = new URL(server.url, 'http://placeholder').pathname.replace(/\/+$/, '');
-    return { ...server, url: `${origin}${path}` };
-  });
+  const seen = new Set<string>();
+  const servers = (doc.servers?.length ? doc.servers : [{ url: '/' }])
+    .map((server) => {
+      const path = new URL(server.url, 'http://placeholder').pathname.replace(/\/+$/, '');
+      return { ...server, url: `${origin}${path}` };
+    })
+    // The admin API's two servers (one per port) are one once both point at the page's origin.
+    .filter((server) => !seen.has(server.url) && seen.add(server.url));
   return { ...doc, servers };
 }
 
@@ -124,36 +131,41 @@ export function initializerScript(urls: { url: string; name: string }[], primary
 const ALLOWED_METHODS = 'GET, HEAD, PUT, POST, PATCH, DELETE';
 
 /**
- * CORS for "Try it out" across the twins' ports (Fetch standard): any origin may
+ * CORS on every path, for "Try it out" across the twins' ports and for browser
+ * clients under test (Fetch standard): the allowed origins (`*` by default) may
  * call, without cookies; the Authorization header is sent explicitly by the page.
  */
-function cors(req: express.Request, res: express.Response, next: express.NextFunction): void {
-  const origin = req.headers.origin;
-  if (origin === undefined) {
+const cors =
+  (origins: readonly string[]) =>
+  (req: express.Request, res: express.Response, next: express.NextFunction): void => {
+    const origin = req.headers.origin;
+    const any = origins.includes('*');
+    if (origin === undefined || (!any && !origins.includes(origin))) {
+      next();
+      return;
+    }
+    res.setHeader('Access-Control-Allow-Origin', any ? '*' : origin);
+    if (!any) res.setHeader('Vary', 'Origin');
+    res.setHeader('Access-Control-Expose-Headers', '*');
+    const requested = req.headers['access-control-request-method'];
+    if (req.method === 'OPTIONS' && requested !== undefined) {
+      // A preflight, answered here: the API would ask it for credentials it never carries.
+      res.setHeader('Access-Control-Allow-Methods', ALLOWED_METHODS);
+      // `*` does not cover Authorization, so the requested headers are named back.
+      res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? 'Authorization, Content-Type');
+      res.setHeader('Access-Control-Max-Age', '600');
+      res.status(204).end();
+      return;
+    }
     next();
-    return;
-  }
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', '*');
-  const requested = req.headers['access-control-request-method'];
-  if (req.method === 'OPTIONS' && requested !== undefined) {
-    // A preflight, answered here: the API would ask it for credentials it never carries.
-    res.setHeader('Access-Control-Allow-Methods', ALLOWED_METHODS);
-    // `*` does not cover Authorization, so the requested headers are named back.
-    res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? 'Authorization, Content-Type');
-    res.setHeader('Access-Control-Max-Age', '600');
-    res.status(204).end();
-    return;
-  }
-  next();
-}
+  };
 
 export function docsRouter(opts: DocsOptions): express.Router {
   const { config } = opts;
-  const serving = API_TWIN[opts.api];
-  const apis = discoverApis();
+  const serving: Twin = opts.api === 'pip-sessions' ? 'pip' : 'maxscale';
+  const apis = discoverApis().filter((api) => api !== 'apitwin-admin' || config.adminApi);
   const router = express.Router();
-  router.use(cors);
+  if (config.corsOrigins.length) router.use(cors(config.corsOrigins));
 
   const sendSpec = async (api: ApiName, format: 'json' | 'yaml', req: express.Request, res: express.Response) => {
     const doc = withServers(await loadSpec(api), twinOrigin(API_TWIN[api], serving, req, config));

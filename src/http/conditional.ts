@@ -23,6 +23,12 @@ export interface ConditionalState {
   validators(path: string): Validators;
   /** Called after every successful write (200, 201, 204) to a path. */
   modified(path: string): void;
+  /**
+   * Moves on every change of the whole state (any write, a new state): GET answers are
+   * kept per generation, as one path's write can change another's representation (a
+   * relationship shows on both sides).
+   */
+  generation(): number;
 }
 
 function header(req: express.Request, name: string): string | undefined {

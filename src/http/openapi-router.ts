@@ -9,10 +9,12 @@
  */
 import type { ErrorObject } from 'ajv';
 import type express from 'express';
-import { type Context, OpenAPIBackend, type Operation } from 'openapi-backend';
+import { OpenAPIBackend } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 import { ApiError, Errors, type ErrorTemplate, toApiError } from '../errors.js';
 import { type ConditionalState, evaluatePreconditions, validatorHeaders } from './conditional.js';
+import { AJV_OPTIONS, COERCE_TYPES, installPrecompiled, type PrecompiledValidators, sharedAjv } from './precompiled.js';
+import { IndexedRouter, type Operation } from './route-table.js';
 import type { HandlerResult } from './types.js';
 
 export interface RawRequest<Auth> {
@@ -53,6 +55,12 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   queryErrors?: 'refuse' | 'ignore';
   /** Preconditions (304, 412) on every method, and ETag / Last-Modified on GETs (MaxScale); off when not given. */
   conditional?: ConditionalState;
+  /**
+   * GET operations whose 200 is a function of the state and the URL alone (no clock, no
+   * randomness): their answer, validated and serialised once, is kept and sent again while
+   * `conditional`'s generation is unchanged. Needs `conditional`; nothing is kept when not given.
+   */
+  cacheable?: (operationId: string) => boolean;
   /** Serializes a JSON body (MaxScale's `pretty`). */
   serialize: (body: unknown, req: express.Request) => string;
   /**
@@ -60,23 +68,21 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
    * an API that reads any other body as no arguments (the pip service).
    */
   bodyMediaTypes: readonly string[] | 'any';
+  /**
+   * The validators `make generate` compiled for this definition (generated/<api>.validators.cjs,
+   * see precompiled.ts); without them each operation's are compiled the first time it is asked for.
+   */
+  validators?: PrecompiledValidators | undefined;
   /** Validate each response against the spec; a mismatch becomes a 500 that names it. */
   validateResponses: boolean;
   /** Called with errors that became 500s, and with responses that broke the spec. */
   onInternalError: (err: unknown, req: express.Request) => void;
-}
-
-interface RouterState<Auth> {
-  req: express.Request;
-  auth: Auth;
-  /** The raw query string, in order (read once per request). */
-  queryString: string;
+  /** Runs after validation, just before the handler; throws an ApiError to refuse (MaxScale: `__proto__` members). */
+  checkBody?: (body: unknown) => void;
 }
 
 /** The statuses after which a write counts as a modification (MaxScale: 200, 201, 204). */
 const WRITE_SUCCESS = new Set([200, 201, 204]);
-
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
 /** Turns one Ajv error from openapi-backend into a sentence and a JSON API source. */
 export function describeValidationError(e: ErrorObject): { detail: string; pointer?: string; parameter?: string } {
@@ -138,7 +144,7 @@ function rawQueryOf(queryString: string): Record<string, string | string[]> {
   return out;
 }
 
-export function writeResult(res: express.Response, result: HandlerResult, serialized: string | undefined): void {
+export function writeResult(res: express.Response, result: HandlerResult, serialized: string | Buffer | undefined): void {
   if (res.headersSent) return;
   res.status(result.status);
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
@@ -147,12 +153,45 @@ export function writeResult(res: express.Response, result: HandlerResult, serial
     return;
   }
   // RFC 8259 §11: application/json has no charset parameter (JSON is UTF-8); MaxScale sends it bare.
-  res.setHeader('Content-Type', 'application/json');
-  // Not res.send: Express would turn a 200 into a 304 by itself when If-None-Match matches (its
-  // `req.fresh`), whereas the twin decides preconditions in the order its API does.
-  const body = Buffer.from(serialized, 'utf8');
-  res.setHeader('Content-Length', body.length);
-  res.end(body);
+  // A result may name its own JSON media type (the admin API's application/problem+json).
+  if (!result.headers?.['Content-Type']) res.setHeader('Content-Type', 'application/json');
+  // res.end, not res.send: Express's send answers 304 by itself to `If-None-Match: *` (its "fresh"
+  // check), which is ours to decide (src/http/conditional.ts) and undocumented where we do not.
+  const payload = typeof serialized === 'string' ? Buffer.from(serialized, 'utf8') : serialized;
+  res.setHeader('Content-Length', payload.length);
+  res.end(payload);
+}
+
+/** Most answers kept at once; past that the cache starts again (a client walking many URLs). */
+const CACHE_ENTRIES = 256;
+
+interface Cached {
+  result: HandlerResult;
+  bytes: Buffer;
+}
+
+/**
+ * GET answers for one generation of the state, by URL. A new generation empties it:
+ * every write through the API, and every new state, moves it (ConditionalState).
+ */
+class AnswerCache {
+  private generation: string | undefined;
+  private readonly answers = new Map<string, Cached>();
+
+  get(generation: string, url: string): Cached | undefined {
+    if (generation !== this.generation) {
+      this.answers.clear();
+      this.generation = generation;
+      return undefined;
+    }
+    return this.answers.get(url);
+  }
+
+  set(generation: string, url: string, cached: Cached): void {
+    if (generation !== this.generation) return;
+    if (this.answers.size >= CACHE_ENTRIES) this.answers.clear();
+    this.answers.set(url, cached);
+  }
 }
 
 export interface OpenApiRouter {
@@ -166,80 +205,78 @@ export interface OpenApiRouter {
 }
 
 export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<Ctx, Auth>): Promise<OpenApiRouter> {
-  const wrap =
-    (handler: RawHandler<Ctx, Auth>) =>
-    async (c: Context, state: RouterState<Auth>): Promise<HandlerResult> => {
-      const { req } = state;
-      const coerced = c.validation?.coerced as { query?: Record<string, unknown>; params?: Record<string, unknown> } | undefined;
-      return handler(
-        {
-          params: coerced?.params ?? c.request.params,
-          query: coerced?.query ?? (c.request.query as Record<string, unknown>),
-          body: req.body,
-          rawQuery: rawQueryOf(state.queryString),
-          queryString: state.queryString,
-          auth: state.auth,
-        },
-        opts.context(req),
-      );
-    };
+  const call = async (
+    handler: RawHandler<Ctx, Auth>,
+    req: express.Request,
+    coerced: { params?: Record<string, unknown>; query?: Record<string, unknown> } | undefined,
+    auth: Auth,
+    queryString: string,
+  ): Promise<HandlerResult> => {
+    opts.checkBody?.(req.body);
+    return handler(
+      {
+        params: coerced?.params ?? {},
+        query: coerced?.query ?? {},
+        body: req.body,
+        rawQuery: rawQueryOf(queryString),
+        queryString,
+        auth,
+      },
+      opts.context(req),
+    );
+  };
 
-  const allowedMethods = (path: string): string[] =>
-    METHODS.filter((m) => backend.router.matchOperation({ method: m, path, headers: {} })).map((m) => m.toUpperCase());
+  const notCalled = (): never => {
+    // The twin routes and validates each request itself (below), once; openapi-backend keeps the
+    // handler registry, so that strict mode still refuses a missing or unknown operationId at start.
+    throw new Error('handlers are dispatched by createOpenApiRouter, not by openapi-backend');
+  };
 
-  const wrapped = Object.fromEntries(Object.entries(opts.handlers).map(([id, h]) => [id, wrap(h)]));
   const isQueryError = (e: ErrorObject) => e.instancePath === '/query' || e.instancePath.startsWith('/query/');
 
   const backend: OpenAPIBackend = new OpenAPIBackend({
     definition: structuredClone(opts.definition) as OpenAPIBackend['definition'],
     strict: true,
     validate: true,
-    quick: false,
-    coerceTypes: true,
+    // quick: no second validation of the document at each start (swagger-parser validated it when
+    // `make generate` bundled it, and src/spec/spec.test.ts does in every test run), a synchronous
+    // dereference, and each operation's validators compiled the first time it is asked for.
+    quick: true,
+    coerceTypes: COERCE_TYPES,
     ignoreTrailingSlashes: true,
     apiRoot: '/',
-    ajvOpts: { strict: false, allErrors: true },
-    handlers: {
-      ...wrapped,
-      validationFail: (c: Context, state: RouterState<Auth>) => {
-        const errors = (c.validation.errors ?? []).filter((e) => opts.queryErrors !== 'ignore' || !isQueryError(e));
-        const handler = c.operation?.operationId === undefined ? undefined : wrapped[c.operation.operationId];
-        if (errors.length === 0 && handler) return handler(c, state);
-        throw opts.validationError ? opts.validationError(errors, c.request.body, c.operation) : validationError(errors);
-      },
-      notFound: (c: Context) => {
-        throw ApiError.from(Errors.ROUTE_NOT_FOUND, `No resource at ${c.request.path}`);
-      },
-      methodNotAllowed: (c: Context) => {
-        const allow = allowedMethods(c.request.path);
-        throw ApiError.from(
-          Errors.METHOD_NOT_ALLOWED,
-          `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}; allowed: ${allow.join(', ')}`,
-          {
-            headers: { Allow: allow.join(', ') },
-          },
-        );
-      },
-      notImplemented: (c: Context) => {
-        throw ApiError.from(Errors.NOT_IMPLEMENTED, `${c.operation.operationId ?? 'This operation'} is not implemented`);
-      },
-    },
+    ajvOpts: { ...AJV_OPTIONS },
+    customizeAjv: sharedAjv(),
+  });
+  await backend.init();
+  // The same routes from tables built once (see route-table.ts); the validator looks operations up
+  // through it too. Handlers are registered after the swap: openapi-backend looks up each
+  // operationId as it registers it, which its own router does with a fresh list every time.
+  const router = new IndexedRouter(backend.definition as OpenAPIV3.Document);
+  backend.router = router;
+  backend.validator.router = router;
+  if (opts.validators) installPrecompiled(backend.validator, opts.validators);
+  backend.register({
+    ...Object.fromEntries(Object.keys(opts.handlers).map((id) => [id, notCalled])),
+    validationFail: notCalled,
+    notFound: notCalled,
+    methodNotAllowed: notCalled,
+    notImplemented: notCalled,
   });
   // Credentials are checked by `authenticate` before routing (MaxScale answers 401 even for
   // unknown paths); strict mode still wants a handler for every declared scheme.
   for (const scheme of Object.keys(opts.definition.components?.securitySchemes ?? {})) {
     backend.registerSecurityHandler(scheme, () => true);
   }
-  await backend.init();
+  const handlers = new Map(Object.entries(opts.handlers));
+  const cache = new AnswerCache();
 
-  const operationIdOf = (method: string, path: string): string | undefined =>
-    backend.router.matchOperation({ method: method.toLowerCase(), path, headers: {} })?.operationId;
+  const operationIdOf = (method: string, path: string): string | undefined => router.route(method, path).operation?.operationId;
 
   /** Validates what we are about to send against the operation's documented responses. */
-  const checkResponse = (operationId: string | undefined, result: HandlerResult): ApiError | undefined => {
-    if (!opts.validateResponses || operationId === undefined) return undefined;
-    const operation = backend.getOperation(operationId) as (Operation & OpenAPIV3.OperationObject) | undefined;
-    if (!operation) return undefined;
+  const checkResponse = (operation: Operation | undefined, result: HandlerResult): ApiError | undefined => {
+    const operationId = operation?.operationId;
+    if (!opts.validateResponses || operation === undefined || operationId === undefined) return undefined;
     const documented = operation.responses?.[String(result.status)] as OpenAPIV3.ResponseObject | undefined;
     if (!documented) {
       // Auth and media-type errors are answered before the operation is known to matter;
@@ -251,7 +288,7 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       if (documented.content) return ApiError.from(Errors.RESPONSE_INVALID, `${operationId} ${result.status} must have a body`);
       return undefined;
     }
-    const verdict = backend.validateResponse(result.body, operation, result.status);
+    const verdict = backend.validator.validateResponse(result.body, operation, result.status);
     if (verdict.errors?.length) {
       const why = verdict.errors.map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
       return ApiError.from(Errors.RESPONSE_INVALID, `${operationId} ${result.status} response does not match the spec: ${why}`);
@@ -259,29 +296,35 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     return undefined;
   };
 
-  const send = (req: express.Request, res: express.Response, operationId: string | undefined, result: HandlerResult): void => {
-    const problem = checkResponse(operationId, result);
+  const send = (
+    req: express.Request,
+    res: express.Response,
+    operation: Operation | undefined,
+    result: HandlerResult,
+  ): Buffer | undefined => {
+    const problem = checkResponse(operation, result);
     if (problem) {
       opts.onInternalError(problem, req);
       const rendered = opts.renderError(problem, req);
       writeResult(res, rendered, opts.serialize(rendered.body, req));
-      return;
+      return undefined;
     }
-    writeResult(res, result, result.body === undefined ? undefined : opts.serialize(result.body, req));
+    const bytes = result.body === undefined ? undefined : Buffer.from(opts.serialize(result.body, req), 'utf8');
+    writeResult(res, result, bytes);
+    return bytes;
   };
 
-  const fail = (req: express.Request, res: express.Response, operationId: string | undefined, err: unknown): void => {
+  const fail = (req: express.Request, res: express.Response, operation: Operation | undefined, err: unknown): void => {
     const apiError = toApiError(err);
     if (apiError.status >= 500) opts.onInternalError(err, req);
     const rendered = opts.renderError(apiError, req);
-    send(req, res, operationId, { ...rendered, headers: { ...rendered.headers, ...apiError.headers } });
+    send(req, res, operation, { ...rendered, headers: { ...rendered.headers, ...apiError.headers } });
   };
 
   /** openapi-backend never looks at Content-Type (its #229); a body we cannot read as JSON is a 415. */
-  const checkMediaType = (req: express.Request, operationId: string | undefined): void => {
-    if (operationId === undefined || opts.bodyMediaTypes === 'any' || !hasBody(req)) return;
-    const operation = backend.getOperation(operationId) as (Operation & OpenAPIV3.OperationObject) | undefined;
-    if (!operation?.requestBody || req.is([...opts.bodyMediaTypes])) return;
+  const checkMediaType = (req: express.Request, operation: Operation | undefined): void => {
+    if (operation === undefined || opts.bodyMediaTypes === 'any' || !hasBody(req)) return;
+    if (!operation.requestBody || req.is([...opts.bodyMediaTypes])) return;
     throw ApiError.from(
       Errors.UNSUPPORTED_MEDIA_TYPE,
       `Unsupported Content-Type '${req.headers['content-type'] ?? '(none)'}': send ${opts.bodyMediaTypes.join(' or ')}`,
@@ -289,45 +332,88 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     );
   };
 
+  /** No operation: 405 with Allow when another method serves the path, else 404. */
+  const unrouted = (req: express.Request, pathKnown: boolean): ApiError => {
+    if (!pathKnown) return ApiError.from(Errors.ROUTE_NOT_FOUND, `No resource at ${req.path}`);
+    const allow = router.allowedMethods(req.path);
+    return ApiError.from(
+      Errors.METHOD_NOT_ALLOWED,
+      `${req.method.toUpperCase()} is not allowed on ${req.path}; allowed: ${allow.join(', ')}`,
+      {
+        headers: { Allow: allow.join(', ') },
+      },
+    );
+  };
+
+  /**
+   * One request, routed once: authenticate → 415 → preconditions → 404/405 → validate path, query,
+   * headers and body (openapi-backend's validator, with the operation already found) → handler.
+   */
   const handle: express.RequestHandler = async (req, res) => {
-    const operationId = operationIdOf(req.method, req.path);
+    const { operation, pathKnown } = router.route(req.method, req.path);
+    const operationId = operation?.operationId;
     try {
       const auth = opts.authenticate(req, operationId);
-      checkMediaType(req, operationId);
-      if (opts.conditional && operationId !== undefined) {
+      checkMediaType(req, operation);
+      const conditional = opts.conditional;
+      if (conditional && operationId !== undefined) {
         // A failed precondition is answered before the request runs, so it changes nothing.
-        const validators = opts.conditional.validators(req.path);
+        const validators = conditional.validators(req.path);
         if (evaluatePreconditions(req, validators) === 'not-modified') {
-          send(req, res, operationId, { status: 304, headers: validatorHeaders(validators) });
+          send(req, res, operation, { status: 304, headers: validatorHeaders(validators) });
           return;
         }
       }
+      if (operation === undefined || operationId === undefined) throw unrouted(req, pathKnown);
       const queryString = queryStringOf(req);
-      let result = (await backend.handleRequest(
-        {
-          method: req.method,
-          path: req.path,
-          query: queryString,
-          headers: req.headers as Record<string, string | string[]>,
-          body: req.body,
-        },
-        { req, auth, queryString } satisfies RouterState<Auth>,
-      )) as HandlerResult;
-      if (opts.conditional && operationId !== undefined) {
-        const read = req.method === 'GET' || req.method === 'HEAD';
-        if (!read && WRITE_SUCCESS.has(result.status)) opts.conditional.modified(req.path);
+      const request = {
+        method: req.method,
+        path: req.path,
+        query: queryString,
+        headers: req.headers as Record<string, string | string[]>,
+        body: req.body,
+      };
+      const validation = backend.validator.validateRequest(request, operation);
+      let coerced = validation.coerced as { params?: Record<string, unknown>; query?: Record<string, unknown> } | undefined;
+      if (validation.errors) {
+        const errors = validation.errors.filter((e) => opts.queryErrors !== 'ignore' || !isQueryError(e));
+        if (errors.length > 0) {
+          throw opts.validationError ? opts.validationError(errors, req.body, operation) : validationError(errors);
+        }
+        // Only query errors, and the API ignores them: the parameters as sent, uncoerced.
+        const parsed = router.parseRequest(request, operation);
+        coerced = { params: parsed.params as Record<string, unknown>, query: parsed.query as Record<string, unknown> };
+      }
+      const read = req.method === 'GET' || req.method === 'HEAD';
+      const cacheKey = conditional && req.method === 'GET' && opts.cacheable?.(operationId) ? String(conditional.generation()) : undefined;
+      const cached = cacheKey === undefined ? undefined : cache.get(cacheKey, req.originalUrl);
+      if (cached && conditional) {
+        // Validated and serialised when it was first answered, for this same state and URL.
+        const headers = { ...cached.result.headers, ...validatorHeaders(conditional.validators(req.path)) };
+        writeResult(res, { ...cached.result, headers }, cached.bytes);
+        return;
+      }
+      const handler = handlers.get(operationId);
+      if (!handler) throw ApiError.from(Errors.NOT_IMPLEMENTED, `${operationId} is not implemented`);
+      const answer = await call(handler, req, coerced, auth, queryString);
+      let result = answer;
+      if (conditional) {
+        if (!read && WRITE_SUCCESS.has(result.status)) conditional.modified(req.path);
         if (read && result.status === 200) {
-          result = { ...result, headers: { ...result.headers, ...validatorHeaders(opts.conditional.validators(req.path)) } };
+          result = { ...result, headers: { ...result.headers, ...validatorHeaders(conditional.validators(req.path)) } };
         }
       }
-      send(req, res, operationId, result);
+      const bytes = send(req, res, operation, result);
+      if (cacheKey !== undefined && answer.status === 200 && bytes) {
+        cache.set(cacheKey, req.originalUrl, { result: answer, bytes });
+      }
     } catch (err) {
-      fail(req, res, operationId, err);
+      fail(req, res, operation, err);
     }
   };
 
   const handleError: express.ErrorRequestHandler = (err, req, res, _next) => {
-    fail(req, res, operationIdOf(req.method, req.path), err);
+    fail(req, res, router.route(req.method, req.path).operation, err);
   };
 
   return { handle, handleError, operationIdOf, backend };

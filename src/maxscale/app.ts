@@ -6,23 +6,33 @@
  * at /v1 and at / (MaxScale answers both) → Basic auth → openapi-backend
  * routing and validation → handler → response validation → one writer.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
 import express from 'express';
+import type { AdminTools } from '../admin/app.js';
+import { injectedError } from '../admin/intercept.js';
 import type { Config } from '../config.js';
 import { listeningPort, publicUrl } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
+import { bodyDepthLimit, headAsGet, ignoreUnknownQuery, pathEncoding, queryRules, refuseProtoKeys } from '../http/guards.js';
 import { createOpenApiRouter, type RawHandler, validationError } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
 import { type Logger, requestLogger } from '../log.js';
-import { loadSpec } from '../spec/load.js';
+import { loadSpec, precompiledValidators } from '../spec/load.js';
 import type { KvStore } from '../store/kv.js';
 import type { MaxscaleAuth, MaxscaleContext } from './context.js';
+import { RuleFiles } from './dbfw.js';
 import { handlers } from './handlers/index.js';
 import { MaxscaleModel } from './model.js';
 import type { MaxscaleState } from './records.js';
 import { Links } from './views.js';
+
+/** GETs whose answers are computed from their query rather than read from the state. */
+const NOT_STATE = new Set(['callModuleCommand', 'callModuleSubcommand', 'classifyQuery']);
+
+/** GETs that read the clock (MaxScale's uptime): their answer changes without the state changing. */
+const READS_CLOCK = new Set(['getMaxscale', 'getRoot']);
 
 export const JSON_MEDIA_TYPES = ['application/json', 'application/vnd.api+json'] as const;
 
@@ -62,11 +72,18 @@ export function maxscaleValidationError(errors: ErrorObject[]): ApiError {
   return validationError(errors, Errors.DOCUMENT_REFUSED);
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+const digest = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
+
+/**
+ * Compares two secrets in a time that depends on neither's length nor
+ * content: both are hashed to 32 bytes, then compared in constant time.
+ */
+export function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
 }
+
+/** Compared against when the user does not exist, so an unknown name costs what a wrong password costs. */
+const NO_USER_SECRET = randomBytes(32).toString('hex');
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -85,7 +102,8 @@ export function authenticate(model: MaxscaleModel, req: express.Request): Maxsca
   const name = colon < 0 ? decoded : decoded.slice(0, colon);
   const password = colon < 0 ? '' : decoded.slice(colon + 1);
   const user = model.findUser('inet', name);
-  if (!user || user.password === undefined || !safeEqual(user.password, password)) {
+  const matches = sameSecret(user?.password ?? NO_USER_SECRET, password);
+  if (!user || user.password === undefined || !matches) {
     throw unauthorized('Wrong user name or password');
   }
   if (user.account !== 'admin' && !READ_METHODS.has(req.method.toUpperCase())) {
@@ -97,10 +115,9 @@ export function authenticate(model: MaxscaleModel, req: express.Request): Maxsca
   return { user: name, account: user.account };
 }
 
-/** `pretty` defaults to true (API.md); `pretty=false` gives compact output. */
+/** `pretty` defaults to true (API.md); `pretty=false` gives compact output, any other value is ignored. */
 function serialize(body: unknown, req: express.Request): string {
-  const pretty = req.query.pretty;
-  const compact = pretty === 'false' || pretty === '0';
+  const compact = req.query.pretty === 'false';
   return compact ? JSON.stringify(body) : JSON.stringify(body, null, 4);
 }
 
@@ -119,16 +136,23 @@ export interface MaxscaleApp {
 export async function createMaxscaleApp(
   config: Config,
   store: KvStore,
-  opts: { logger: Logger; initialState: () => MaxscaleState },
+  opts: { logger: Logger; initialState: () => MaxscaleState; admin?: AdminTools | undefined },
 ): Promise<MaxscaleApp> {
   const model = new MaxscaleModel(store);
   if (model.isEmpty()) model.load(opts.initialState());
   // Lazily: with port 0 the real port is known only once the server listens.
   const links = new Links(() => publicUrl(config));
-  const context: MaxscaleContext = { model, links, admin: () => ({ host: config.host, port: listeningPort(config, 'maxscale') }) };
+  const context: MaxscaleContext = {
+    model,
+    links,
+    ruleFiles: new RuleFiles(config.dbfwRulesDir),
+    admin: () => ({ host: config.host, port: listeningPort(config, 'maxscale') }),
+  };
 
+  const definition = await loadSpec('maxscale');
   const router = await createOpenApiRouter<MaxscaleContext, MaxscaleAuth>({
-    definition: await loadSpec('maxscale'),
+    definition,
+    validators: precompiledValidators('maxscale'),
     handlers: handlers as unknown as Record<string, RawHandler<MaxscaleContext, MaxscaleAuth>>,
     context: () => context,
     authenticate: (req) => authenticate(model, req),
@@ -138,26 +162,38 @@ export async function createMaxscaleApp(
     bodyMediaTypes: JSON_MEDIA_TYPES,
     validateResponses: config.validateResponses,
     onInternalError: (err, req) => opts.logger.error({ err, method: req.method, path: req.originalUrl }, 'internal error'),
+    checkBody: refuseProtoKeys,
     conditional: {
       validators: (path) => model.versions.validators(path),
       modified: (path) => model.versions.modified(path),
+      generation: () => model.versions.generation(),
     },
+    // A GET of the state is answered again from what it answered last, until the state changes.
+    cacheable: (operationId) => !NOT_STATE.has(operationId) && !READS_CLOCK.has(operationId),
   });
+
+  // The operation of a request, under /v1 or not (the admin API's journal and fault rules).
+  const operationIdOf = (req: express.Request) => router.operationIdOf(req.method, req.path.replace(/^\/v1(?=\/|$)/, '') || '/');
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
   app.use(requestLogger(opts.logger, 'maxscale'));
+  app.use(pathEncoding);
   app.use(docsRouter({ api: 'maxscale', config })); // Swagger UI and the specs, without auth (issue 7)
+  // MaxScale answers HEAD as the GET without its body (its REST API does a GET and drops the body).
+  app.use(headAsGet);
+  opts.admin?.mount(app, 'maxscale', operationIdOf);
   app.use(methodOverride);
-  app.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: '1mb', strict: true }));
-  if (config.testRoutes) {
-    // Test-only, outside the spec: puts the store back to the initial state (contract-test isolation).
-    app.post('/__test/reset', (_req, res) => {
-      model.load(opts.initialState());
-      res.status(204).end();
-    });
+  app.use(express.json({ type: [...JSON_MEDIA_TYPES], limit: '1mb', strict: true, verify: bodyDepthLimit(config.maxBodyDepth) }));
+  // The API answers at /v1 and at / (the router is mounted at both): route as the mount that serves it.
+  const operationOf = (method: string, path: string) =>
+    /^\/v1(\/|$)/.test(path) ? router.operationIdOf(method, path.slice(3) || '/') : router.operationIdOf(method, path);
+  app.use(ignoreUnknownQuery(operationOf, queryRules(definition)));
+  if (opts.admin) {
+    const renderInjected = (status: number, detail: string) => renderMaxscaleError(injectedError(status, detail));
+    app.use(await opts.admin.intercept({ api: 'maxscale', operationIdOf, renderInjected, serialize }, 'maxscale'));
   }
   app.use('/v1', router.handle);
   app.use(router.handle);

@@ -61,7 +61,8 @@
  * functions. `has_where_clause` is true when any SELECT, UPDATE or DELETE
  * of the statement, subqueries included, has a WHERE.
  */
-import nodeSqlParser from 'node-sql-parser';
+import { createRequire } from 'node:module';
+import type NodeSqlParser from 'node-sql-parser';
 
 export type ParseResult = 'QC_QUERY_PARSED' | 'QC_QUERY_INVALID' | 'QC_QUERY_TOKENIZED' | 'QC_QUERY_PARTIALLY_PARSED';
 
@@ -767,9 +768,22 @@ function classifyStatement(node: Node, c: Collector): Operation {
 
 // ---- entry point ---------------------------------------------------------------
 
-const parser = new nodeSqlParser.Parser();
+let parser: InstanceType<typeof NodeSqlParser.Parser> | undefined;
+
+/**
+ * node-sql-parser is several megabytes of generated grammar: loaded on the first query
+ * classified rather than at every start (cold start, issue 13).
+ */
+function sqlParser(): InstanceType<typeof NodeSqlParser.Parser> {
+  if (!parser) {
+    const { Parser } = createRequire(import.meta.url)('node-sql-parser') as typeof NodeSqlParser;
+    parser = new Parser();
+  }
+  return parser;
+}
 
 function parse(sql: string): Node | undefined {
+  const parser = sqlParser();
   for (const database of ['MariaDB', 'mysql']) {
     try {
       const ast: unknown = parser.astify(sql, { database });

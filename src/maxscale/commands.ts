@@ -17,8 +17,8 @@
  *   answers 204.
  */
 import { ApiError, Errors } from '../errors.js';
-import { loadDbfwRules } from './dbfw.js';
-import { type MaxscaleModel, rulesPath } from './model.js';
+import type { RuleFiles } from './dbfw.js';
+import type { MaxscaleModel } from './model.js';
 import { type CommandDef, canonicalModule, commandsOfDomain, findModule } from './modules.js';
 import type { FilterRecord, MonitorRecord, ServiceRecord } from './records.js';
 import { failover, rejoin, resetReplication, switchover } from './topology.js';
@@ -141,12 +141,15 @@ function mariadbmon(model: MaxscaleModel, command: string, r: Resolved): Command
   return {};
 }
 
-/** `rules` shows the loaded rules as JSON; `rules/reload [PATH]` re-reads them, keeping the old ones when it fails. */
-function dbfwfilter(model: MaxscaleModel, command: string, r: Resolved): CommandResult {
+/**
+ * `rules` shows the loaded rules as JSON; `rules/reload [PATH]` re-reads them (only inside
+ * the configured rules folder, see RuleFiles), keeping the old ones when it fails.
+ */
+async function dbfwfilter(model: MaxscaleModel, command: string, r: Resolved, ruleFiles: RuleFiles): Promise<CommandResult> {
   const filter = r.filter as FilterRecord;
   if (command === 'rules') return { output: filter.dbfw_rules ?? [] };
   const [path] = r.strings;
-  const loaded = loadDbfwRules(rulesPath(path ?? String(filter.parameters.rules)));
+  const loaded = await ruleFiles.load(path ?? String(filter.parameters.rules));
   model.store.transaction(() => {
     const current = model.getFilter(filter.name);
     model.filters.put(filter.name, {
@@ -229,7 +232,8 @@ export function runModuleCommand(
   commandId: string,
   method: 'GET' | 'POST',
   args: string[],
-): CommandResult {
+  ruleFiles: RuleFiles,
+): CommandResult | Promise<CommandResult> {
   const registered = commandsOfDomain(moduleName);
   if (registered.length === 0 && !findModule(moduleName)) throw ApiError.from(Errors.NOT_FOUND, `No module named '${moduleName}'`);
   // A command of another module with the same identifier is not this module's command.
@@ -243,7 +247,7 @@ export function runModuleCommand(
     case 'mariadbmon':
       return mariadbmon(model, command.id, resolved);
     case 'dbfwfilter':
-      return dbfwfilter(model, command.id, resolved);
+      return dbfwfilter(model, command.id, resolved, ruleFiles);
     case 'qlafilter':
       return qlafilter(resolved);
     case 'cache':

@@ -60,6 +60,20 @@ describe('conditional requests', () => {
     assert.equal((await twin.http.get('/v1/monitors')).headers['last-modified'], start);
   });
 
+  test('a GET answered again from the cache is the same, and shows a write at once (issue 13)', async () => {
+    const first = await twin.http.get('/v1/services/CLI');
+    const again = await twin.http.get('/v1/services/CLI');
+    assert.equal(again.text, first.text);
+    assert.equal(again.headers.etag, first.headers.etag);
+    const compact = await twin.http.get('/v1/services/CLI?pretty=false');
+    assert.deepEqual(JSON.parse(compact.text), JSON.parse(first.text));
+    assert.notEqual(compact.text, first.text);
+    assert.equal((await twin.http.patch('/v1/services/CLI', patchUser('someone'))).status, 204);
+    const after = await twin.http.get('/v1/services/CLI');
+    assert.equal(after.body.data.attributes.parameters.user, 'someone');
+    assert.notEqual(after.headers.etag, first.headers.etag);
+  });
+
   test('a PATCH with a stale If-Match is refused with 412 and changes nothing; with the current one it applies', async () => {
     assert.equal((await twin.http.patch('/v1/services/CLI', patchUser('first'))).status, 204);
     const stale = await twin.http.patch('/v1/services/CLI', patchUser('second'), { headers: { 'If-Match': '"0"' } });

@@ -1,5 +1,6 @@
 import type { operations } from '../../generated/maxscale.js';
 import type { TypedHandler } from '../http/types.js';
+import type { RuleFiles } from './dbfw.js';
 import type { MaxscaleModel } from './model.js';
 import type { Links } from './views.js';
 
@@ -14,6 +15,8 @@ export interface MaxscaleContext {
   links: Links;
   /** Where the REST API really listens (with port 0, the port picked once it listens). */
   admin: () => { host: string; port: number };
+  /** dbfwfilter rule files, read only inside the configured rules folder. */
+  ruleFiles: RuleFiles;
 }
 
 export type MaxscaleOperations = operations;

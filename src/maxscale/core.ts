@@ -122,7 +122,7 @@ export function splitCoreSettings(raw: Record<string, unknown>): { parameters: P
   const parameters: Params = {};
   const logs: Partial<LogParameters> = {};
   for (const [key, value] of Object.entries(raw)) {
-    const logKey = LOG_KEYS[key];
+    const logKey = Object.hasOwn(LOG_KEYS, key) ? LOG_KEYS[key] : undefined;
     if (logKey && logKey !== 'throttling') {
       const b = asBool(value);
       if (b !== undefined) logs[logKey] = b;

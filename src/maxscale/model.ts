@@ -7,9 +7,7 @@
  * there checks everything first and runs in one store transaction, so a
  * refused request changes nothing.
  */
-import { isAbsolute, join } from 'node:path';
 import { ApiError, Errors } from '../errors.js';
-import { projectRoot } from '../spec/load.js';
 import { Collection, type KvStore } from '../store/kv.js';
 import { coreRecord } from './core.js';
 import { canonicalModule } from './modules.js';
@@ -27,11 +25,6 @@ import {
 } from './records.js';
 import { probe } from './topology.js';
 import { PathVersions } from './versions.js';
-
-/** A relative dbfwfilter rule file is read from the twin's data directory (MaxScale reads it from module_configdir). */
-export function rulesPath(path: string): string {
-  return isAbsolute(path) ? path : join(projectRoot(), 'data', path);
-}
 
 export interface RelationshipRef {
   id: string;
@@ -108,8 +101,10 @@ export class MaxscaleModel {
       // Client sessions of the data file keep their ids; listener sessions count from 1 around them.
       const taken = new Set(state.sessions.map((s) => s.id));
       this.store.put(COLLECTIONS.meta, META_SESSION_COUNTER, 0);
+      // A state exported from a twin keeps its listeners' sessions; other listeners start theirs.
+      const owned = new Set(state.sessions.flatMap((s) => (s.listener === undefined ? [] : [s.listener])));
       for (const service of state.services) {
-        for (const listener of state.listeners.filter((l) => l.service === service.name)) {
+        for (const listener of state.listeners.filter((l) => l.service === service.name && !owned.has(l.name))) {
           this.startListenerSession(listener, taken);
         }
       }

@@ -288,7 +288,9 @@ const ALIASES: Record<string, string> = {
 
 /** Module names are case-insensitive when MaxScale loads them (`router=ReadWriteSplit` works), and old names are aliases. */
 export function findModule(name: string): ModuleDef | undefined {
-  const lower = ALIASES[name.toLowerCase()]?.toLowerCase() ?? name.toLowerCase();
+  const key = name.toLowerCase();
+  // Own keys only: `__proto__` or `constructor` must not find Object's.
+  const lower = (Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined)?.toLowerCase() ?? key;
   return MODULES.find((m) => m.name === name) ?? MODULES.find((m) => m.name.toLowerCase() === lower);
 }
 
@@ -302,7 +304,9 @@ export function canonicalModule(name: string): string {
  * the domain is case-insensitive and an old module name means its new one.
  */
 export function commandsOfDomain(domain: string): CommandDef[] {
-  const effective = (ALIASES[domain.toLowerCase()] ?? domain).toLowerCase();
+  const key = domain.toLowerCase();
+  // Own keys only, as in findModule: `__proto__` must not find Object's prototype.
+  const effective = ((Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined) ?? domain).toLowerCase();
   return COMMANDS.filter((c) => c.domain.toLowerCase() === effective);
 }
 

@@ -91,9 +91,9 @@ describe('starting from a maxscale.cnf', () => {
     assert.deepEqual(logs.log_priorities, ['error', 'warning', 'notice', 'debug']);
   });
 
-  test('the test-only reset goes back to the configuration, and the default admin user is still there', async () => {
+  test("the admin API's reset goes back to the configuration, and the default admin user is still there", async () => {
     await twin.http.post('/v1/servers', { data: { id: 'db3', type: 'servers', attributes: { parameters: { address: 'x', port: 1 } } } });
-    const reset = await twin.http.request('POST', '/__test/reset', { unchecked: true });
+    const reset = await twin.http.request('POST', '/__apitwin/state/reset', { unchecked: true });
     assert.equal(reset.status, 204);
     assert.equal((await twin.http.get('/v1/servers/db3')).status, 404);
     assert.deepEqual(

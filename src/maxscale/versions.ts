@@ -29,6 +29,7 @@ function withParents(path: string): string[] {
 export class PathVersions {
   private readonly counters = new Map<string, { etag: number; modifiedAt: Date }>();
   private startedAt: Date;
+  private changes = 0;
 
   constructor(private readonly now: () => Date = () => new Date()) {
     this.startedAt = now();
@@ -38,6 +39,12 @@ export class PathVersions {
   reset(): void {
     this.counters.clear();
     this.startedAt = this.now();
+    this.changes++;
+  }
+
+  /** Moves on every write and every new state (the router's answer cache is kept per generation). */
+  generation(): number {
+    return this.changes;
   }
 
   validators(path: string): Validators {
@@ -48,6 +55,7 @@ export class PathVersions {
   /** A successful write to `path`. */
   modified(path: string): void {
     const at = this.now();
+    this.changes++;
     for (const p of withParents(path)) {
       this.counters.set(p, { etag: (this.counters.get(p)?.etag ?? 0) + 1, modifiedAt: at });
     }

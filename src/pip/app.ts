@@ -18,15 +18,17 @@ import { hostname } from 'node:os';
 import express from 'express';
 import type { Operation } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
+import type { AdminTools } from '../admin/app.js';
+import { injectedError } from '../admin/intercept.js';
 import type { Config } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
+import { bodyDepthLimit, ignoreUnknownQuery, pathEncoding, queryRules } from '../http/guards.js';
 import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
 import { type Logger, requestLogger } from '../log.js';
-import { loadSpec } from '../spec/load.js';
+import { loadSpec, precompiledValidators } from '../spec/load.js';
 import { ANONYMOUS, type PipAuth, type PipContext, type ServiceInfo } from './context.js';
 import { invalidData, renderPipError, validationResultsFromAjv } from './errors.js';
-import { EXAMPLE_SESSIONS } from './examples.js';
 import { handlers } from './handlers.js';
 import { SessionsModel } from './model.js';
 import type { SessionsStore } from './store.js';
@@ -90,7 +92,7 @@ export interface PipApp {
 export async function createPipApp(
   config: Config,
   store: SessionsStore,
-  opts: { logger: Logger; now?: () => Date; newId?: () => string },
+  opts: { logger: Logger; now?: () => Date; newId?: () => string; admin?: AdminTools | undefined },
 ): Promise<PipApp> {
   const now = opts.now ?? (() => new Date());
   const model = new SessionsModel(store, {
@@ -102,8 +104,10 @@ export async function createPipApp(
   const info: ServiceInfo = { contextId: hostname(), startTime: now(), components: componentsOf(store) };
   const context: PipContext = { model, info, now };
 
+  const definition = await loadSpec('pip-sessions');
   const router = await createOpenApiRouter<PipContext, PipAuth>({
-    definition: await loadSpec('pip-sessions'),
+    definition,
+    validators: precompiledValidators('pip-sessions'),
     handlers: handlers as unknown as Record<string, RawHandler<PipContext, PipAuth>>,
     context: () => context,
     authenticate: () => ANONYMOUS,
@@ -121,18 +125,35 @@ export async function createPipApp(
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLogger(opts.logger, 'pip-sessions'));
+  app.use(pathEncoding);
   app.use(docsRouter({ api: 'pip-sessions', config })); // Swagger UI and the specs, before content negotiation (issue 7)
+  const operationIdOf = (req: express.Request) => router.operationIdOf(req.method, req.path);
+  opts.admin?.mount(app, 'pip-sessions', operationIdOf);
   app.use(acceptable);
   // strict: false, as restify's JSON parser: a JSON `null`, string or number parses (and counts as `{}`).
-  app.use(express.json({ type: ['application/json'], limit: config.pip.maxBodyBytes, strict: false }));
+  app.use(
+    express.json({
+      type: ['application/json'],
+      limit: config.pip.maxBodyBytes,
+      strict: false,
+      verify: bodyDepthLimit(config.maxBodyDepth),
+    }),
+  );
   app.use(argumentsOrEmptyObject);
   app.use(trailingSlashIsAnotherPath);
-  if (config.testRoutes) {
-    // Test-only, outside the spec: puts the store back to the example session (contract-test isolation).
-    app.post('/__test/reset', (_req, res) => {
-      model.reset(EXAMPLE_SESSIONS);
-      res.status(204).end();
-    });
+  app.use(ignoreUnknownQuery(router.operationIdOf, queryRules(definition)));
+  if (opts.admin) {
+    // An ErrorDescription with the injected status (pip's categories know no 503 of their own).
+    const renderInjected = (status: number, detail: string, req: express.Request) => {
+      const rendered = renderPipError(injectedError(status, detail), req);
+      return { status, body: { ...(rendered.body as object), status, message: detail } };
+    };
+    app.use(
+      await opts.admin.intercept(
+        { api: 'pip-sessions', operationIdOf, renderInjected, serialize: (body) => JSON.stringify(body) },
+        'pip-sessions',
+      ),
+    );
   }
   app.use(router.handle);
   app.use(router.handleError);

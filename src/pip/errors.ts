@@ -273,14 +273,15 @@ interface PipErrorKind {
 const KINDS: Readonly<Record<string, PipErrorKind>> = {
   [Errors.VALIDATION_FAILED.code]: { category: 'BadRequest', code: 'INVALID_DATA', status: 400 },
   [Errors.INVALID_JSON.code]: { category: 'BadRequest', code: 'InvalidContent', status: 400, transport: true },
-  [Errors.BAD_REQUEST.code]: { category: 'BadRequest', code: 'BadRequest', status: 400 },
+  // The request guards' refusals (a path or body the HTTP layer cannot read): restify's short body.
+  [Errors.BAD_REQUEST.code]: { category: 'BadRequest', code: 'BadRequest', status: 400, transport: true },
   [Errors.ROUTE_NOT_FOUND.code]: { category: 'NotFound', code: 'ResourceNotFound', status: 404, transport: true },
   [Errors.NOT_FOUND.code]: { category: 'NotFound', code: 'ResourceNotFound', status: 404, transport: true },
   [Errors.METHOD_NOT_ALLOWED.code]: { category: 'Unsupported', code: 'MethodNotAllowed', status: 405, transport: true },
   [Errors.NOT_ACCEPTABLE.code]: { category: 'Unsupported', code: 'NotAcceptable', status: 406, transport: true },
   [Errors.CONFLICT.code]: { category: 'Conflict', code: 'CONFLICT', status: 409 },
   [Errors.PAYLOAD_TOO_LARGE.code]: { category: 'BadRequest', code: 'PayloadTooLarge', status: 413, transport: true },
-  [Errors.UNSUPPORTED_MEDIA_TYPE.code]: { category: 'Unsupported', code: 'UnsupportedMediaType', status: 415 },
+  [Errors.UNSUPPORTED_MEDIA_TYPE.code]: { category: 'Unsupported', code: 'UnsupportedMediaType', status: 415, transport: true },
   [Errors.NOT_IMPLEMENTED.code]: { category: 'Unsupported', code: 'NOT_IMPLEMENTED', status: 501 },
 };
 

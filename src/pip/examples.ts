@@ -1,10 +1,11 @@
 import type { SessionRecord } from './store.js';
 
 /**
- * The session the spec's examples talk about (`9cd9b3a3…`, user "1"). The
- * test-only reset (`POST /__test/reset`, mounted with `--test-routes`) puts
- * the store back to exactly this, so every documented example can be replayed
- * against the twin (the contract tests) and answers like its example.
+ * The session the spec's examples talk about (`9cd9b3a3…`, user "1"). Tests
+ * put the store back to exactly this (the model's `reset`, or the admin API's
+ * `PUT /__apitwin/state/pip-sessions`), so every documented example can be
+ * replayed against the twin and answers like its example; the Dredd hooks
+ * open sessions shaped like it.
  */
 export const EXAMPLE_SESSIONS: readonly SessionRecord[] = [
   {

@@ -498,9 +498,9 @@ describe('pip-sessions monitoring and examples', () => {
     assert.equal(replayed, 16);
   });
 
-  test('the test-only reset puts the store back to the example session', async () => {
+  test("the admin API's import puts the store back to the example session", async () => {
     await open();
-    const reset = await twin.http.post('/__test/reset', undefined, { unchecked: true });
+    const reset = await twin.http.put('/__apitwin/state/pip-sessions', { sessions: EXAMPLE_SESSIONS }, { unchecked: true });
     assert.equal(reset.status, 204);
     const list = await twin.http.post(`${V1}/get_sessions`, {});
     assert.deepEqual(

@@ -3,6 +3,15 @@ import { UndoLog } from '../store/undo.js';
 import { matches, type SessionQuery, type SessionRecord, type SessionSummary, type SessionsStore, summaryOf } from './store.js';
 
 /**
+ * A copy of a record. JSON rather than structuredClone: records are JSON, and
+ * structuredClone gives up far sooner on deeply nested data (a RangeError at
+ * about 2,000 levels, fewer under a deep call stack).
+ */
+function copy(session: SessionRecord): SessionRecord {
+  return JSON.parse(JSON.stringify(session)) as SessionRecord;
+}
+
+/**
  * The in-memory sessions store. A Map keeps the order sessions were opened
  * (`set` on an existing key keeps its place). Stored records are copies, so
  * callers never change stored state through a reference; a transaction keeps
@@ -36,20 +45,20 @@ export class MemorySessionsStore implements SessionsStore {
 
   get(id: string): SessionRecord | undefined {
     const s = this.sessions.get(id);
-    return s === undefined ? undefined : structuredClone(s);
+    return s === undefined ? undefined : copy(s);
   }
 
   insert(session: SessionRecord): void {
     if (this.sessions.has(session.id)) throw ApiError.from(Errors.CONFLICT, `A session with id '${session.id}' exists`);
     this.undo.record(() => this.sessions.delete(session.id));
-    this.sessions.set(session.id, structuredClone(session));
+    this.sessions.set(session.id, copy(session));
   }
 
   replace(session: SessionRecord): boolean {
     const before = this.sessions.get(session.id);
     if (before === undefined) return false;
     this.undo.record(() => this.sessions.set(session.id, before));
-    this.sessions.set(session.id, structuredClone(session));
+    this.sessions.set(session.id, copy(session));
     return true;
   }
 
@@ -58,7 +67,7 @@ export class MemorySessionsStore implements SessionsStore {
     if (before === undefined) return undefined;
     this.undo.recordMapSnapshot(this.sessions);
     this.sessions.delete(id);
-    return structuredClone(before);
+    return copy(before);
   }
 
   transaction<R>(fn: () => R): R {

@@ -8,6 +8,7 @@
 import type { ErrorObject } from 'ajv';
 import { OpenAPIBackend, type Operation } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
+import { isValidPercentEncoding } from '../http/guards.js';
 import { type ApiName, loadSpec } from './load.js';
 
 export interface Exchange {
@@ -89,8 +90,9 @@ export function describeSchemaErrors(errors: readonly ErrorObject[]): string {
   return [...new Set(lines)].join('; ');
 }
 
-export async function createConformanceChecker(api: ApiName): Promise<ConformanceChecker> {
-  const definition = structuredClone(await loadSpec(api));
+/** The checker for one of our specs, or for any OpenAPI 3 document (the contract suite's --spec). */
+export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document): Promise<ConformanceChecker> {
+  const definition = structuredClone(typeof api === 'string' ? await loadSpec(api) : api);
   const backend = new OpenAPIBackend({
     definition: structuredClone(definition) as OpenAPIBackend['definition'],
     validate: true,
@@ -102,7 +104,10 @@ export async function createConformanceChecker(api: ApiName): Promise<Conformanc
   const prefixes = serverPrefixes(definition);
 
   const operationOf = (method: string, rawPath: string) => {
-    let path = new URL(rawPath, 'http://x').pathname;
+    // The path as sent: a WHATWG URL would resolve `..` and `%2e%2e`, which the server does not.
+    let path = rawPath.startsWith('/') ? (rawPath.split('?')[0] ?? '/') : new URL(rawPath, 'http://x').pathname;
+    // A path that is not valid percent-encoding (RFC 3986 §2.1) names no resource of any operation.
+    if (!isValidPercentEncoding(path)) return undefined;
     let op = backend.router.matchOperation({ method: method.toLowerCase(), path, headers: {} });
     if (!op) {
       for (const prefix of prefixes) {

@@ -4,7 +4,7 @@
  * a message that says so, and share one file between both twins.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -111,6 +111,28 @@ describe('the SQLite store file', () => {
   test('a corrupt file is refused at open, naming the file', () => {
     const path = freshPath();
     writeFileSync(path, 'This is not a SQLite database, only a text file that happens to be long enough to have a header.\n'.repeat(20));
+    assert.throws(
+      () => openStores(testConfig({ store: `sqlite:${path}` })),
+      (err: unknown) => {
+        assert.ok(err instanceof StoreOpenError);
+        assert.ok(err.message.includes(path));
+        assert.match(err.message, /corrupt or not a SQLite database/);
+        return true;
+      },
+    );
+  });
+
+  test('a file corrupted in its pages (header intact) is refused at open with the same sentence', () => {
+    const path = freshPath();
+    const stores = openStores(testConfig({ store: `sqlite:${path}` }));
+    for (let i = 0; i < 400; i++) stores.maxscale.put('servers', `server-${i}`, { name: `server-${i}`, padding: 'x'.repeat(200) });
+    stores.maxscale.close();
+    stores.pip.close();
+    // Overwrite pages in the middle of the file; page 1 (the header and the schema) stays readable.
+    const size = statSync(path).size;
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(4096 * 3, 0x5a), 0, 4096 * 3, Math.floor(size / 2 / 4096) * 4096);
+    closeSync(fd);
     assert.throws(
       () => openStores(testConfig({ store: `sqlite:${path}` })),
       (err: unknown) => {

@@ -1,10 +1,20 @@
 /**
  * Dredd hooks for the MaxScale spec. Every transaction is self-contained and
- * leaves the target's own objects alone: creates use fresh names (and ports),
- * and every destroy destroys an object the hook has just created, so the
- * replay also works against another implementation and run after run. With
- * `isolate` (our twin started with --test-routes), the target is also reset
- * before each transaction. Every documented status is made to happen:
+ * leaves the target's own objects alone, so the replay is safe against a
+ * production MaxScale and works run after run:
+ * - every write that addresses an object (`/servers/{name}`, …) addresses a
+ *   fresh one the hook has just created, whatever its status (a broken target
+ *   that accepts a request it should refuse harms only that object);
+ * - a relationship the other side owns (a server's services and monitors, a
+ *   monitor's servers) points at fresh objects too, never at the target's;
+ * - creates use fresh names (and ports);
+ * - a shared setting (`PATCH /maxscale`, `/maxscale/logs`) is read first and
+ *   put back after the transaction;
+ * - what the hooks and the transaction created is deleted after it;
+ * - what cannot be undone on the target's own objects (a switchover, deleting
+ *   the other admins) is skipped unless `allowDestructive` (or `isolate`: our
+ *   twin started with --admin-api, reset before each transaction).
+ * Every documented status is made to happen:
  * - 2xx: the documented example, with setup where the example alone cannot succeed;
  * - 401: the request without credentials;
  * - 404: the first path parameter replaced by a name that does not exist;
@@ -16,9 +26,9 @@
  * - 403: MaxScale's refusals (a duplicate create, an unknown relationship target, an object in use).
  * Transactions listed in SPECIAL need their own setup; each says why.
  */
-import hooks, { type DreddTransaction } from 'hooks';
-import { hook, type Prepare, pathWithUnknownFirstParameter, removeHeader, reset, send, setBody, setHeader, setPath } from '../common.js';
-import { hookSettings } from '../settings.js';
+import { type Prepare, pathWithUnknownFirstParameter, removeHeader, reset, send, setBody, setHeader, setPath } from '../common.js';
+import type { DreddTransaction } from '../hooks-api.js';
+import { hookSettings, skipReasons } from '../settings.js';
 
 /** A suffix unique to this run: what the hooks create never collides with the target's objects or an earlier run's. */
 const RUN = `dredd-${Date.now().toString(36)}`;
@@ -31,18 +41,59 @@ async function mustSend(method: string, path: string, body?: unknown): Promise<v
   if (res.status >= 300) throw new Error(`setup ${method} ${path} answered ${res.status}: ${await res.text()}`);
 }
 
-/** Creates a fresh object of each kind (the smallest body the docs allow) and answers its name. */
+/** What this transaction created, in order, as the paths (below /v1) that delete it; undone after it, last first. */
+let createdPaths: string[] = [];
+/** A shared setting read before the transaction: its path and the document the target answered. */
+let setting: { path: string; before: unknown } | undefined;
+
+const undo = (path: string) => {
+  if (!hookSettings().isolate) createdPaths.push(path);
+};
+
+/**
+ * Deletes one object this transaction created. MaxScale refuses to delete a service that uses
+ * servers or filters and a monitor that monitors servers: those let go of them first.
+ */
+async function remove(path: string): Promise<boolean> {
+  let res = await send('DELETE', `/v1${path}`);
+  if (res.status === 403 && /^\/(services|monitors)\/[^/]+$/.test(path)) {
+    const none = { data: [] };
+    const relationships = path.startsWith('/services/') ? { servers: none, filters: none } : { servers: none };
+    await send('PATCH', `/v1${path}`, { data: { id: decodeURIComponent(path.split('/')[2] ?? ''), relationships } });
+    res = await send('DELETE', `/v1${path}`);
+  }
+  return res.status < 300 || res.status === 404;
+}
+
+/** Deletes what the transaction created, last first; what is still in use by another of them goes in a later pass. */
+async function removeCreated(): Promise<void> {
+  let left = [...createdPaths].reverse();
+  createdPaths = [];
+  for (let pass = 0; pass < 3 && left.length; pass += 1) {
+    const next: string[] = [];
+    for (const path of left) if (!(await remove(path))) next.push(path);
+    left = next;
+  }
+  if (left.length) throw new Error(`could not delete what the hooks created: ${left.join(', ')}`);
+}
+
+/** Creates a fresh object of each kind (the smallest body the docs allow), to be deleted after the transaction, and answers its name. */
 const create = {
-  service: async (filters: string[] = []): Promise<string> => {
+  service: async (filters: string[] = [], servers: string[] = []): Promise<string> => {
     const id = fresh('dredd-service');
+    const rels = {
+      ...(filters.length ? { filters: { data: filters.map((f) => ({ id: f, type: 'filters' })) } } : {}),
+      ...(servers.length ? { servers: { data: servers.map((f) => ({ id: f, type: 'servers' })) } } : {}),
+    };
     await mustSend('POST', '/v1/services', {
       data: {
         id,
         type: 'services',
         attributes: { router: 'readconnroute', parameters: { user: 'maxuser', password: 'maxpwd' } },
-        ...(filters.length ? { relationships: { filters: { data: filters.map((f) => ({ id: f, type: 'filters' })) } } } : {}),
+        ...(Object.keys(rels).length ? { relationships: rels } : {}),
       },
     });
+    undo(`/services/${id}`);
     return id;
   },
   listener: async (service: string): Promise<string> => {
@@ -50,6 +101,7 @@ const create = {
     await mustSend('POST', `/v1/services/${encodeURIComponent(service)}/listeners`, {
       data: { id, type: 'listeners', attributes: { parameters: { port: freshPort() } } },
     });
+    undo(`/services/${encodeURIComponent(service)}/listeners/${id}`);
     return id;
   },
   server: async (): Promise<string> => {
@@ -57,31 +109,144 @@ const create = {
     await mustSend('POST', '/v1/servers', {
       data: { id, type: 'servers', attributes: { parameters: { address: '127.0.0.1', port: freshPort() } } },
     });
+    undo(`/servers/${id}`);
     return id;
   },
-  monitor: async (): Promise<string> => {
+  monitor: async (servers: string[] = []): Promise<string> => {
     const id = fresh('dredd-monitor');
     await mustSend('POST', '/v1/monitors', {
-      data: { id, type: 'monitors', attributes: { module: 'mariadbmon', parameters: { user: 'maxuser', password: 'maxpwd' } } },
+      data: {
+        id,
+        type: 'monitors',
+        attributes: { module: 'mariadbmon', parameters: { user: 'maxuser', password: 'maxpwd' } },
+        ...(servers.length ? { relationships: { servers: { data: servers.map((s) => ({ id: s, type: 'servers' })) } } } : {}),
+      },
     });
+    undo(`/monitors/${id}`);
     return id;
   },
   filter: async (): Promise<string> => {
     const id = fresh('dredd-filter');
     await mustSend('POST', '/v1/filters', { data: { id, type: 'filters', attributes: { module: 'hintfilter', parameters: {} } } });
+    undo(`/filters/${id}`);
     return id;
   },
   inetUser: async (account: 'admin' | 'basic', password = 'dredd-pw'): Promise<string> => {
     const id = fresh('dredd-user');
     await mustSend('POST', '/v1/users/inet', { data: { id, type: 'inet', attributes: { password, account } } });
+    undo(`/users/inet/${id}`);
     return id;
   },
   unixUser: async (): Promise<string> => {
     const id = fresh('dredd-unix');
     await mustSend('POST', '/v1/users/unix', { data: { id, type: 'unix', attributes: { account: 'basic' } } });
+    undo(`/users/unix/${id}`);
     return id;
   },
 };
+
+/** The objects a write can address, by the template of their item path, with how to make a fresh one (its path). */
+const ITEMS: [RegExp, () => Promise<string>][] = [
+  [
+    /^\/services\/\{name\}\/listeners\/\{listener\}/,
+    async () => {
+      const service = await create.service();
+      return `/services/${service}/listeners/${await create.listener(service)}`;
+    },
+  ],
+  [/^\/services\/\{name\}/, async () => `/services/${await create.service()}`],
+  [/^\/servers\/\{name\}/, async () => `/servers/${await create.server()}`],
+  [/^\/monitors\/\{name\}/, async () => `/monitors/${await create.monitor()}`],
+  [/^\/filters\/\{name\}/, async () => `/filters/${await create.filter()}`],
+  [/^\/users\/inet\/\{name\}/, async () => `/users/inet/${await create.inetUser('basic')}`],
+  [/^\/users\/unix\/\{name\}/, async () => `/users/unix/${await create.unixUser()}`],
+];
+
+/**
+ * A write that addresses one of the target's objects addresses a fresh one instead: the path's
+ * object is replaced by one made for this transaction (for a listener, a fresh service's fresh
+ * listener). Reads keep the documented objects; a 404 gets a name nothing has anyway; the
+ * deletes' SPECIAL entries make their own objects.
+ */
+async function freshObjectInPath(t: DreddTransaction): Promise<void> {
+  const method = t.request.method.toUpperCase();
+  const status = t.expected.statusCode;
+  if (method === 'GET' || status === '404' || (method === 'DELETE' && (status === '204' || status === '403'))) return;
+  const template = t.origin.resourceName;
+  const item = ITEMS.find(([re]) => re.test(template));
+  if (!item) return;
+  const made = await item[1]();
+  const depth = made.split('/').length;
+  const rest = (t.request.uri.split('?')[0] ?? '').split('/').slice(depth);
+  setPath(t, [made, ...rest].join('/'));
+  // A JSON API update names the object it updates: the fresh one now.
+  if (rest.length === 0 && t.request.body) {
+    const body = parseJson(t.request.body) as { data?: { id?: unknown } } | undefined;
+    if (body?.data && typeof body.data === 'object' && typeof body.data.id === 'string') {
+      body.data.id = decodeURIComponent(made.split('/').pop() ?? '');
+      setBody(t, JSON.stringify(body));
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Relationships stored on the other object: a server's services and monitors, a monitor's servers (MaxScale keeps them there). */
+const OWNED_ELSEWHERE: Record<string, string[]> = { servers: ['services', 'monitors'], monitors: ['servers'] };
+
+/**
+ * A relationship that the related object owns would change the target's object (server1 would
+ * join a fresh monitor, Read-Connection-Router would gain a fresh server): it names fresh objects
+ * of the same type instead.
+ */
+async function freshRelatedObjects(t: DreddTransaction): Promise<void> {
+  const collection = t.origin.resourceName.split('/')[1] ?? '';
+  const owned = OWNED_ELSEWHERE[collection];
+  if (!owned || !t.request.body || t.request.method.toUpperCase() === 'GET') return;
+  const body = parseJson(t.request.body);
+  if (body === undefined) return;
+  let changed = false;
+  const replace = async (refs: unknown): Promise<void> => {
+    if (!Array.isArray(refs)) return;
+    for (const ref of refs as { id?: unknown; type?: unknown }[]) {
+      if (typeof ref?.type !== 'string' || !owned.includes(ref.type)) continue;
+      const maker = ref.type === 'services' ? create.service : ref.type === 'monitors' ? create.monitor : create.server;
+      ref.id = await maker();
+      changed = true;
+    }
+  };
+  const data = (body as { data?: unknown })?.data;
+  if (Array.isArray(data)) await replace(data);
+  const rels = (data as { relationships?: Record<string, { data?: unknown }> } | undefined)?.relationships;
+  if (rels && typeof rels === 'object') for (const rel of Object.values(rels)) await replace(rel?.data);
+  if (changed) setBody(t, JSON.stringify(body));
+}
+
+/** The value at a path of a JSON document. */
+function at(doc: unknown, path: string[]): unknown {
+  let node = doc;
+  for (const key of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+/** The sent body with each value replaced by the one the target had before (what puts the setting back). */
+function restoringBody(sent: unknown, before: unknown, path: string[] = []): unknown {
+  if (sent && typeof sent === 'object' && !Array.isArray(sent)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(sent)) {
+      const r = restoringBody(v, before, [...path, k]);
+      if (r !== undefined) out[k] = r;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return at(before, path);
+}
 
 /** The path segment a template's `{param}` stands for in the transaction's request. */
 function pathParam(t: DreddTransaction, name: string): string {
@@ -96,6 +261,7 @@ function freshCreateBody(t: DreddTransaction): void {
   body.data.id = fresh(body.data.id);
   if (body.data.attributes?.parameters?.port !== undefined) body.data.attributes.parameters.port = freshPort();
   setBody(t, JSON.stringify(body));
+  undo(`${t.request.uri.split('?')[0]}/${encodeURIComponent(body.data.id)}`);
 }
 
 /** Module command arguments are the query string's keys, in order; Dredd cannot express them as parameters. */
@@ -112,12 +278,22 @@ function setUri(t: DreddTransaction, uri: string): void {
   t.fullPath = uri;
 }
 
+function skip(t: DreddTransaction, why: string): void {
+  t.skip = true;
+  skipReasons.set(t.id, why);
+}
+
 const noSuchCommandOutput =
   (why: string): Prepare =>
-  (t) => {
-    t.skip = true;
-    hooks.log(`skipped ${t.name}: ${why}`);
-  };
+  (t) =>
+    skip(t, why);
+
+/** Transactions that change the target's own objects for good; replayed only with allowDestructive or against a reset twin. */
+const DESTRUCTIVE: Record<string, string> = {
+  'POST /maxscale/modules/{module}/{command} 204':
+    "it runs a switchover on the target's MariaDB-Monitor (replay it with --allow-destructive)",
+  'DELETE /users/inet/{name} 403': "provoking it deletes the target's other admins, my-user included (replay it with --allow-destructive)",
+};
 
 /** Keyed by "METHOD /resource/{template} STATUS". */
 const SPECIAL: Record<string, Prepare> = {
@@ -151,20 +327,24 @@ const SPECIAL: Record<string, Prepare> = {
   'POST /maxscale/modules/{module}/{command}/{subcommand} 403': () => {},
   // `sql` is required.
   'GET /maxscale/query_classifier/classify 400': (t) => setUri(t, '/maxscale/query_classifier/classify?pretty=true'),
-  // A relationship to a service that does not exist.
+  // A relationship to a service that does not exist (on the fresh server the path names).
   'PATCH /servers/{name} 403': (t) =>
     setBody(t, JSON.stringify({ data: { relationships: { services: { data: [{ id: 'no-such-object', type: 'services' }] } } } })),
   // Destroy only what the hook created: the documented server1 is in use anyway.
   'DELETE /servers/{name} 204': async (t) => setPath(t, `/servers/${await create.server()}`),
-  // server1 is in use: exactly MaxScale's documented refusal.
-  'DELETE /servers/{name} 403': () => {},
+  // A server a service uses cannot be destroyed: a fresh server, used by a fresh service.
+  'DELETE /servers/{name} 403': async (t) => {
+    const server = await create.server();
+    await create.service([], [server]);
+    setPath(t, `/servers/${server}`);
+  },
   // An invalid state is refused with 403, as the docs say.
-  'PUT /servers/{name}/set 403': (t) => setUri(t, '/servers/server1/set?state=sleeping'),
-  'PUT /servers/{name}/clear 403': (t) => setUri(t, '/servers/server1/clear?state=sleeping'),
+  'PUT /servers/{name}/set 403': (t) => setUri(t, `${t.request.uri.split('?')[0]}?state=sleeping`),
+  'PUT /servers/{name}/clear 403': (t) => setUri(t, `${t.request.uri.split('?')[0]}?state=sleeping`),
   // Destroy only what the hook created: MariaDB-Monitor still monitors servers.
   'DELETE /monitors/{name} 204': async (t) => setPath(t, `/monitors/${await create.monitor()}`),
-  // MariaDB-Monitor still monitors servers: exactly MaxScale's documented refusal.
-  'DELETE /monitors/{name} 403': () => {},
+  // A monitor that monitors servers cannot be destroyed: a fresh monitor of a fresh server.
+  'DELETE /monitors/{name} 403': async (t) => setPath(t, `/monitors/${await create.monitor([await create.server()])}`),
   // Destroy only what the hook created.
   'DELETE /filters/{name} 204': async (t) => setPath(t, `/filters/${await create.filter()}`),
   // A filter a service uses cannot be destroyed: a fresh filter, used by a fresh service.
@@ -177,11 +357,6 @@ const SPECIAL: Record<string, Prepare> = {
   // The last admin cannot be deleted. Provoking it means deleting every other admin, which only our
   // reset twin may suffer: there, my-user goes and admin is the last one.
   'DELETE /users/inet/{name} 403': async (t) => {
-    if (!hookSettings().isolate) {
-      t.skip = true;
-      hooks.log(`skipped ${t.name}: provoking it deletes the target's other admins (run with isolate against a resettable twin)`);
-      return;
-    }
     await mustSend('DELETE', '/v1/users/inet/my-user');
     setPath(t, '/users/inet/admin');
   },
@@ -193,10 +368,17 @@ const SPECIAL: Record<string, Prepare> = {
     const service = pathParam(t, 'name');
     setPath(t, `/services/${service}/listeners/${await create.listener(service)}`);
   },
-  // The example service still has listeners: that is exactly MaxScale's documented refusal.
-  'DELETE /services/{name} 403': () => {},
-  // A listener can only be destroyed through its own service.
-  'DELETE /services/{name}/listeners/{listener} 403': (t) => setPath(t, '/services/CLI/listeners/Read-Connection-Listener'),
+  // A service with listeners cannot be destroyed: a fresh service with a fresh listener.
+  'DELETE /services/{name} 403': async (t) => {
+    const service = await create.service();
+    await create.listener(service);
+    setPath(t, `/services/${service}`);
+  },
+  // A listener can only be destroyed through its own service: a fresh listener, asked of another fresh service.
+  'DELETE /services/{name}/listeners/{listener} 403': async (t) => {
+    const listener = await create.listener(await create.service());
+    setPath(t, `/services/${await create.service()}/listeners/${listener}`);
+  },
 };
 
 function generic(t: DreddTransaction): Prepare | undefined {
@@ -252,16 +434,40 @@ function generic(t: DreddTransaction): Prepare | undefined {
   }
 }
 
-hooks.beforeEach(
-  hook(async (t) => {
-    if (hookSettings().isolate) await reset();
-    const key = `${t.request.method.toUpperCase()} ${t.origin.resourceName} ${t.expected.statusCode}`;
-    const prepare = SPECIAL[key] ?? generic(t);
-    if (!prepare) {
-      t.skip = true;
-      hooks.log(`skipped ${t.name}: no way to provoke ${t.expected.statusCode} (add a SPECIAL entry)`);
-      return;
+export async function beforeEach(t: DreddTransaction): Promise<void> {
+  const { isolate, allowDestructive } = hookSettings();
+  createdPaths = [];
+  setting = undefined;
+  if (isolate) await reset();
+  const key = `${t.request.method.toUpperCase()} ${t.origin.resourceName} ${t.expected.statusCode}`;
+  const destructive = DESTRUCTIVE[key];
+  if (destructive && !isolate && !allowDestructive) return skip(t, destructive);
+  const prepare = SPECIAL[key] ?? generic(t);
+  if (!prepare) return skip(t, `no way to provoke ${t.expected.statusCode} (add a SPECIAL entry)`);
+  if (!destructive) {
+    await freshObjectInPath(t);
+    await freshRelatedObjects(t);
+  }
+  // A shared setting (a write to a path that names no object) is read first, to be put back.
+  const path = t.request.uri.split('?')[0] ?? '';
+  if (t.request.method.toUpperCase() === 'PATCH' && !isolate && !t.origin.resourceName.includes('{')) {
+    const res = await send('GET', `/v1${path}`);
+    if (res.status !== 200) throw new Error(`reading ${path} to restore it afterwards answered ${res.status}`);
+    setting = { path, before: await res.json() };
+  }
+  await prepare(t);
+}
+
+/** Puts a changed shared setting back and deletes what the transaction created. */
+export async function afterEach(t: DreddTransaction): Promise<void> {
+  const changed = setting && t.real && t.real.statusCode < 300 ? setting : undefined;
+  setting = undefined;
+  if (changed) {
+    const body = restoringBody(JSON.parse(t.request.body || '{}'), changed.before);
+    if (body !== undefined) {
+      const res = await send('PATCH', `/v1${changed.path}`, body);
+      if (res.status >= 300) throw new Error(`putting ${changed.path} back answered ${res.status}: ${await res.text()}`);
     }
-    await prepare(t);
-  }),
-);
+  }
+  await removeCreated();
+}

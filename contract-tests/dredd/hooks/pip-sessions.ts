@@ -3,7 +3,7 @@
  * a command on a session works on a session the hook has just opened, so the
  * replay works against any implementation (the real service included) and
  * never touches its sessions. With `isolate` (our twin started with
- * --test-routes), the target is also reset first. Every documented status is
+ * --admin-api), the target is also reset first (to no sessions). Every documented status is
  * made to happen:
  * - 200: the documented example, on a freshly opened session;
  * - 204: a session_id that names no session (a null result);
@@ -14,10 +14,10 @@
  * tens of MiB per transaction; src/pip/handlers.test.ts proves it with a
  * small configured limit.
  */
-import hooks, { type DreddTransaction } from 'hooks';
 import { EXAMPLE_SESSIONS } from '../../../src/pip/examples.js';
-import { hook, type Prepare, reset, send, setBody, setHeader } from '../common.js';
-import { hookSettings } from '../settings.js';
+import { type Prepare, reset, send, setBody, setHeader } from '../common.js';
+import type { DreddTransaction } from '../hooks-api.js';
+import { hookSettings, skipReasons } from '../settings.js';
 
 const EXAMPLE = EXAMPLE_SESSIONS[0] ?? { user_id: '1', user_name: 'Test User', address: '', client: '', user: {}, data: {} };
 
@@ -30,8 +30,12 @@ async function openSession(): Promise<string> {
   const res = await send('POST', '/v1/sessions/open_session', { user_id, user_name, address, client, user, data });
   const body = (await res.json()) as { id?: unknown };
   if (res.status !== 200 || typeof body.id !== 'string') throw new Error(`setup open_session answered ${res.status}`);
+  opened.push(body.id);
   return body.id;
 }
+
+/** Sessions this transaction opened (the hooks' and the transaction's own), deleted after it. */
+let opened: string[] = [];
 
 function generic(t: DreddTransaction): Prepare | undefined {
   switch (t.expected.statusCode) {
@@ -62,15 +66,32 @@ function generic(t: DreddTransaction): Prepare | undefined {
   }
 }
 
-hooks.beforeEach(
-  hook(async (t) => {
-    if (hookSettings().isolate) await reset();
-    const prepare = generic(t);
-    if (!prepare) {
-      t.skip = true;
-      hooks.log(`skipped ${t.name}: no way to provoke ${t.expected.statusCode}`);
-      return;
-    }
-    await prepare(t);
-  }),
-);
+export async function beforeEach(t: DreddTransaction): Promise<void> {
+  opened = [];
+  const { isolate, allowDestructive } = hookSettings();
+  if (isolate) await reset();
+  // It closes the target's own idle sessions, which cannot be reopened.
+  if (/close_expired_sessions$/.test(t.request.uri) && t.expected.statusCode === '204' && !isolate && !allowDestructive) {
+    t.skip = true;
+    skipReasons.set(t.id, "it closes the target's own expired sessions (replay it with --allow-destructive)");
+    return;
+  }
+  const prepare = generic(t);
+  if (!prepare) {
+    t.skip = true;
+    skipReasons.set(t.id, `no way to provoke ${t.expected.statusCode}`);
+    return;
+  }
+  await prepare(t);
+}
+
+/** Deletes the sessions the transaction opened, so the target's sessions are as they were. */
+export async function afterEach(t: DreddTransaction): Promise<void> {
+  if (hookSettings().isolate) return;
+  const own =
+    /open_session$/.test(t.request.uri) && t.real?.statusCode === 200 ? (JSON.parse(t.real.body) as { id?: unknown }).id : undefined;
+  for (const id of [...opened, ...(typeof own === 'string' ? [own] : [])]) {
+    await send('POST', '/v1/sessions/delete_session_by_id', { session_id: id });
+  }
+  opened = [];
+}

@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { commandArguments } from '../../maxscale/commands.js';
+import { projectRoot } from '../../spec/load.js';
 import { useTwin } from '../../testing/twin.js';
 
-const twin = useTwin('maxscale');
+// The rules folder of this twin: a copy of the default rule file, and the files the tests write.
 const dir = mkdtempSync(join(tmpdir(), 'apitwin-dbfw-'));
+copyFileSync(join(projectRoot(), 'data', 'dbfw-rules.txt'), join(dir, 'dbfw-rules.txt'));
+const twin = useTwin('maxscale', { config: { dbfwRulesDir: dir } });
 
 interface ServerView {
   state: string;

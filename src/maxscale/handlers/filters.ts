@@ -1,4 +1,5 @@
 import type { Handler } from '../context.js';
+import { canonicalModule } from '../modules.js';
 import type { Params } from '../records.js';
 import * as rules from '../rules/filters.js';
 import { filterResource } from '../views.js';
@@ -13,13 +14,20 @@ export const getFilter: Handler<'getFilter'> = (req, { model, links }) => {
   return { status: 200, body: { links: { self: links.resource('filters', filter.name) }, data: filterResource(model, links, filter) } };
 };
 
-export const createFilter: Handler<'createFilter'> = (req, { model }) => {
+export const createFilter: Handler<'createFilter'> = async (req, { model, ruleFiles }) => {
   const { data } = req.body;
+  const parameters = (data.attributes.parameters ?? {}) as Params;
+  // Like MaxScale, a firewall filter whose rule file cannot be read or parsed is not created.
+  const dbfwRules =
+    canonicalModule(data.attributes.module) === 'dbfwfilter' && typeof parameters.rules === 'string'
+      ? await ruleFiles.load(parameters.rules)
+      : undefined;
   rules.createFilter(model, {
     id: data.id,
     module: data.attributes.module,
-    parameters: (data.attributes.parameters ?? {}) as Params,
+    parameters,
     services: data.relationships?.services?.data,
+    ...(dbfwRules ? { dbfwRules } : {}),
   });
   return { status: 204 };
 };

@@ -109,9 +109,9 @@ export const getModule: Handler<'getModule'> = (req, { links }) => {
 
 type CommandRequest = { params: { module: string; command: string; subcommand?: string }; queryString: string };
 
-function callCommand(req: CommandRequest, ctx: Parameters<Handler<'callModuleCommand'>>[1], method: 'GET' | 'POST') {
+async function callCommand(req: CommandRequest, ctx: Parameters<Handler<'callModuleCommand'>>[1], method: 'GET' | 'POST') {
   const id = req.params.subcommand === undefined ? req.params.command : `${req.params.command}/${req.params.subcommand}`;
-  const result = runCommand(ctx.model, req.params.module, id, method, commandArguments(req.queryString));
+  const result = await runCommand(ctx.model, req.params.module, id, method, commandArguments(req.queryString), ctx.ruleFiles);
   if (result.output === undefined) return { status: 204 as const };
   return {
     status: 200 as const,

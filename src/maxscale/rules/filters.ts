@@ -1,12 +1,12 @@
 /**
  * The rules of filters (Resources-Filter.md): creation with the module's
- * parameters checked (a dbfwfilter's rule file must load), the services
+ * parameters checked (a dbfwfilter's rules are read from its rule file by
+ * the caller, as file reads are asynchronous), the services
  * that use a new filter (`relationships.services`), destruction.
  */
-import { loadDbfwRules } from '../dbfw.js';
-import { checkName, forbidden, type MaxscaleModel, type RelationshipRef, rulesPath } from '../model.js';
+import { checkName, forbidden, type MaxscaleModel, type RelationshipRef } from '../model.js';
 import { checkParameters, requireModule } from '../modules.js';
-import type { FilterRecord, Params } from '../records.js';
+import type { DbfwRule, FilterRecord, Params } from '../records.js';
 
 /**
  * Creates a filter; the services named in `relationships.services` use it
@@ -14,7 +14,13 @@ import type { FilterRecord, Params } from '../records.js';
  */
 export function createFilter(
   model: MaxscaleModel,
-  input: { id: string; module: string; parameters: Params; services?: readonly RelationshipRef[] | null | undefined },
+  input: {
+    id: string;
+    module: string;
+    parameters: Params;
+    services?: readonly RelationshipRef[] | null | undefined;
+    dbfwRules?: DbfwRule[];
+  },
 ): FilterRecord {
   return model.store.transaction(() => {
     if (model.filters.get(input.id)) throw forbidden(`A filter named '${input.id}' already exists`);
@@ -24,7 +30,10 @@ export function createFilter(
     const services = model.resolveRefs('services', input.services);
     const filter: FilterRecord = { name: input.id, module: module.name, parameters };
     // Like MaxScale, a firewall filter whose rule file cannot be read or parsed is not created.
-    if (module.name === 'dbfwfilter') filter.dbfw_rules = loadDbfwRules(rulesPath(String(parameters.rules)));
+    if (module.name === 'dbfwfilter') {
+      if (!input.dbfwRules) throw forbidden(`The rule file '${String(parameters.rules)}' of filter '${input.id}' could not be read`);
+      filter.dbfw_rules = input.dbfwRules;
+    }
     model.filters.put(filter.name, filter);
     for (const name of services) {
       const service = model.getService(name);

@@ -1,0 +1,96 @@
+/**
+ * The indexed router must route exactly as openapi-backend's own router does
+ * (it replaces it for speed only), and the validators compiled at build time
+ * must be the ones the twin runs on, so that a twin starts compiling nothing.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { OpenAPIBackend, OpenAPIRouter } from 'openapi-backend';
+import type { OpenAPIV3 } from 'openapi-types';
+import { type ApiName, loadSpec, precompiledValidators } from '../spec/load.js';
+import { installPrecompiled, sharedAjv } from './precompiled.js';
+import { IndexedRouter } from './route-table.js';
+
+const APIS: ApiName[] = ['maxscale', 'pip-sessions'];
+const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
+
+async function dereferenced(api: ApiName): Promise<OpenAPIV3.Document> {
+  const backend = new OpenAPIBackend({ definition: structuredClone(await loadSpec(api)) as OpenAPIBackend['definition'], quick: true });
+  await backend.init();
+  return backend.definition as OpenAPIV3.Document;
+}
+
+/** Every spec path with its templates filled in, trailing-slash and unknown variants, and paths that match nothing. */
+function pathsOf(doc: OpenAPIV3.Document): string[] {
+  const filled = Object.keys(doc.paths ?? {}).map((p) => p.replace(/\{[^}]+\}/g, 'x1'));
+  return [...filled, ...filled.map((p) => `${p}/`), ...filled.map((p) => `${p}/nothing-here`), '/', '/nothing', '/v1/nothing/at/all'];
+}
+
+for (const api of APIS) {
+  describe(`${api}: the indexed router`, () => {
+    test("routes every method and path to the operation openapi-backend's router finds, 404 and 405 alike", async () => {
+      const doc = await dereferenced(api);
+      const theirs = new OpenAPIRouter({ definition: doc, apiRoot: '/', ignoreTrailingSlashes: true });
+      const ours = new IndexedRouter(doc);
+      let compared = 0;
+      for (const path of pathsOf(doc)) {
+        for (const method of METHODS) {
+          const req = { method, path, headers: {} };
+          let expected: string;
+          try {
+            expected = `operation ${theirs.matchOperation(req, true).operationId}`;
+          } catch (err) {
+            expected = (err as Error).message.slice(0, 3);
+          }
+          let actual: string;
+          try {
+            actual = `operation ${ours.matchOperation(req, true).operationId}`;
+          } catch (err) {
+            actual = (err as Error).message.slice(0, 3);
+          }
+          assert.equal(actual, expected, `${method} ${path}`);
+          compared++;
+        }
+      }
+      assert.ok(compared > 100);
+    });
+
+    test('lists and finds the same operations as openapi-backend', async () => {
+      const doc = await dereferenced(api);
+      const theirs = new OpenAPIRouter({ definition: doc });
+      const ours = new IndexedRouter(doc);
+      assert.deepEqual(ours.getOperations(), theirs.getOperations());
+      for (const op of theirs.getOperations()) assert.deepEqual(ours.getOperation(op.operationId ?? ''), op);
+    });
+  });
+
+  describe(`${api}: the validators compiled at build time`, () => {
+    test('are fresh, and cover every operation, so that nothing is compiled at run time', async () => {
+      const validators = precompiledValidators(api);
+      assert.ok(validators, `generated/${api}.validators.cjs is missing or stale: run make generate`);
+      const doc = await dereferenced(api);
+      const ids = new IndexedRouter(doc).getOperations().map((op) => op.operationId);
+      assert.deepEqual(Object.keys(validators.request).sort(), [...ids].sort());
+      assert.deepEqual(Object.keys(validators.response).sort(), [...ids].sort());
+
+      let compiled = 0;
+      const backend = new OpenAPIBackend({
+        definition: structuredClone(await loadSpec(api)) as OpenAPIBackend['definition'],
+        quick: true,
+        coerceTypes: true,
+        customizeAjv: (original, opts, context) => {
+          compiled++;
+          return sharedAjv()(original, opts, context);
+        },
+      });
+      await backend.init();
+      backend.validator.router = new IndexedRouter(backend.definition as OpenAPIV3.Document);
+      installPrecompiled(backend.validator, validators);
+      for (const op of backend.validator.router.getOperations()) {
+        backend.validator.getRequestValidatorsForOperation(op.operationId ?? '');
+        backend.validator.getStatusBasedResponseValidatorForOperation(op.operationId ?? '');
+      }
+      assert.equal(compiled, 0);
+    });
+  });
+}
