@@ -5,7 +5,7 @@
  */
 
 import { asctime, checkName, forbidden, type MaxscaleModel, type RelationshipRef } from '../model.js';
-import { canonicalModule, findModule, requireModule } from '../modules.js';
+import { canonicalModule, findModule, parameterDefs, requireModule } from '../modules.js';
 import type { Params, ServiceRecord } from '../records.js';
 
 /** Service parameters every service reports, with MaxScale 2.3's defaults. */
@@ -25,29 +25,9 @@ export const SERVICE_PARAMETER_DEFAULTS: Params = {
 
 /**
  * The core service parameters of MaxScale 2.3 (config.cc) that a service's
- * `parameters` may hold, whatever its router. (Local until the module
- * catalogue's core parameter definitions replace it.)
+ * `parameters` may hold, whatever its router (from the module catalogue).
  */
-const SERVICE_CORE_PARAMETERS = [
-  'router_options',
-  'user',
-  'password',
-  'passwd',
-  'enable_root_user',
-  'max_retry_interval',
-  'max_connections',
-  'connection_timeout',
-  'auth_all_servers',
-  'strip_db_esc',
-  'localhost_match_wildcard_host',
-  'version_string',
-  'weightby',
-  'log_auth_warnings',
-  'retry_on_failure',
-  'session_track_trx_state',
-  'retain_last_statements',
-  'session_trace',
-];
+const SERVICE_CORE_PARAMETERS = parameterDefs('service').map((d) => d.name);
 
 /** Core parameters that are not parameters of a service's `parameters` object (Resources-Service.md). */
 const RESERVED_SERVICE_PARAMETERS = ['type', 'router', 'servers', 'filters'];
