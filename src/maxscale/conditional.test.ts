@@ -74,6 +74,21 @@ describe('conditional requests', () => {
     assert.notEqual(after.headers.etag, first.headers.etag);
   });
 
+  test('a cached answer shows a write to another path that changes it (a relationship shows on both sides)', async () => {
+    const before = await twin.http.get('/v1/services/RW-Split-Router');
+    const servers = (before.body.data.relationships.servers?.data ?? []).map((r: { id: string }) => r.id);
+    assert.ok(servers.includes('server1'));
+    // The write is to /servers/server1: the service's own ETag stays, but its relationships change.
+    const unlink = await twin.http.patch('/v1/servers/server1', {
+      data: { relationships: { services: { data: [] } } },
+    });
+    assert.equal(unlink.status, 204);
+    const after = await twin.http.get('/v1/services/RW-Split-Router');
+    assert.equal(after.headers.etag, before.headers.etag);
+    const now = (after.body.data.relationships.servers?.data ?? []).map((r: { id: string }) => r.id);
+    assert.ok(!now.includes('server1'), 'the service still lists server1 after server1 left it');
+  });
+
   test('a PATCH with a stale If-Match is refused with 412 and changes nothing; with the current one it applies', async () => {
     assert.equal((await twin.http.patch('/v1/services/CLI', patchUser('first'))).status, 204);
     const stale = await twin.http.patch('/v1/services/CLI', patchUser('second'), { headers: { 'If-Match': '"0"' } });
