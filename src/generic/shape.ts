@@ -162,3 +162,125 @@ export function repair(value: unknown, fallback: unknown, errors: readonly Error
   }
   return changed ? copy : value;
 }
+
+/** A value of a JSON type, for a member whose type the schema refuses. */
+function valueOfType(type: string): unknown {
+  switch (type) {
+    case 'string':
+      return '';
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'array':
+      return [];
+    case 'object':
+      return {};
+    default:
+      return null;
+  }
+}
+
+/**
+ * Fixes a value where Ajv's errors say how: a length or bound to meet, an enum or const value,
+ * a type, a member to drop or to add; what it cannot fix (a pattern, a oneOf) it leaves.
+ */
+export function fixByErrors(value: unknown, errors: readonly ErrorObject[]): unknown {
+  const copy = structuredClone(value);
+  let changed = false;
+  const set = (path: string[], v: unknown) => {
+    if (path.length === 0) return;
+    const parent = at(copy, path.slice(0, -1));
+    const key = path[path.length - 1] as string;
+    if (!isObject(parent) && !Array.isArray(parent)) return;
+    (parent as Record<string, unknown>)[key] = v;
+    changed = true;
+  };
+  for (const e of errors) {
+    const path = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const current = at(copy, path);
+    const params = e.params as Record<string, unknown>;
+    const limit = typeof params.limit === 'number' ? params.limit : undefined;
+    switch (e.keyword) {
+      case 'minLength':
+        if (typeof current === 'string' && limit !== undefined) set(path, current.padEnd(limit, 'x'));
+        break;
+      case 'maxLength':
+        if (typeof current === 'string' && limit !== undefined) set(path, current.slice(0, limit));
+        break;
+      case 'minimum':
+      case 'maximum':
+        if (limit !== undefined) set(path, limit);
+        break;
+      case 'exclusiveMinimum':
+        if (limit !== undefined) set(path, Math.floor(limit) + 1);
+        break;
+      case 'exclusiveMaximum':
+        if (limit !== undefined) set(path, Math.ceil(limit) - 1);
+        break;
+      case 'multipleOf':
+        if (typeof params.multipleOf === 'number') set(path, params.multipleOf);
+        break;
+      case 'enum':
+        if (Array.isArray(params.allowedValues) && params.allowedValues.length) set(path, params.allowedValues[0]);
+        break;
+      case 'const':
+        set(path, params.allowedValue);
+        break;
+      case 'type': {
+        const wanted = String(params.type ?? '').split(',')[0] ?? '';
+        set(path, valueOfType(wanted));
+        break;
+      }
+      case 'minItems':
+        if (Array.isArray(current) && limit !== undefined && current.length > 0) {
+          set(
+            path,
+            Array.from({ length: limit }, (_, i) => structuredClone(current[i % current.length])),
+          );
+        }
+        break;
+      case 'maxItems':
+        if (Array.isArray(current) && limit !== undefined) set(path, current.slice(0, limit));
+        break;
+      case 'additionalProperties': {
+        const member = String(params.additionalProperty);
+        if (isObject(current)) {
+          delete current[member];
+          changed = true;
+        }
+        break;
+      }
+      case 'required': {
+        const member = String(params.missingProperty);
+        if (isObject(current) && !(member in current)) set([...path, member], '');
+        break;
+      }
+      case 'format':
+        if (typeof current === 'string') {
+          const f = String(params.format);
+          const byFormat: Record<string, string> = {
+            'date-time': '2000-01-01T00:00:00Z',
+            date: '2000-01-01',
+            time: '00:00:00Z',
+            email: 'user@example.com',
+            uri: 'https://example.com/',
+            url: 'https://example.com/',
+            uuid: '00000000-0000-4000-8000-000000000000',
+            ipv4: '192.0.2.1',
+            ipv6: '2001:db8::1',
+            hostname: 'example.com',
+          };
+          if (byFormat[f]) set(path, byFormat[f]);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return changed ? copy : value;
+}

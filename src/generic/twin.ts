@@ -25,7 +25,7 @@ import type { KvStore } from '../store/kv.js';
 import { MemoryKvStore } from '../store/memory.js';
 import { HTTP_METHODS } from './load.js';
 import { collectionOf, IdGenerator, idKey, inferResources, type Resource, type Role, seedFromExamples } from './resources.js';
-import { contentTypeFor, documentedExample, isJsonMediaType, overlay, pickMediaType, repair, sampleOf } from './shape.js';
+import { contentTypeFor, documentedExample, fixByErrors, isJsonMediaType, overlay, pickMediaType, repair, sampleOf } from './shape.js';
 
 type Schema = OpenAPIV3.SchemaObject;
 
@@ -328,6 +328,7 @@ export class GenericTwin {
     const valid = base !== undefined && (!isJsonMediaType(media) || this.validate(op.id, Number(key) || 200, base).length === 0);
     if (!valid) base = sampleOf(bundledMedia?.schema, this.bundled);
     if (base === undefined && isJsonMediaType(media)) base = null;
+    if (isJsonMediaType(media)) base = this.conforming(op.id, Number(key) || 200, base, base);
     this.samples.set(cacheKey, base);
     return structuredClone(base);
   }
@@ -352,6 +353,7 @@ export class GenericTwin {
 
   /** `body` where the schema accepts it; where it does not, the documented values put back; at worst the documented body. */
   private conforming(operationId: string, status: number, body: unknown, base: unknown): unknown {
+    // The stored values the schema refuses give way to the documented ones…
     let current = body;
     for (let round = 0; round < 3; round += 1) {
       const errors = this.validate(operationId, status, current);
@@ -360,7 +362,19 @@ export class GenericTwin {
       if (repaired === current) break;
       current = repaired;
     }
-    return this.validate(operationId, status, current).length === 0 ? current : base;
+    // …and where those break it too (a sample short of a minLength, an example out of its enum),
+    // the values are fixed as Ajv's errors say.
+    for (const candidate of [current, base]) {
+      let fixed = candidate;
+      for (let round = 0; round < 4; round += 1) {
+        const errors = this.validate(operationId, status, fixed);
+        if (errors.length === 0) return fixed;
+        const next = fixByErrors(fixed, errors);
+        if (next === fixed) break;
+        fixed = next;
+      }
+    }
+    return base;
   }
 
   /** Documented response headers: their example, else a sample of their schema. */

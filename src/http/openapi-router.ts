@@ -289,7 +289,8 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       return ApiError.from(Errors.RESPONSE_INVALID, `${operationId} answered with undocumented status ${result.status}`);
     }
     if (result.body === undefined) {
-      if (documented.content) return ApiError.from(Errors.RESPONSE_INVALID, `${operationId} ${result.status} must have a body`);
+      if (documented.content && Object.keys(documented.content).length > 0)
+        return ApiError.from(Errors.RESPONSE_INVALID, `${operationId} ${result.status} must have a body`);
       return undefined;
     }
     const verdict = backend.validator.validateResponse(result.body, operation, result.status);
