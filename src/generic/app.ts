@@ -80,6 +80,44 @@ export function acceptsMediaType(declared: readonly string[], contentType: strin
   });
 }
 
+/**
+ * openapi-backend cannot compile some real-world schemas (its restoring of a recursive `$ref`
+ * can put one where a `properties` map is). Such an operation's requests and responses are then
+ * served unvalidated rather than answered 500: the failure is reported once per operation.
+ */
+function tolerateUncompilable(router: OpenApiRouter, report: ((err: unknown) => void) | undefined): void {
+  const validator = router.backend.validator;
+  const reported = new Set<string>();
+  const once = (operationId: string | undefined, side: string, err: unknown) => {
+    const key = `${operationId}:${side}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    report?.(
+      new Error(
+        `${operationId ?? 'an operation'}: its ${side} schema cannot be compiled, so it is not validated: ${(err as Error).message.slice(0, 300)}`,
+      ),
+    );
+  };
+  const validateResponse = validator.validateResponse.bind(validator);
+  validator.validateResponse = (res, operation, statusCode) => {
+    try {
+      return validateResponse(res, operation, statusCode);
+    } catch (err) {
+      once(typeof operation === 'string' ? operation : operation.operationId, 'response', err);
+      return { valid: true, errors: null };
+    }
+  };
+  const validateRequest = validator.validateRequest.bind(validator);
+  validator.validateRequest = (req, operation) => {
+    try {
+      return validateRequest(req, operation);
+    } catch (err) {
+      once(typeof operation === 'string' ? operation : operation?.operationId, 'request', err);
+      return { valid: true, errors: null };
+    }
+  };
+}
+
 export async function createGenericApp(source: string | LoadedSpec, opts: GenericAppOptions = {}): Promise<GenericApp> {
   const loaded = typeof source === 'string' ? await loadAnySpec(source) : source;
   const model = await buildSpecModel(loaded.bundled.info?.title ?? 'api', loaded.bundled);
@@ -109,6 +147,7 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
     validateResponses: opts.validateResponses ?? true,
     onInternalError: (err) => opts.onInternalError?.(err),
   });
+  tolerateUncompilable(router, opts.onInternalError);
   twin.validate = (operationId, status, body) => {
     const op = router?.backend.router.getOperation(operationId);
     if (!op) return [];
