@@ -444,7 +444,7 @@ function errorCandidates(err: ApiError): string[] {
 export function documentedErrorStatus(op: OperationInfo, err: ApiError): { status: number; key: string } | undefined {
   const keys = Object.keys(op.responses);
   for (const candidate of errorCandidates(err)) {
-    const key = keys.find((k) => k.toUpperCase() === candidate);
+    const key = keys.find((k) => k.toUpperCase() === candidate.toUpperCase());
     if (key === undefined) continue;
     if (/^\d{3}$/.test(key)) return { status: Number(key), key };
     // A range answers the error's own status when it is in the range, else the range's first.
