@@ -14,7 +14,7 @@
  * Exit code 0 when the targets hold (≥ 99 % load and serve, ≥ 95 % pass).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -229,18 +229,23 @@ async function main(argv: string[]): Promise<number> {
   const jobs = Number(values.jobs ?? Math.min(2, availableParallelism()));
   const out = values.out ?? join(HERE, 'results');
   const started = performance.now();
+  const partial: SpecResult[] = [];
   const results = await runCorpus({
     ids,
     mode,
     jobs,
     timeoutMs: Number(values.timeout ?? 180_000),
     onResult: (r, done) => {
+      // Written as the results come, so a run stopped early still leaves what it measured.
+      partial.push(r);
+      writeFileSync(`${out}.partial.json`, `${JSON.stringify({ mode, results: partial }, null, 1)}\n`);
       const verdict = r.passed ? 'pass' : !r.loaded ? 'LOAD' : !r.served ? 'SERVE' : 'FAIL';
       process.stdout.write(`[${done}/${ids.length}] ${verdict} ${r.id} (${r.operations} ops, ${r.durationMs} ms)\n`);
     },
   });
   const totals = totalsOf(results, performance.now() - started);
   writeFileSync(`${out}.json`, `${JSON.stringify({ mode, totals, results }, null, 1)}\n`);
+  rmSync(`${out}.partial.json`, { force: true });
   writeFileSync(`${out}.md`, markdownReport('Generic twins of the APIs.guru corpus', totals, results, mode));
   process.stdout.write(
     `\n${totals.specs} specs: ${totals.loaded} loaded (${pct(totals.loaded, totals.specs)}), ${totals.served} served (${pct(totals.served, totals.specs)}), ${totals.passed} passed (${pct(totals.passed, totals.specs)}); cold start median ${totals.coldStartMedianMs} ms, p90 ${totals.coldStartP90Ms} ms; ${(totals.wallMs / 60000).toFixed(1)} min\n` +

@@ -129,5 +129,7 @@ if (process.send) {
       (err: unknown) => process.send?.({ id: job.id, error: String(err) }),
     );
   });
+  // The runner gone (stopped, or killed): nothing will ask for more.
+  process.on('disconnect', () => process.exit(0));
   process.send({ ready: true });
 }
