@@ -44,7 +44,9 @@ export function createHttpClient(
       const auth = opts.auth === undefined ? defaults.auth : opts.auth;
       if (auth) headers.Authorization = basicAuthorization(auth.user, auth.password);
       let body: string | undefined;
-      if (opts.body !== undefined) {
+      // Fetch cannot send a body with GET or HEAD (a spec may still document one): it goes without.
+      const bodyless = ['GET', 'HEAD'].includes(opts.method.toUpperCase());
+      if (opts.body !== undefined && !bodyless) {
         body = opts.raw ? String(opts.body) : JSON.stringify(opts.body);
         headers['Content-Type'] = opts.contentType ?? 'application/json';
       } else if (opts.contentType) {

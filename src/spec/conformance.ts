@@ -69,6 +69,8 @@ export function isJsonMedia(contentType: string): boolean {
 function serverPrefixes(doc: OpenAPIV3.Document): string[] {
   const prefixes = new Set<string>();
   for (const server of doc.servers ?? []) {
+    // A server URL that is not one (an unfilled `{scheme}://…` variable) adds no prefix.
+    if (!URL.canParse(server.url, 'http://x')) continue;
     const path = new URL(server.url, 'http://x').pathname.replace(/\/+$/, '');
     if (path) prefixes.add(path);
   }
