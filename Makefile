@@ -74,10 +74,11 @@ ci: test ## Alias of test
 run: build ## Install, build and serve both twins with their default data
 	node dist/src/cli.js serve
 
-bench: build real-pip ## Benchmarks (not part of make test): the twin side by side with Express, Prism and the real pip; 1M sessions in SQLite
+bench: build real-pip corpus-install ## Benchmarks (not part of make test): the twin side by side with Express, Prism and the real pip; 1M sessions in SQLite; serve --spec cold starts and Prism on the corpus sample
 	bash bench/prism/install.sh
 	node --import tsx bench/http.ts
 	node --expose-gc --import tsx bench/pip-sessions.ts
+	node --import tsx bench/corpus.ts
 
 fuzz: install ## Longer spec-driven fuzz run of both twins than make test's (SEED=N RUNS=N; default: a random seed, 100,000 requests)
 	node --import tsx src/fuzz/cli.ts $(if $(SEED),--seed $(SEED)) $(if $(RUNS),--runs $(RUNS))
