@@ -10,6 +10,7 @@
 // like the rest of dist/ (the typed client, the contract suite). The bundle sits where
 // dist/src/cli.js was, so paths it finds from its own URL (the project root, ../contract-tests)
 // are the same.
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -17,10 +18,10 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'src', 'cli.js');
 
-await build({
+const { outputFiles } = await build({
   entryPoints: [cli],
   outfile: cli,
-  allowOverwrite: true,
+  write: false,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -31,3 +32,11 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+// ASCII only: esbuild escapes strings, but comments keep their characters, and one character outside
+// ASCII makes Node decode, and V8 scan, the whole file as UTF-16. In a comment the escape is only text.
+const [output] = outputFiles;
+if (!output) throw new Error('esbuild wrote nothing');
+writeFileSync(
+  cli,
+  output.text.replace(/[^ -~\t\n\r]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+);
