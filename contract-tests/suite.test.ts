@@ -134,7 +134,7 @@ describe('apitwin contract', () => {
       );
       assert.equal(code, 1);
       assert.match(s.stdout.text, /status_code_conformance · conformance · POST \/services \(createService\)/);
-      assert.match(s.stdout.text, /Undocumented HTTP status code\n\s+Received: 200\n\s+Documented: 204, 400, 401, 403, 412, 415/);
+      assert.match(s.stdout.text, /Undocumented HTTP status code\n\s+Received: 200\n\s+Documented: 204, 304, 400, 401, 403, 412, 415/);
       assert.match(
         s.stdout.text,
         /Reproduce: curl -i -X POST -u 'admin:mariadb' -H 'Content-Type: application\/json' --data-raw '\{"data"/,

@@ -400,6 +400,8 @@ export interface components {
         SessionRecord: {
             id: string;
             service: string;
+            /** @description Set on a listener's own session (MaxScale 2.3 gives every listener one); a state without it starts one per listener. */
+            listener?: string;
             state: string;
             user: string;
             remote: string;

@@ -1,6 +1,6 @@
 // Generated from openapi/apitwin-admin.yaml by `make generate` (scripts/generate-runtime.ts): do not edit.
 'use strict';
-exports.sourceSha256 = "ba929e85c28749161c5d274aaf56dfb3f12f50b4ff428ccf061bbd774fb838da";
+exports.sourceSha256 = "5e31daba0700febf5c974f0f39b8236e4b5a6f74433c22e08222ec25be385ec0";
 // By operationId: its validators, each operation in a file of its own, read when first used.
 exports.operations = {
   "listJournalEntries": () => require("./apitwin-admin.validators/listJournalEntries.cjs"),

@@ -11,7 +11,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all sessions */
+        /**
+         * Get all sessions
+         * @description Every session, by id: each listener's own session (`Listener Session`,
+         *     or `Stopped Listener Session` while its service is stopped; it shows
+         *     only `state` and `connected`, the time its listener started), then the
+         *     client sessions. Both take their ids from one counter, counting from 1
+         *     in the order the listeners start (each service's listeners, the
+         *     services in configuration order).
+         */
         get: operations["listSessions"];
         put?: never;
         post?: never;
@@ -56,11 +64,12 @@ export interface paths {
         put?: never;
         /**
          * Create a service
-         * @description Creates a new service. `data.id`, `data.type`, `data.attributes.router`
+         * @description Creates a new service. `data.id`, `data.attributes.router`
          *     and the `user` and `password` parameters are required. The `type`,
          *     `router`, `servers` and `filters` parameters must not be given as
          *     parameters; servers and filters are linked through
-         *     `data.relationships`, filters in the order given.
+         *     `data.relationships`, filters in the order given. A parameter that is
+         *     neither a service parameter nor one of the router's is refused with 403.
          */
         post: operations["createService"];
         delete?: never;
@@ -101,7 +110,10 @@ export interface paths {
          * Update a service
          * @description Updates the service's parameters and, if `data.relationships` is
          *     given, replaces the relationships it names. Parts that are not given
-         *     are not modified.
+         *     are not modified; the whole document a GET answered can be sent back,
+         *     and only what differs changes. An unknown parameter (neither a service
+         *     parameter nor one of the router's) or another `router` is refused
+         *     with 403.
          */
         patch: operations["updateService"];
         trace?: never;
@@ -206,6 +218,9 @@ export interface paths {
          * @description `data.id` and `data.attributes.parameters.port` are required. If SSL
          *     options are given, `ssl_key`, `ssl_cert` and `ssl_ca_cert` must all be
          *     given. Two listeners cannot listen on the same address and port.
+         *     Without `address` the listener binds `::` (every address) and shows
+         *     `"address": "::"`. A started listener owns a session (`Listener
+         *     Session`) with the next session id; destroying it ends that session.
          *     `protocol` (default `MariaDBClient`) and `authenticator` (default
          *     `MySQLAuth`) may name any protocol and authenticator module of
          *     MaxScale 2.3 (`GET /maxscale/modules`); another name is refused
@@ -284,7 +299,8 @@ export interface paths {
         /**
          * Get global information
          * @description Global information about the MaxScale instance: file locations,
-         *     configuration parameters and version information.
+         *     configuration parameters and version information. `admin_host` and
+         *     `admin_port` are the address and port the REST API really listens on.
          */
         get: operations["getMaxscale"];
         put?: never;
@@ -297,7 +313,10 @@ export interface paths {
          * @description Updates `data.attributes.parameters`. Only `admin_auth`,
          *     `auth_connect_timeout`, `auth_read_timeout`, `auth_write_timeout`,
          *     `admin_log_auth_failures` and `passive` can be changed at runtime;
-         *     any other parameter is refused with 403 and nothing changes.
+         *     any other parameter given a value other than its current one (such as
+         *     `threads`), or an unknown one (such as `quantum_compute`), is refused
+         *     with 403 and nothing changes. The same value is no change, so the
+         *     whole document a GET answered can be sent back.
          *     Setting `admin_auth` to `false` turns authentication off; setting
          *     `passive` to `false` updates `activated_at`.
          */
@@ -367,9 +386,10 @@ export interface paths {
         /**
          * Update logging parameters
          * @description Updates `data.attributes.parameters`. Every logging parameter except
-         *     `log_to_shm` can be changed at runtime; `log_to_shm` and unknown
-         *     parameters are refused with 403 and nothing changes. `throttling`
-         *     may be given in part.
+         *     `log_to_shm` can be changed at runtime; `log_to_shm` given another
+         *     value than its current one and unknown parameters are refused with
+         *     403 and nothing changes. `throttling` may be given in part. The
+         *     whole document a GET answered can be sent back.
          */
         patch: operations["updateLogs"];
         trace?: never;
@@ -632,7 +652,7 @@ export interface paths {
         put?: never;
         /**
          * Create a server
-         * @description Creates a new server. `data.id`, `data.type` and the `address` and
+         * @description Creates a new server. `data.id` and the `address` and
          *     `port` parameters are required; `protocol` defaults to
          *     `MariaDBBackend`; `protocol` and `authenticator` may name any
          *     protocol and authenticator module of MaxScale 2.3
@@ -683,7 +703,9 @@ export interface paths {
         /**
          * Update a server
          * @description Of the standard parameters, `address`, `port`, `monitoruser` and
-         *     `monitorpw` can be modified; the others are refused with 403.
+         *     `monitorpw` can be modified; the others given another value than
+         *     their current one are refused with 403 (the same value is no change,
+         *     so the whole document a GET answered can be sent back).
          *     Custom (weighting) parameters can be added, changed, and removed by
          *     giving them the value `null`. If `data.relationships` defines
          *     `services` or `monitors`, that relationship is replaced: removing a
@@ -799,7 +821,7 @@ export interface paths {
         put?: never;
         /**
          * Create a monitor
-         * @description Creates and starts a new monitor. `data.id`, `data.type`,
+         * @description Creates and starts a new monitor. `data.id`,
          *     `data.attributes.module` and the `user` and `password` parameters
          *     are required; every parameter of the module can be given, and the
          *     module's defaults fill the rest. The servers to monitor are given in
@@ -847,7 +869,9 @@ export interface paths {
          *     `monitor_interval`, `backend_connect_timeout`,
          *     `backend_write_timeout`, `backend_read_timeout`,
          *     `backend_connect_attempts`) and the module's own parameters; an
-         *     unknown parameter or a bad value is refused with 403. If
+         *     unknown parameter, a bad value or another `module` is refused with
+         *     403. A parameter given its current value is no change, so the whole
+         *     document a GET answered can be sent back. If
          *     `data.relationships.servers` is given, the monitored servers are
          *     replaced.
          */
@@ -946,13 +970,14 @@ export interface paths {
         put?: never;
         /**
          * Create a filter
-         * @description Creates a new filter. `data.id`, `data.type` and
-         *     `data.attributes.module` are required; the filter's parameters
+         * @description Creates a new filter. `data.id` and `data.attributes.module` are
+         *     required; the filter's parameters
          *     should all be given in `data.attributes.parameters`, and the
-         *     module's defaults fill the rest. As filters are applied to a service
-         *     in order, service relationships cannot be given here: link filters
-         *     from the service. A name in use, an unknown module, an unknown or
-         *     missing mandatory parameter is refused with 403.
+         *     module's defaults fill the rest. The services named in
+         *     `data.relationships.services` use the new filter at once, at the end
+         *     of their filter chain (both sides show it). A name in use, an unknown
+         *     module, an unknown or missing mandatory parameter, an unknown service
+         *     is refused with 403.
          */
         post: operations["createFilter"];
         delete?: never;
@@ -1023,7 +1048,8 @@ export interface paths {
          * Create a network user
          * @description Creates a network user who can then authenticate with HTTP Basic.
          *     `account` is `admin` (may read and write) or `basic` (may only read:
-         *     every write by a basic user is a 403). The password is never shown.
+         *     every write by a basic user is a 401). The password is never shown.
+         *     The document a GET answered, with a `password` added, can be posted.
          *     A name in use is refused with 403.
          */
         post: operations["createInetUser"];
@@ -1142,12 +1168,17 @@ export interface components {
             links?: components["schemas"]["Links"];
             data: components["schemas"]["ResourceIdentifier"][];
         };
+        /** @description The relationship's `data`; its `links` (as a GET shows them) are ignored. */
         RelationshipInput: {
             data: components["schemas"]["ResourceIdentifier"][] | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description Only the `data` field; `null` or an empty array removes every relationship of the type. */
         RelationshipUpdateDocument: {
             data: components["schemas"]["ResourceIdentifier"][] | null;
+        } & {
+            [key: string]: unknown;
         };
         /** @description A configuration parameter value. */
         ParameterValue: string | number | boolean;
@@ -1209,15 +1240,24 @@ export interface components {
             links: components["schemas"]["Links"];
             data: components["schemas"]["Listener"][];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         ListenerCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 id: string;
                 /** @enum {string} */
                 type?: "listeners";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     parameters: WithRequired<components["schemas"]["ListenerParameters"], "port">;
+                } & {
+                    [key: string]: unknown;
                 };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description Service and router parameters. The standard ones are typed; router
@@ -1280,28 +1320,48 @@ export interface components {
             servers?: components["schemas"]["RelationshipInput"];
             filters?: components["schemas"]["RelationshipInput"];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         ServiceCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 id: string;
                 /** @enum {string} */
-                type: "services";
+                type?: "services";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     router: string;
                     parameters: WithRequired<components["schemas"]["ServiceParameters"], "user" | "password">;
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["ServiceRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         ServiceUpdateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. */
             data: {
                 id?: string;
                 /** @enum {string} */
                 type?: "services";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes?: {
+                    /** @description The service's own router; another one is refused with 403 (a router cannot change). */
+                    router?: string;
                     parameters?: components["schemas"]["ServiceParameters"];
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["ServiceRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /** @description A parameter value, or `null` to remove a custom parameter. */
         NullableParameterValue: (string | null) | number | boolean;
@@ -1379,11 +1439,14 @@ export interface components {
                 };
             };
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         MaxscaleUpdateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. */
             data: {
                 id?: string;
                 /** @enum {string} */
                 type?: "maxscale";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     /**
                      * @description The runtime-changeable parameters are typed; other names
@@ -1399,8 +1462,14 @@ export interface components {
                     } & {
                         [key: string]: components["schemas"]["ParameterValue"];
                     };
+                } & {
+                    [key: string]: unknown;
                 };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         ThreadStats: {
             /** @description Number of read events received */
@@ -1479,11 +1548,14 @@ export interface components {
                 };
             };
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         LogsUpdateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. */
             data: {
                 id?: string;
                 /** @enum {string} */
                 type?: "logs";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     /**
                      * @description The logging parameters are typed; `log_to_shm` and
@@ -1506,8 +1578,14 @@ export interface components {
                     } & {
                         [key: string]: components["schemas"]["ParameterValue"];
                     };
+                } & {
+                    [key: string]: unknown;
                 };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /** @description A housekeeper task. */
         Task: {
@@ -1544,6 +1622,8 @@ export interface components {
             default_value?: string;
             /** @description Accepted enumeration values (enums only) */
             enum_values?: string[];
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description A module command, as MaxScale 2.3's module command registry describes
@@ -1725,22 +1805,34 @@ export interface components {
             services?: components["schemas"]["RelationshipInput"];
             monitors?: components["schemas"]["RelationshipInput"];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         ServerCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 id: string;
                 /** @enum {string} */
-                type: "servers";
+                type?: "servers";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     parameters: WithRequired<components["schemas"]["ServerParameters"], "address" | "port">;
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["ServerRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         ServerUpdateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. */
             data: {
                 id?: string;
                 /** @enum {string} */
                 type?: "servers";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes?: {
                     /**
                      * @description `address`, `port`, `monitoruser` and `monitorpw` are
@@ -1755,9 +1847,15 @@ export interface components {
                     } & {
                         [key: string]: components["schemas"]["NullableParameterValue"];
                     };
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["ServerRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description Monitor parameters. The common ones are typed; monitor modules add
@@ -1806,28 +1904,48 @@ export interface components {
         MonitorRelationshipsInput: {
             servers?: components["schemas"]["RelationshipInput"];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         MonitorCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 id: string;
                 /** @enum {string} */
-                type: "monitors";
+                type?: "monitors";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     module: string;
                     parameters: WithRequired<components["schemas"]["MonitorParameters"], "user" | "password">;
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["MonitorRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         MonitorUpdateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. */
             data: {
                 id?: string;
                 /** @enum {string} */
                 type?: "monitors";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes?: {
+                    /** @description The monitor's own module; another one is refused with 403 (a module cannot change). */
+                    module?: string;
                     parameters?: components["schemas"]["MonitorParameters"];
+                } & {
+                    [key: string]: unknown;
                 };
                 relationships?: components["schemas"]["MonitorRelationshipsInput"];
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /** @description Filter parameters; their names depend on the filter module. */
         FilterParameters: {
@@ -1854,16 +1972,29 @@ export interface components {
             links: components["schemas"]["Links"];
             data: components["schemas"]["Filter"][];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         FilterCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 id: string;
                 /** @enum {string} */
-                type: "filters";
+                type?: "filters";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     module: string;
                     parameters?: components["schemas"]["FilterParameters"];
+                } & {
+                    [key: string]: unknown;
                 };
+                relationships?: {
+                    /** @description The services that use the new filter, at the end of their filter chain. */
+                    services?: components["schemas"]["RelationshipInput"];
+                };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
         /** @description An administrative user. Passwords are never shown. */
         User: {
@@ -1894,37 +2025,58 @@ export interface components {
             links: components["schemas"]["Links"];
             data: components["schemas"]["User"][];
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         InetUserCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 /** @description The username */
                 id: string;
                 /** @enum {string} */
-                type: "inet";
+                type?: "inet";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     /** @description The password for this user */
                     password: string;
                     /** @enum {string} */
                     account: "admin" | "basic";
+                } & {
+                    [key: string]: unknown;
                 };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
+        /** @description MaxScale reads only `data`; other members (such as the `links` of a document from a GET) are ignored. */
         UnixUserCreateDocument: {
+            /** @description MaxScale reads only the members it acts on: `links` and other members are ignored, so the document a GET answered can be sent back. `type` may be left out. */
             data: {
                 /** @description The UNIX account name */
                 id: string;
                 /** @enum {string} */
-                type: "unix";
+                type?: "unix";
+                /** @description Read-only attributes (state, statistics, diagnostics…) are ignored, so those of a GET document can be sent back. */
                 attributes: {
                     /** @enum {string} */
                     account: "admin" | "basic";
+                } & {
+                    [key: string]: unknown;
                 };
+            } & {
+                [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: {
         /**
-         * @description The client's copy is current: its If-None-Match names the current ETag, or nothing
-         *     changed since its If-Modified-Since.
+         * @description The precondition failed the way that means "not modified": nothing changed
+         *     since If-Modified-Since, or If-None-Match names the current ETag. MaxScale
+         *     checks preconditions on every method and only the first present of
+         *     If-Modified-Since, If-Unmodified-Since, If-Match, If-None-Match; the request
+         *     was not run.
          */
         NotModified: {
             headers: {
@@ -1935,8 +2087,10 @@ export interface components {
             content?: never;
         };
         /**
-         * @description If-Match does not name the current ETag, or the state changed after
-         *     If-Unmodified-Since; nothing was changed.
+         * @description The path was modified after If-Unmodified-Since, or If-Match does not name
+         *     its current ETag (only the first present of If-Modified-Since,
+         *     If-Unmodified-Since, If-Match, If-None-Match counts); the request was not
+         *     run, so nothing was changed.
          */
         PreconditionFailed: {
             headers: {
@@ -1947,7 +2101,7 @@ export interface components {
                  * @example {
                  *       "errors": [
                  *         {
-                 *           "detail": "If-Match \"mk3q1x2a-6\" does not match the current ETag \"mk3q1x2a-7\""
+                 *           "detail": "If-Match \"2\" does not match the current ETag \"3\""
                  *         }
                  *       ]
                  *     }
@@ -1955,7 +2109,11 @@ export interface components {
                 "application/json": components["schemas"]["ErrorDocument"];
             };
         };
-        /** @description Malformed JSON, or a request that does not match the schema. */
+        /**
+         * @description The body is not JSON MaxScale can read (malformed, or not an object or
+         *     array), or a query or path parameter is invalid. A well-formed document
+         *     that MaxScale refuses is a 403, never a 400.
+         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1965,7 +2123,7 @@ export interface components {
                  * @example {
                  *       "errors": [
                  *         {
-                 *           "detail": "Request body: /data must have required property 'id'"
+                 *           "detail": "Invalid JSON in request body: Unexpected end of JSON input"
                  *         }
                  *       ]
                  *     }
@@ -1973,7 +2131,10 @@ export interface components {
                 "application/json": components["schemas"]["ErrorDocument"];
             };
         };
-        /** @description Authentication is missing or wrong. */
+        /**
+         * @description Authentication is missing or wrong, or a user with a `basic` account
+         *     tried to write (POST, PUT, PATCH, DELETE; Resources-User.md).
+         */
         Unauthorized: {
             headers: {
                 /**
@@ -1996,7 +2157,14 @@ export interface components {
                 "application/json": components["schemas"]["ErrorDocument"];
             };
         };
-        /** @description The request is valid but MaxScale refuses it, or the user may not make it. */
+        /**
+         * @description MaxScale refuses the request, as its runtime answers every refusal: no
+         *     body where one is needed (`Missing request body`), a document with a
+         *     member missing or of the wrong type, an unknown parameter, a parameter
+         *     that cannot change at runtime given another value, another module or
+         *     router, a relationship to an unknown object or of the wrong type, an
+         *     object still in use. Nothing is changed.
+         */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -2142,13 +2310,17 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description The version of the state as changed through the REST API; it does not change on
-         *     internal events (API.md). Send it back in If-Match or If-None-Match.
-         * @example "mk3q1x2a-7"
+         * @description How many times the request path (without `/v1`) was modified through the
+         *     REST API, as MaxScale 2.3 counts: `"0"` for a path never modified; a
+         *     successful write (200, 201, 204) to a path adds one to it and to each
+         *     parent path (`/servers/server1`, then `/servers`). Internal events do not
+         *     change it (API.md). Send it back in If-Match or If-None-Match.
+         * @example "3"
          */
         ETag: string;
         /**
-         * @description When the state was last changed through the REST API (HTTP-date).
+         * @description When the request path (or a path below it) was last modified through the
+         *     REST API, or when MaxScale started for a path never modified (HTTP-date).
          * @example Thu, 04 Apr 2019 21:04:06 GMT
          */
         LastModified: string;
@@ -2189,6 +2361,102 @@ export interface operations {
                      *         "self": "http://localhost:8989/v1/sessions/"
                      *       },
                      *       "data": [
+                     *         {
+                     *           "id": "1",
+                     *           "type": "sessions",
+                     *           "relationships": {
+                     *             "services": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/services/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "Read-Connection-Router",
+                     *                   "type": "services"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "state": "Listener Session",
+                     *             "connected": "Wed May 17 10:06:35 2017"
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/sessions/1"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "2",
+                     *           "type": "sessions",
+                     *           "relationships": {
+                     *             "services": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/services/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "CLI",
+                     *                   "type": "services"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "state": "Listener Session",
+                     *             "connected": "Wed May 17 10:06:35 2017"
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/sessions/2"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "3",
+                     *           "type": "sessions",
+                     *           "relationships": {
+                     *             "services": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/services/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "CLI",
+                     *                   "type": "services"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "state": "Listener Session",
+                     *             "connected": "Wed May 17 10:06:35 2017"
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/sessions/3"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "4",
+                     *           "type": "sessions",
+                     *           "relationships": {
+                     *             "services": {
+                     *               "links": {
+                     *                 "self": "http://localhost:8989/v1/services/"
+                     *               },
+                     *               "data": [
+                     *                 {
+                     *                   "id": "RW-Split-Router",
+                     *                   "type": "services"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           },
+                     *           "attributes": {
+                     *             "state": "Listener Session",
+                     *             "connected": "Wed May 17 10:06:35 2017"
+                     *           },
+                     *           "links": {
+                     *             "self": "http://localhost:8989/v1/sessions/4"
+                     *           }
+                     *         },
                      *         {
                      *           "id": "9",
                      *           "type": "sessions",
@@ -2251,6 +2519,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     getSession: {
@@ -2325,6 +2594,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     listServices: {
@@ -2483,6 +2753,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createService: {
@@ -2563,6 +2834,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -2675,6 +2947,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteService: {
@@ -2708,6 +2981,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2772,6 +3046,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -2836,6 +3111,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -2875,8 +3151,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
         };
@@ -2912,8 +3188,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
         };
@@ -2976,6 +3252,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createServiceListener: {
@@ -3040,6 +3317,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -3109,6 +3387,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteServiceListener: {
@@ -3147,6 +3426,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3196,6 +3476,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     getMaxscale: {
@@ -3280,6 +3561,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     updateMaxscale: {
@@ -3335,6 +3617,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -3494,6 +3777,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     getThread: {
@@ -3569,6 +3853,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     getLogs: {
@@ -3637,6 +3922,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     updateLogs: {
@@ -3694,6 +3980,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -3726,8 +4013,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             412: components["responses"]["PreconditionFailed"];
         };
     };
@@ -3770,6 +4057,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     listModules: {
@@ -3846,6 +4134,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     getModule: {
@@ -3991,6 +4280,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     callModuleCommand: {
@@ -4062,9 +4352,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CommandFailed"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     runModuleCommand: {
@@ -4112,6 +4404,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CommandFailed"];
             404: components["responses"]["NotFound"];
@@ -4168,9 +4461,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CommandFailed"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     runModuleSubcommand: {
@@ -4223,6 +4518,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CommandFailed"];
             404: components["responses"]["NotFound"];
@@ -4255,6 +4551,8 @@ export interface operations {
             /** @description The classification. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["LastModified"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4280,8 +4578,10 @@ export interface operations {
                     "application/json": components["schemas"]["ClassifyDocument"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     listServers: {
@@ -4439,6 +4739,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createServer: {
@@ -4485,6 +4786,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -4598,6 +4900,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteServer: {
@@ -4631,6 +4934,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4711,6 +5015,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -4775,6 +5080,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -4827,6 +5133,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4872,6 +5179,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5000,6 +5308,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createMonitor: {
@@ -5047,6 +5356,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5181,6 +5491,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteMonitor: {
@@ -5214,6 +5525,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5278,6 +5590,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5337,6 +5650,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5376,8 +5690,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
         };
@@ -5413,8 +5727,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
         };
@@ -5478,6 +5792,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createFilter: {
@@ -5535,6 +5850,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5606,6 +5922,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteFilter: {
@@ -5639,6 +5956,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5705,6 +6023,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     listInetUsers: {
@@ -5757,6 +6076,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     createInetUser: {
@@ -5813,6 +6133,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5875,6 +6196,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     deleteInetUser: {
@@ -5908,6 +6230,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5964,6 +6287,7 @@ export interface operations {
             };
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     enableUnixUser: {
@@ -6018,6 +6342,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -6080,6 +6405,7 @@ export interface operations {
             304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
         };
     };
     disableUnixUser: {
@@ -6113,8 +6439,8 @@ export interface operations {
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
         };

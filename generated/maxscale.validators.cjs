@@ -1,6 +1,6 @@
 // Generated from openapi/maxscale.yaml by `make generate` (scripts/generate-runtime.ts): do not edit.
 'use strict';
-exports.sourceSha256 = "a71f0c7307eb8397bb15d1855b36162862027f86f982789d06098100a3a85518";
+exports.sourceSha256 = "5d56c0a89f8b3e08949563f46ca2c9ca0081fddfdaea54736c52340bb203dc9d";
 // By operationId: its validators, each operation in a file of its own, read when first used.
 exports.operations = {
   "listSessions": () => require("./maxscale.validators/listSessions.cjs"),

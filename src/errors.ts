@@ -19,7 +19,11 @@ export const Errors = {
   VALIDATION_FAILED: { status: 400, code: 'VALIDATION_FAILED', title: 'Bad Request' },
   UNAUTHORIZED: { status: 401, code: 'UNAUTHORIZED', title: 'Unauthorized' },
   FORBIDDEN: { status: 403, code: 'FORBIDDEN', title: 'Forbidden' },
-  READ_ONLY_USER: { status: 403, code: 'READ_ONLY_USER', title: 'Forbidden' },
+  /** A well-formed document the API refuses (MaxScale answers every refusal with 403). */
+  DOCUMENT_REFUSED: { status: 403, code: 'DOCUMENT_REFUSED', title: 'Forbidden' },
+  MISSING_BODY: { status: 403, code: 'MISSING_BODY', title: 'Forbidden' },
+  /** MaxScale answers a `basic` (read-only) account's write with 401 (Resources-User.md). */
+  READ_ONLY_USER: { status: 401, code: 'READ_ONLY_USER', title: 'Unauthorized' },
   NOT_FOUND: { status: 404, code: 'NOT_FOUND', title: 'Not Found' },
   ROUTE_NOT_FOUND: { status: 404, code: 'ROUTE_NOT_FOUND', title: 'Not Found' },
   METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', title: 'Method Not Allowed' },

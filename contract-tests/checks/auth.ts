@@ -7,7 +7,7 @@
  *   each property has one check.)
  * - basic_account_read_only: a `basic` account, created through the spec's
  *   user-creating operation (MaxScale's `POST /users/inet`), can read, and
- *   every write answers 403.
+ *   every write answers 401 (Resources-User.md: "a basic user … 401 Unauthorized").
  *
  * Requests that would change something if wrongly accepted use fresh names,
  * so an implementation that ignores credentials does not lose its objects.
@@ -163,7 +163,7 @@ async function basicAccountReadOnly(ctx: RunContext, secured: OperationInfo[]): 
     }
     const x = await sendHarmless(ctx, w, { ...req, auth: basic });
     const failures =
-      x.response.status === 403 ? [] : [ctx.failure('Write by a basic account not refused', describeResponse(x), '403 Forbidden', x)];
+      x.response.status === 401 ? [] : [ctx.failure('Write by a basic account not refused', describeResponse(x), '401 Unauthorized', x)];
     ctx.report({
       check: 'basic_account_read_only',
       name: `${describeOperation(w)} as a basic account`,

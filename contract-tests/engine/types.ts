@@ -33,7 +33,7 @@ export const CHECKS = {
     asserts: 'open, store data, read, close: a closed session reads as inactive with its data cleared',
   },
   ignored_auth: { phase: 'auth', asserts: 'a request without or with wrong credentials is refused with 401' },
-  basic_account_read_only: { phase: 'auth', asserts: 'a basic (read-only) account can read but every write gets 403' },
+  basic_account_read_only: { phase: 'auth', asserts: 'a basic (read-only) account can read but every write gets 401' },
 } as const satisfies Record<string, { phase: Phase; asserts: string }>;
 
 export type CheckName = keyof typeof CHECKS;

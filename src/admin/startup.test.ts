@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type Config, testConfig } from '../config.js';
 import { MaxscaleModel } from '../maxscale/model.js';
+import { deleteUser } from '../maxscale/rules/users.js';
 import { initialState } from '../maxscale/state.js';
 import { MemoryKvStore } from '../store/memory.js';
 import { exposureWarnings, isLoopback, startupBanner } from './startup.js';
@@ -47,7 +48,7 @@ describe('exposure warnings', () => {
   test('with a password of your own and the example user deleted, no credential warning, but the admin API still warns', () => {
     const config = testConfig({ host: '0.0.0.0', adminPassword: 'long-and-secret', adminApi: true });
     const model = modelFor(config);
-    model.deleteUser('inet', 'my-user');
+    deleteUser(model, 'inet', 'my-user');
     const warnings = exposureWarnings(config, model);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0] ?? '', /admin API on/);

@@ -1,39 +1,42 @@
 /**
- * Conditional requests (RFC 9110 §13), as MaxScale's API.md documents them:
- * GETs carry `ETag` and `Last-Modified`; `If-None-Match` / `If-Modified-Since`
- * give 304 Not Modified when nothing changed; writes with `If-Match` /
- * `If-Unmodified-Since` that no longer hold give 412 Precondition Failed.
- *
- * The validators describe the twin's state as changed through the REST API
- * (the docs: the ETag "changes whenever a resource is modified via the REST
- * API"); the twin keeps one version for all of it, so a validator is stricter
- * than MaxScale's per-resource ones, never looser.
+ * Conditional requests as MaxScale 2.3 evaluates them (API.md, and its REST
+ * API's `request_precondition_met`): on every method, GET included, only the
+ * first of these headers that is present counts:
+ * 1. `If-Modified-Since`: not modified since → 304 Not Modified;
+ * 2. `If-Unmodified-Since`: modified since → 412 Precondition Failed;
+ * 3. `If-Match`: the ETag differs → 412;
+ * 4. `If-None-Match`: the ETag is equal → 304.
+ * A request whose precondition fails is not run, so it changes nothing. The
+ * validators themselves belong to the twin (MaxScale: a counter per path).
  */
 import type express from 'express';
 import { ApiError, Errors } from '../errors.js';
-import type { HandlerResult } from './types.js';
 
 export interface Validators {
+  /** A quoted entity tag, e.g. `"3"`. */
   etag: string;
   lastModified: Date;
 }
 
 export interface ConditionalState {
-  current(): Validators;
-  /** Whether a GET's answer is a representation of the state (not, say, a computation on its query). */
-  describesState(operationId: string): boolean;
-  /** Called after every successful write through the API. */
-  modified(): void;
+  /** The validators of a request path. */
+  validators(path: string): Validators;
+  /** Called after every successful write (200, 201, 204) to a path. */
+  modified(path: string): void;
+  /**
+   * Moves on every change of the whole state (any write, a new state): GET answers are
+   * kept per generation, as one path's write can change another's representation (a
+   * relationship shows on both sides).
+   */
+  generation(): number;
 }
-
-const SAFE = new Set(['GET', 'HEAD']);
 
 function header(req: express.Request, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** RFC 9110 §13.1.1: a list of entity tags (weak ones compare weakly for If-None-Match), or `*`. */
+/** RFC 9110 §13.1.1: a list of entity tags (weak ones compare weakly), or `*`. */
 function matches(list: string, etag: string): boolean {
   if (list.trim() === '*') return true;
   const bare = (t: string) => t.trim().replace(/^W\//, '');
@@ -45,42 +48,47 @@ function seconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-function httpDate(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
+function httpDate(value: string): Date | undefined {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-/** Refuses a write whose precondition no longer holds (412), before it changes anything. */
-export function checkPreconditions(req: express.Request, state: ConditionalState): void {
-  if (SAFE.has(req.method.toUpperCase())) return;
-  const { etag, lastModified } = state.current();
+/** The validators as response headers. */
+export function validatorHeaders(v: Validators): Record<string, string> {
+  return { ETag: v.etag, 'Last-Modified': v.lastModified.toUTCString() };
+}
+
+/**
+ * Evaluates the request's precondition against the path's validators:
+ * `'not-modified'` (answer 304), throws a 412, or `'proceed'`. An unreadable
+ * date counts as no condition.
+ */
+export function evaluatePreconditions(req: express.Request, v: Validators): 'proceed' | 'not-modified' {
+  const modifiedSince = header(req, 'if-modified-since');
+  if (modifiedSince !== undefined) {
+    const since = httpDate(modifiedSince);
+    return since !== undefined && seconds(v.lastModified) <= seconds(since) ? 'not-modified' : 'proceed';
+  }
+  const unmodifiedSince = header(req, 'if-unmodified-since');
+  if (unmodifiedSince !== undefined) {
+    const since = httpDate(unmodifiedSince);
+    if (since !== undefined && seconds(v.lastModified) > seconds(since)) {
+      throw ApiError.from(Errors.PRECONDITION_FAILED, `Modified at ${v.lastModified.toUTCString()}, after If-Unmodified-Since`, {
+        source: { parameter: 'If-Unmodified-Since' },
+      });
+    }
+    return 'proceed';
+  }
   const ifMatch = header(req, 'if-match');
   if (ifMatch !== undefined) {
-    if (!matches(ifMatch, etag)) {
-      throw ApiError.from(Errors.PRECONDITION_FAILED, `If-Match ${ifMatch} does not match the current ETag ${etag}`, {
+    if (!matches(ifMatch, v.etag)) {
+      throw ApiError.from(Errors.PRECONDITION_FAILED, `If-Match ${ifMatch} does not match the current ETag ${v.etag}`, {
         source: { parameter: 'If-Match' },
       });
     }
-    return; // RFC 9110 §13.2.2: If-Unmodified-Since is ignored when If-Match is present
+    return 'proceed';
   }
-  const since = httpDate(header(req, 'if-unmodified-since'));
-  if (since !== undefined && seconds(lastModified) > seconds(since)) {
-    throw ApiError.from(Errors.PRECONDITION_FAILED, `Modified at ${lastModified.toUTCString()}, after If-Unmodified-Since`, {
-      source: { parameter: 'If-Unmodified-Since' },
-    });
-  }
-}
-
-/** Adds the validators to a GET's 200, or answers 304 when the client's copy is current. */
-export function applyValidators(req: express.Request, operationId: string, result: HandlerResult, state: ConditionalState): HandlerResult {
-  if (!SAFE.has(req.method.toUpperCase()) || result.status !== 200 || !state.describesState(operationId)) return result;
-  const { etag, lastModified } = state.current();
-  const headers = { ...result.headers, ETag: etag, 'Last-Modified': lastModified.toUTCString() };
   const ifNoneMatch = header(req, 'if-none-match');
-  const since = httpDate(header(req, 'if-modified-since'));
-  // RFC 9110 §13.1.3: If-Modified-Since is ignored when If-None-Match is present.
-  const notModified =
-    ifNoneMatch !== undefined ? matches(ifNoneMatch, etag) : since !== undefined && seconds(lastModified) <= seconds(since);
-  return notModified ? { status: 304, headers } : { ...result, headers };
+  if (ifNoneMatch !== undefined && matches(ifNoneMatch, v.etag)) return 'not-modified';
+  return 'proceed';
 }

@@ -161,11 +161,12 @@ describe('found by the fuzzer', () => {
     }
   });
 
-  test('If-None-Match: * on a response without validators is answered 200, not 304', async () => {
+  test('If-None-Match: * is answered 200 by pip, which has no validators, and 304 by MaxScale, whose every path has one', async () => {
     assert.equal((await pip.get('/status', { headers: { 'If-None-Match': '*' } })).status, 200);
+    // MaxScale 2.3 checks every path's counter; an unmodified path's is "0", and `*` matches any.
     assert.equal(
       (await maxscale.get('/v1/maxscale/query_classifier/classify?sql=SELECT%201', { headers: { 'If-None-Match': '*' } })).status,
-      200,
+      304,
     );
   });
 

@@ -11,8 +11,8 @@ import type { ErrorObject } from 'ajv';
 import type express from 'express';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
-import { ApiError, Errors, toApiError } from '../errors.js';
-import { applyValidators, type ConditionalState, checkPreconditions } from './conditional.js';
+import { ApiError, Errors, type ErrorTemplate, toApiError } from '../errors.js';
+import { type ConditionalState, evaluatePreconditions, validatorHeaders } from './conditional.js';
 import { AJV_OPTIONS, COERCE_TYPES, installPrecompiled, type PrecompiledValidators, sharedAjv } from './precompiled.js';
 import { IndexedRouter, type Operation } from './route-table.js';
 import type { HandlerResult } from './types.js';
@@ -53,12 +53,12 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
    * Default `refuse`.
    */
   queryErrors?: 'refuse' | 'ignore';
-  /** ETag / Last-Modified with 304 and 412 (MaxScale); off when not given. */
+  /** Preconditions (304, 412) on every method, and ETag / Last-Modified on GETs (MaxScale); off when not given. */
   conditional?: ConditionalState;
   /**
    * GET operations whose 200 is a function of the state and the URL alone (no clock, no
    * randomness): their answer, validated and serialised once, is kept and sent again while
-   * `conditional`'s ETag is unchanged. Needs `conditional`; nothing is kept when not given.
+   * `conditional`'s generation is unchanged. Needs `conditional`; nothing is kept when not given.
    */
   cacheable?: (operationId: string) => boolean;
   /** Serializes a JSON body (MaxScale's `pretty`). */
@@ -80,6 +80,9 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   /** Runs after validation, just before the handler; throws an ApiError to refuse (MaxScale: `__proto__` members). */
   checkBody?: (body: unknown) => void;
 }
+
+/** The statuses after which a write counts as a modification (MaxScale: 200, 201, 204). */
+const WRITE_SUCCESS = new Set([200, 201, 204]);
 
 /** Turns one Ajv error from openapi-backend into a sentence and a JSON API source. */
 export function describeValidationError(e: ErrorObject): { detail: string; pointer?: string; parameter?: string } {
@@ -110,10 +113,11 @@ export function describeValidationError(e: ErrorObject): { detail: string; point
   return { detail: `${e.instancePath || 'Request'} ${message}` };
 }
 
-function validationError(errors: ErrorObject[] | null | undefined): ApiError {
+/** Ajv's failures as one ApiError of the given template (VALIDATION_FAILED unless an API answers them otherwise). */
+export function validationError(errors: ErrorObject[] | null | undefined, template: ErrorTemplate = Errors.VALIDATION_FAILED): ApiError {
   const described = (errors ?? []).map(describeValidationError);
   const first = described[0] ?? { detail: 'The request does not match the API description' };
-  return ApiError.from(Errors.VALIDATION_FAILED, described.map((d) => d.detail).join('; ') || first.detail, {
+  return ApiError.from(template, described.map((d) => d.detail).join('; ') || first.detail, {
     source: first.pointer !== undefined ? { pointer: first.pointer } : first.parameter !== undefined ? { parameter: first.parameter } : {},
     details: { errors: described.map((d) => d.detail) },
   });
@@ -167,25 +171,24 @@ interface Cached {
 }
 
 /**
- * GET answers for one version of the state (its ETag), by URL. A change of version
- * empties it: every write through the API moves the version (conditional.ts), and the
- * version is what ETag / 304 already promise the representation by.
+ * GET answers for one generation of the state, by URL. A new generation empties it:
+ * every write through the API, and every new state, moves it (ConditionalState).
  */
 class AnswerCache {
-  private etag: string | undefined;
+  private generation: string | undefined;
   private readonly answers = new Map<string, Cached>();
 
-  get(etag: string, url: string): Cached | undefined {
-    if (etag !== this.etag) {
+  get(generation: string, url: string): Cached | undefined {
+    if (generation !== this.generation) {
       this.answers.clear();
-      this.etag = etag;
+      this.generation = generation;
       return undefined;
     }
     return this.answers.get(url);
   }
 
-  set(etag: string, url: string, cached: Cached): void {
-    if (etag !== this.etag) return;
+  set(generation: string, url: string, cached: Cached): void {
+    if (generation !== this.generation) return;
     if (this.answers.size >= CACHE_ENTRIES) this.answers.clear();
     this.answers.set(url, cached);
   }
@@ -352,7 +355,15 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     try {
       const auth = opts.authenticate(req, operationId);
       checkMediaType(req, operation);
-      if (opts.conditional && operationId !== undefined) checkPreconditions(req, opts.conditional);
+      const conditional = opts.conditional;
+      if (conditional && operationId !== undefined) {
+        // A failed precondition is answered before the request runs, so it changes nothing.
+        const validators = conditional.validators(req.path);
+        if (evaluatePreconditions(req, validators) === 'not-modified') {
+          send(req, res, operation, { status: 304, headers: validatorHeaders(validators) });
+          return;
+        }
+      }
       if (operation === undefined || operationId === undefined) throw unrouted(req, pathKnown);
       const queryString = queryStringOf(req);
       const request = {
@@ -373,13 +384,13 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
         const parsed = router.parseRequest(request, operation);
         coerced = { params: parsed.params as Record<string, unknown>, query: parsed.query as Record<string, unknown> };
       }
-      const conditional = opts.conditional;
-      const cacheKey = conditional && req.method === 'GET' && opts.cacheable?.(operationId) ? conditional.current().etag : undefined;
+      const read = req.method === 'GET' || req.method === 'HEAD';
+      const cacheKey = conditional && req.method === 'GET' && opts.cacheable?.(operationId) ? String(conditional.generation()) : undefined;
       const cached = cacheKey === undefined ? undefined : cache.get(cacheKey, req.originalUrl);
       if (cached && conditional) {
         // Validated and serialised when it was first answered, for this same state and URL.
-        const result = applyValidators(req, operationId, cached.result, conditional);
-        writeResult(res, result, cached.bytes);
+        const headers = { ...cached.result.headers, ...validatorHeaders(conditional.validators(req.path)) };
+        writeResult(res, { ...cached.result, headers }, cached.bytes);
         return;
       }
       const handler = handlers.get(operationId);
@@ -387,11 +398,13 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       const answer = await call(handler, req, coerced, auth, queryString);
       let result = answer;
       if (conditional) {
-        if (req.method !== 'GET' && req.method !== 'HEAD' && result.status < 300) conditional.modified();
-        result = applyValidators(req, operationId, result, conditional);
+        if (!read && WRITE_SUCCESS.has(result.status)) conditional.modified(req.path);
+        if (read && result.status === 200) {
+          result = { ...result, headers: { ...result.headers, ...validatorHeaders(conditional.validators(req.path)) } };
+        }
       }
       const bytes = send(req, res, operation, result);
-      if (cacheKey !== undefined && answer.status === 200 && result.status === 200 && bytes) {
+      if (cacheKey !== undefined && answer.status === 200 && bytes) {
         cache.set(cacheKey, req.originalUrl, { result: answer, bytes });
       }
     } catch (err) {

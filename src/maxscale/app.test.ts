@@ -54,14 +54,14 @@ describe('routing', () => {
 });
 
 describe('sessions', () => {
-  test('a fresh twin lists the documented sessions of RW-Split-Router', async () => {
+  test('a fresh twin lists each listener’s session, then the documented client sessions of RW-Split-Router', async () => {
     const res = await twin.http.get('/v1/sessions');
     assert.equal(res.status, 200);
     assert.deepEqual(
       res.body.data.map((s: { id: string }) => s.id),
-      ['9', '10'],
+      ['1', '2', '3', '4', '9', '10'],
     );
-    assert.deepEqual(res.body.data[0].relationships.services.data, [{ id: 'RW-Split-Router', type: 'services' }]);
+    assert.deepEqual(res.body.data[4].relationships.services.data, [{ id: 'RW-Split-Router', type: 'services' }]);
   });
 
   test('a session is returned by its id, unversioned path too', async () => {

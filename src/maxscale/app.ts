@@ -7,15 +7,16 @@
  * routing and validation → handler → response validation → one writer.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ErrorObject } from 'ajv';
 import express from 'express';
 import type { AdminTools } from '../admin/app.js';
 import { injectedError } from '../admin/intercept.js';
 import type { Config } from '../config.js';
-import { publicUrl } from '../config.js';
+import { listeningPort, publicUrl } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
 import { bodyDepthLimit, headAsGet, ignoreUnknownQuery, pathEncoding, queryRules, refuseProtoKeys } from '../http/guards.js';
-import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
+import { createOpenApiRouter, type RawHandler, validationError } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
 import { type Logger, requestLogger } from '../log.js';
 import { loadSpec, precompiledValidators } from '../spec/load.js';
@@ -53,6 +54,24 @@ export function renderMaxscaleError(err: ApiError): HandlerResult {
   };
 }
 
+/**
+ * MaxScale's statuses for a request the spec refuses: no body where one is
+ * needed is 403 `Missing request body`; a well-formed document MaxScale
+ * refuses (a member missing or of the wrong type) is 403 with the errors
+ * document, as its runtime answers every refusal. Only a bad query or path
+ * parameter stays a 400 (malformed JSON is a 400 before validation).
+ */
+export function maxscaleValidationError(errors: ErrorObject[]): ApiError {
+  const missingBody = errors.some(
+    (e) =>
+      e.keyword === 'required' && e.instancePath === '' && (e.params as { missingProperty?: unknown }).missingProperty === 'requestBody',
+  );
+  if (missingBody) return ApiError.from(Errors.MISSING_BODY, 'Missing request body', { source: { pointer: '/' } });
+  const parameters = errors.filter((e) => !e.instancePath.startsWith('/requestBody'));
+  if (parameters.length) return validationError(parameters);
+  return validationError(errors, Errors.DOCUMENT_REFUSED);
+}
+
 const digest = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
 
 /**
@@ -88,7 +107,10 @@ export function authenticate(model: MaxscaleModel, req: express.Request): Maxsca
     throw unauthorized('Wrong user name or password');
   }
   if (user.account !== 'admin' && !READ_METHODS.has(req.method.toUpperCase())) {
-    throw ApiError.from(Errors.READ_ONLY_USER, `User '${name}' has a basic account, which may only read`);
+    // Resources-User.md: a basic account's POST, PUT, PATCH or DELETE is answered with 401 Unauthorized.
+    throw ApiError.from(Errors.READ_ONLY_USER, `User '${name}' has a basic account, which may only read`, {
+      headers: { 'WWW-Authenticate': 'Basic realm="maxscale"' },
+    });
   }
   return { user: name, account: user.account };
 }
@@ -120,7 +142,12 @@ export async function createMaxscaleApp(
   if (model.isEmpty()) model.load(opts.initialState());
   // Lazily: with port 0 the real port is known only once the server listens.
   const links = new Links(() => publicUrl(config));
-  const context: MaxscaleContext = { model, links, ruleFiles: new RuleFiles(config.dbfwRulesDir) };
+  const context: MaxscaleContext = {
+    model,
+    links,
+    ruleFiles: new RuleFiles(config.dbfwRulesDir),
+    admin: () => ({ host: config.host, port: listeningPort(config, 'maxscale') }),
+  };
 
   const definition = await loadSpec('maxscale');
   const router = await createOpenApiRouter<MaxscaleContext, MaxscaleAuth>({
@@ -130,19 +157,16 @@ export async function createMaxscaleApp(
     context: () => context,
     authenticate: (req) => authenticate(model, req),
     renderError: renderMaxscaleError,
+    validationError: maxscaleValidationError,
     serialize,
     bodyMediaTypes: JSON_MEDIA_TYPES,
     validateResponses: config.validateResponses,
     onInternalError: (err, req) => opts.logger.error({ err, method: req.method, path: req.originalUrl }, 'internal error'),
     checkBody: refuseProtoKeys,
     conditional: {
-      current: () => {
-        const v = model.stateVersion();
-        return { etag: `"${v.lineage}-${v.version}"`, lastModified: new Date(v.modifiedAt) };
-      },
-      modified: () => model.touch(),
-      // Module commands and the classifier compute their answer from the query, so no validators there.
-      describesState: (operationId) => !NOT_STATE.has(operationId),
+      validators: (path) => model.versions.validators(path),
+      modified: (path) => model.versions.modified(path),
+      generation: () => model.versions.generation(),
     },
     // A GET of the state is answered again from what it answered last, until the state changes.
     cacheable: (operationId) => !NOT_STATE.has(operationId) && !READS_CLOCK.has(operationId),

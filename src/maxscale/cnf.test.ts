@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { MemoryKvStore } from '../store/memory.js';
 import { CnfError, type CnfResult, parseMaxscaleCnf, readMaxscaleCnf } from './cnf.js';
-import { checkStateConsistency, MaxscaleModel, SERVICE_PARAMETER_DEFAULTS } from './model.js';
+import { checkStateConsistency, MaxscaleModel } from './model.js';
+import { SERVICE_PARAMETER_DEFAULTS } from './rules/services.js';
 
 const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), '__fixtures__', name);
 

@@ -53,7 +53,7 @@
  * gets a hint) and may not repeat a name.
  */
 import { readFileSync } from 'node:fs';
-import { asctime, checkStateConsistency, SERVICE_PARAMETER_DEFAULTS } from './model.js';
+import { asctime, checkStateConsistency } from './model.js';
 import type {
   FilterRecord,
   ListenerRecord,
@@ -64,6 +64,7 @@ import type {
   ServerRecord,
   ServiceRecord,
 } from './records.js';
+import { SERVICE_PARAMETER_DEFAULTS } from './rules/services.js';
 
 export interface CnfResult {
   state: MaxscaleState;

@@ -13,6 +13,8 @@ export interface MaxscaleAuth {
 export interface MaxscaleContext {
   model: MaxscaleModel;
   links: Links;
+  /** Where the REST API really listens (with port 0, the port picked once it listens). */
+  admin: () => { host: string; port: number };
   /** dbfwfilter rule files, read only inside the configured rules folder. */
   ruleFiles: RuleFiles;
 }

@@ -173,16 +173,20 @@ export function coreRecord(partial: Record<string, unknown> | undefined, now: Da
 
 const forbidden = (detail: string) => ApiError.from(Errors.FORBIDDEN, detail);
 
-/** Checks a `PATCH /maxscale` parameter set: only runtime-changeable parameters, with sensible values. */
-export function checkCoreUpdate(given: Record<string, unknown>): Params {
+/**
+ * Checks a `PATCH /maxscale` parameter set against the current parameters:
+ * a parameter given its current value is no change (the whole GET document
+ * may be sent back); only the runtime-changeable ones may differ; an unknown
+ * name is refused. Answers the parameters that change.
+ */
+export function checkCoreUpdate(given: Record<string, unknown>, current: Params): Params {
   const out: Params = {};
   for (const [name, value] of Object.entries(given)) {
+    const known = name in current || name in CORE_PARAMETER_DEFAULTS;
+    if (!known) throw forbidden(`Unknown MaxScale parameter '${name}'`);
+    if (value === current[name]) continue;
     if (!(RUNTIME_CORE_PARAMETERS as readonly string[]).includes(name)) {
-      throw forbidden(
-        name in CORE_PARAMETER_DEFAULTS
-          ? `Parameter '${name}' cannot be modified at runtime; only ${RUNTIME_CORE_PARAMETERS.join(', ')} can`
-          : `Unknown MaxScale parameter '${name}'`,
-      );
+      throw forbidden(`Parameter '${name}' cannot be modified at runtime; only ${RUNTIME_CORE_PARAMETERS.join(', ')} can`);
     }
     const def = CORE_PARAMETER_DEFAULTS[name];
     if (typeof def === 'boolean' && typeof value !== 'boolean') throw forbidden(`Parameter '${name}' must be a boolean`);
@@ -194,18 +198,26 @@ export function checkCoreUpdate(given: Record<string, unknown>): Params {
   return out;
 }
 
-/** Checks a `PATCH /maxscale/logs` parameter set: every logging parameter but `log_to_shm`. */
+/**
+ * Checks a `PATCH /maxscale/logs` parameter set: every logging parameter
+ * may change but `log_to_shm`, which may only be given its current value.
+ */
 export function checkLogsUpdate(given: Record<string, unknown>, current: LogParameters): LogParameters {
   const next: LogParameters = { ...current, throttling: { ...current.throttling } };
   for (const [name, value] of Object.entries(given)) {
-    if (name === 'log_to_shm') throw forbidden(`Parameter 'log_to_shm' cannot be modified at runtime`);
     if (name === 'throttling') {
-      if (typeof value !== 'object' || value === null) throw forbidden(`Parameter 'throttling' must be an object`);
-      Object.assign(next.throttling, value);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw forbidden(`Parameter 'throttling' must be an object`);
+      for (const [key, n] of Object.entries(value)) {
+        if (!(key in current.throttling)) throw forbidden(`Unknown throttling parameter '${key}'`);
+        if (!(typeof n === 'number' && Number.isInteger(n) && n >= 0))
+          throw forbidden(`Throttling '${key}' must be a non-negative integer`);
+        (next.throttling as Record<string, number>)[key] = n;
+      }
       continue;
     }
     if (!(name in LOG_PARAMETER_DEFAULTS)) throw forbidden(`Unknown logging parameter '${name}'`);
     if (typeof value !== 'boolean') throw forbidden(`Parameter '${name}' must be a boolean`);
+    if (name === 'log_to_shm' && value !== current.log_to_shm) throw forbidden(`Parameter 'log_to_shm' cannot be modified at runtime`);
     (next as unknown as Record<string, boolean>)[name] = value;
   }
   return next;

@@ -68,6 +68,8 @@ export interface MonitorRecord {
 export interface SessionRecord {
   id: string;
   service: string;
+  /** Set on a listener's own session (MaxScale 2.3 gives every listener one). */
+  listener?: string;
   state: string;
   user: string;
   remote: string;

@@ -60,12 +60,25 @@ export function serviceResource(model: MaxscaleModel, links: Links, s: ServiceRe
   };
 }
 
-export function sessionResource(links: Links, s: SessionRecord): Schemas['Session'] {
+/**
+ * A session. A listener's own session shows its state (`Stopped Listener
+ * Session` while its service is stopped) and when it started, as the seed
+ * Resources-Session.md shows it; a client session also its user, remote
+ * address and idle time.
+ */
+export function sessionResource(model: MaxscaleModel, links: Links, s: SessionRecord): Schemas['Session'] {
+  const attributes: Schemas['Session']['attributes'] =
+    s.listener !== undefined
+      ? {
+          state: model.findService(s.service)?.state === 'Stopped' ? 'Stopped Listener Session' : 'Listener Session',
+          connected: s.connected,
+        }
+      : { state: s.state, user: s.user, remote: s.remote, connected: s.connected, idle: s.idle };
   return {
     id: s.id,
     type: 'sessions',
     relationships: { services: relationship(links, 'services', [s.service]) },
-    attributes: { state: s.state, user: s.user, remote: s.remote, connected: s.connected, idle: s.idle },
+    attributes,
     links: { self: links.resource('sessions', s.id) },
   };
 }

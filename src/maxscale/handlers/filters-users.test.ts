@@ -43,11 +43,33 @@ describe('filters', () => {
       { body: newFilter('f', 'dbfwfilter', { rules: '/no/such/rules' }), status: 403, detail: /rule file/ },
     ],
     [
-      'service relationships',
+      'a relationship to an unknown service',
       {
-        body: { data: { id: 'f', type: 'filters', attributes: { module: 'hintfilter' }, relationships: { services: { data: [] } } } },
-        status: 400,
-        detail: /relationships/,
+        body: {
+          data: {
+            id: 'f',
+            type: 'filters',
+            attributes: { module: 'hintfilter' },
+            relationships: { services: { data: [{ id: 'nope', type: 'services' }] } },
+          },
+        },
+        status: 403,
+        detail: /nope/,
+      },
+    ],
+    [
+      'a service relationship of the wrong type',
+      {
+        body: {
+          data: {
+            id: 'f',
+            type: 'filters',
+            attributes: { module: 'hintfilter' },
+            relationships: { services: { data: [{ id: 'server1', type: 'servers' }] } },
+          },
+        },
+        status: 403,
+        detail: /server1/,
       },
     ],
   ];
@@ -59,6 +81,35 @@ describe('filters', () => {
       assert.deepEqual(ids(await twin.http.get('/v1/filters')), ['Hint-Filter', 'QLA', 'Database-Firewall']);
     });
   }
+
+  test('a filter created with relationships.services is used by those services, and both sides show it', async () => {
+    const body = newFilter('f', 'hintfilter') as { data: Record<string, unknown> };
+    const res = await twin.http.post('/v1/filters', {
+      data: { ...body.data, relationships: { services: { data: [{ id: 'RW-Split-Router', type: 'services' }] } } },
+    });
+    assert.equal(res.status, 204);
+    const filter = await twin.http.get('/v1/filters/f');
+    assert.deepEqual(filter.body.data.relationships.services.data, [{ id: 'RW-Split-Router', type: 'services' }]);
+    const service = await twin.http.get('/v1/services/RW-Split-Router');
+    assert.deepEqual(service.body.data.relationships.filters.data.at(-1), { id: 'f', type: 'filters' });
+  });
+
+  test('the document a GET answered, posted back under a new name, creates the same filter', async () => {
+    const got = (await twin.http.get('/v1/filters/QLA')).body;
+    const res = await twin.http.post('/v1/filters', { ...got, data: { ...got.data, id: 'QLA-copy' } });
+    assert.equal(res.status, 204);
+    const copy = (await twin.http.get('/v1/filters/QLA-copy')).body.data;
+    assert.equal(copy.attributes.module, got.data.attributes.module);
+    // The module's defaults fill in what the documented filter does not set.
+    for (const [key, value] of Object.entries(got.data.attributes.parameters))
+      assert.deepEqual(copy.attributes.parameters[key], value, key);
+  });
+
+  test('a POST without data.type is accepted', async () => {
+    const res = await twin.http.post('/v1/filters', { data: { id: 'typeless', attributes: { module: 'hintfilter' } } });
+    assert.equal(res.status, 204);
+    assert.equal((await twin.http.get('/v1/filters/typeless')).status, 200);
+  });
 
   test('a dbfwfilter is created from a readable rule file', async () => {
     const res = await twin.http.post('/v1/filters', newFilter('fw', 'dbfwfilter', { rules: 'dbfw-rules.txt', action: 'allow' }));
@@ -98,7 +149,7 @@ describe('users', () => {
     });
   });
 
-  test('a created network user can authenticate; a basic one may read but every write is 403', async () => {
+  test('a created network user can authenticate; a basic one may read but every write is 401 with WWW-Authenticate', async () => {
     assert.equal((await twin.http.post('/v1/users/inet', newUser('reader', 'basic', 'pw'))).status, 204);
     const auth: [string, string] = ['reader', 'pw'];
     assert.equal((await twin.http.get('/v1/servers', { auth })).status, 200);
@@ -112,7 +163,8 @@ describe('users', () => {
     ];
     for (const [method, path, body] of writes) {
       const res = await twin.http.request(method, path, { auth, ...(body ? { body } : {}) });
-      assert.equal(res.status, 403, `${method} ${path}`);
+      assert.equal(res.status, 401, `${method} ${path}`);
+      assert.equal(res.headers['www-authenticate'], 'Basic realm="maxscale"', `${method} ${path}`);
     }
     assert.equal((await twin.http.get('/v1/filters/Hint-Filter')).status, 200);
     assert.equal((await twin.http.get('/v1/servers', { auth: ['reader', 'wrong'] })).status, 401);
@@ -141,10 +193,17 @@ describe('users', () => {
 
   const bad: [string, unknown, number][] = [
     ['a name in use', newUser('my-user', 'basic'), 403],
-    ['no password', { data: { id: 'x', type: 'inet', attributes: { account: 'basic' } } }, 400],
-    ['an unknown account type', newUser('x', 'root'), 400],
-    ['the unix type', { data: { id: 'x', type: 'unix', attributes: { password: 'p', account: 'basic' } } }, 400],
+    ['no password', { data: { id: 'x', type: 'inet', attributes: { account: 'basic' } } }, 403],
+    ['an unknown account type', newUser('x', 'root'), 403],
+    ['the unix type', { data: { id: 'x', type: 'unix', attributes: { password: 'p', account: 'basic' } } }, 403],
   ];
+  test('the document a GET answered, with a password added, creates a network user', async () => {
+    const got = (await twin.http.get('/v1/users/inet/my-user')).body;
+    const body = { ...got, data: { ...got.data, id: 'copy', attributes: { ...got.data.attributes, password: 'pw' } } };
+    assert.equal((await twin.http.post('/v1/users/inet', body)).status, 204);
+    assert.equal((await twin.http.get('/v1/servers', { auth: ['copy', 'pw'] })).status, 200);
+  });
+
   for (const [name, body, status] of bad) {
     test(`creating a network user with ${name} answers ${status}`, async () => {
       assert.equal((await twin.http.post('/v1/users/inet', body)).status, status);

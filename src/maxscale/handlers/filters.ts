@@ -1,6 +1,7 @@
 import type { Handler } from '../context.js';
 import { canonicalModule } from '../modules.js';
 import type { Params } from '../records.js';
+import * as rules from '../rules/filters.js';
 import { filterResource } from '../views.js';
 
 export const listFilters: Handler<'listFilters'> = (_req, { model, links }) => ({
@@ -21,11 +22,17 @@ export const createFilter: Handler<'createFilter'> = async (req, { model, ruleFi
     canonicalModule(data.attributes.module) === 'dbfwfilter' && typeof parameters.rules === 'string'
       ? await ruleFiles.load(parameters.rules)
       : undefined;
-  model.createFilter({ id: data.id, module: data.attributes.module, parameters, ...(dbfwRules ? { dbfwRules } : {}) });
+  rules.createFilter(model, {
+    id: data.id,
+    module: data.attributes.module,
+    parameters,
+    services: data.relationships?.services?.data,
+    ...(dbfwRules ? { dbfwRules } : {}),
+  });
   return { status: 204 };
 };
 
 export const deleteFilter: Handler<'deleteFilter'> = (req, { model }) => {
-  model.deleteFilter(req.params.name);
+  rules.deleteFilter(model, req.params.name);
   return { status: 204 };
 };

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { testConfig } from '../../config.js';
+import { startServer } from '../../server.js';
 import { useTwin } from '../../testing/twin.js';
 
 const twin = useTwin('maxscale');
@@ -52,8 +54,10 @@ describe('maxscale core', () => {
     ['a parameter that cannot change at runtime', { threads: 8 }, 403, /runtime/],
     ['an unknown parameter', { colour: 'red' }, 403, /Unknown/],
     ['a runtime parameter next to one that cannot change', { auth_connect_timeout: 9, admin_port: 1 }, 403, /admin_port/],
-    ['a wrongly typed value', { admin_auth: 'no' }, 400, /admin_auth/],
-    ['a zero timeout', { auth_read_timeout: 0 }, 400, /auth_read_timeout/],
+    ['threads given another value', { threads: 5 }, 403, /threads/],
+    ['quantum_compute, which MaxScale 2.3 does not know', { quantum_compute: true }, 403, /quantum_compute/],
+    ['a wrongly typed value', { admin_auth: 'no' }, 403, /admin_auth/],
+    ['a zero timeout', { auth_read_timeout: 0 }, 403, /auth_read_timeout/],
   ];
   for (const [name, body, status, detail] of refused) {
     test(`PATCH /maxscale with ${name} answers ${status} and changes nothing`, async () => {
@@ -64,6 +68,23 @@ describe('maxscale core', () => {
       assert.deepEqual(await parameters(), before);
     });
   }
+
+  test('the whole document a GET answered, sent back to PATCH /maxscale, succeeds and changes exactly what differs', async () => {
+    const got = (await twin.http.get('/v1/maxscale')).body;
+    assert.equal((await twin.http.patch('/v1/maxscale', got)).status, 204, 'the same document changes nothing');
+    const edited = structuredClone(got);
+    edited.data.attributes.parameters.auth_connect_timeout = 11;
+    edited.data.attributes.uptime = 123456;
+    assert.equal((await twin.http.patch('/v1/maxscale', edited)).status, 204);
+    const after = (await twin.http.get('/v1/maxscale')).body.data.attributes;
+    assert.deepEqual(after.parameters, { ...got.data.attributes.parameters, auth_connect_timeout: 11 });
+    assert.equal(after.version, got.data.attributes.version);
+  });
+
+  test('threads given its current value is no change, so it is accepted', async () => {
+    assert.equal((await patchCore({ threads: 4, passive: true })).status, 204);
+    assert.equal((await parameters()).passive, true);
+  });
 
   test('admin_auth=false turns authentication off, and on again', async () => {
     assert.equal((await twin.http.get('/v1/maxscale', { auth: null })).status, 401);
@@ -83,8 +104,26 @@ describe('maxscale core', () => {
   test('a basic user may read the core but not change it', async () => {
     await twin.http.post('/v1/users/inet', { data: { id: 'reader', type: 'inet', attributes: { password: 'pw', account: 'basic' } } });
     assert.equal((await twin.http.get('/v1/maxscale', { auth: ['reader', 'pw'] })).status, 200);
-    assert.equal((await patchCore({ passive: true }, { auth: ['reader', 'pw'] })).status, 403);
-    assert.equal((await twin.http.post('/v1/maxscale/logs/flush', undefined, { auth: ['reader', 'pw'] })).status, 403);
+    assert.equal((await patchCore({ passive: true }, { auth: ['reader', 'pw'] })).status, 401);
+    assert.equal((await twin.http.post('/v1/maxscale/logs/flush', undefined, { auth: ['reader', 'pw'] })).status, 401);
+  });
+});
+
+describe('the admin interface GET /maxscale shows', () => {
+  test('is the host and port the twin really listens on, the port picked when 0 was asked for', async () => {
+    const server = await startServer(testConfig({ host: '127.0.0.1', maxscalePort: 0, pipPort: 0 }));
+    try {
+      const port = Number(new URL(server.urls.maxscale).port);
+      assert.ok(port > 0);
+      const res = await fetch(`${server.urls.maxscale}/v1/maxscale`, {
+        headers: { Authorization: `Basic ${Buffer.from('admin:mariadb').toString('base64')}` },
+      });
+      const { parameters } = ((await res.json()) as { data: { attributes: { parameters: Record<string, unknown> } } }).data.attributes;
+      assert.equal(parameters.admin_port, port);
+      assert.equal(parameters.admin_host, '127.0.0.1');
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -125,8 +164,8 @@ describe('logs', () => {
   const refused: [string, Record<string, unknown>, number][] = [
     ['log_to_shm', { log_to_shm: true }, 403],
     ['an unknown parameter', { log_everything: true }, 403],
-    ['a wrongly typed value', { log_info: 'yes' }, 400],
-    ['an unknown throttling field', { throttling: { burst: 1 } }, 400],
+    ['a wrongly typed value', { log_info: 'yes' }, 403],
+    ['an unknown throttling field', { throttling: { burst: 1 } }, 403],
   ];
   for (const [name, body, status] of refused) {
     test(`PATCH /maxscale/logs with ${name} answers ${status} and changes nothing`, async () => {
@@ -135,6 +174,17 @@ describe('logs', () => {
       assert.deepEqual(await logs(), before);
     });
   }
+
+  test('the whole document a GET answered, sent back to PATCH /maxscale/logs, succeeds and changes exactly what differs', async () => {
+    const got = (await twin.http.get('/v1/maxscale/logs')).body;
+    assert.equal((await twin.http.patch('/v1/maxscale/logs', got)).status, 204, 'the same document, log_to_shm included');
+    const edited = structuredClone(got);
+    edited.data.attributes.parameters.log_debug = true;
+    assert.equal((await twin.http.patch('/v1/maxscale/logs', edited)).status, 204);
+    const after = await logs();
+    assert.deepEqual(after.parameters, { ...got.data.attributes.parameters, log_debug: true });
+    assert.deepEqual(after.log_priorities, [...got.data.attributes.log_priorities, 'debug']);
+  });
 
   test('flushing the logs answers 204, with or without a body', async () => {
     assert.equal((await twin.http.post('/v1/maxscale/logs/flush')).status, 204);

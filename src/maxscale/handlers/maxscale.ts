@@ -8,17 +8,19 @@ import { commandArguments, runModuleCommand as runCommand } from '../commands.js
 import type { Handler } from '../context.js';
 import { logPriorities } from '../core.js';
 import { findModule, MODULES } from '../modules.js';
+import { updateCore, updateLogs as updateLogParameters } from '../rules/maxscale.js';
 import { moduleResource, threadResource } from '../views.js';
 
-export const getMaxscale: Handler<'getMaxscale'> = (_req, { model, links }) => {
+export const getMaxscale: Handler<'getMaxscale'> = (_req, { model, links, admin }) => {
   const core = model.core();
+  const { host, port } = admin();
   return {
     status: 200,
     body: {
       links: { self: links.path('maxscale/') },
       data: {
         attributes: {
-          parameters: { ...core.parameters },
+          parameters: { ...core.parameters, admin_host: host, admin_port: port },
           version: core.version,
           commit: core.commit,
           started_at: core.started_at,
@@ -32,8 +34,9 @@ export const getMaxscale: Handler<'getMaxscale'> = (_req, { model, links }) => {
   };
 };
 
-export const updateMaxscale: Handler<'updateMaxscale'> = (req, { model }) => {
-  model.updateCore(req.body.data.attributes.parameters);
+export const updateMaxscale: Handler<'updateMaxscale'> = (req, { model, admin }) => {
+  const { host, port } = admin();
+  updateCore(model, req.body.data.attributes.parameters, { admin_host: host, admin_port: port });
   return { status: 204 };
 };
 
@@ -81,7 +84,7 @@ export const getLogs: Handler<'getLogs'> = (_req, { model, links }) => {
 };
 
 export const updateLogs: Handler<'updateLogs'> = (req, { model }) => {
-  model.updateLogs(req.body.data.attributes.parameters);
+  updateLogParameters(model, req.body.data.attributes.parameters);
   return { status: 204 };
 };
 

@@ -78,7 +78,7 @@ describe('monitors', () => {
       'no password',
       {
         body: { data: { id: 'm', type: 'monitors', attributes: { module: 'mariadbmon', parameters: { user: 'u' } } } },
-        status: 400,
+        status: 403,
         detail: /password/,
       },
     ],
@@ -103,7 +103,7 @@ describe('monitors', () => {
     const typed = await twin.http.patch('/v1/monitors/MariaDB-Monitor', {
       data: { attributes: { parameters: { monitor_interval: 'soon' } } },
     });
-    assert.equal(typed.status, 400);
+    assert.equal(typed.status, 403);
   });
 
   test('relationships/servers replaces the monitored servers and shows on the servers', async () => {

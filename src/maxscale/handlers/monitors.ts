@@ -1,5 +1,6 @@
 import type { Handler } from '../context.js';
 import type { Params } from '../records.js';
+import * as rules from '../rules/monitors.js';
 import { monitorResource } from '../views.js';
 
 export const listMonitors: Handler<'listMonitors'> = (_req, { model, links }) => ({
@@ -14,7 +15,7 @@ export const getMonitor: Handler<'getMonitor'> = (req, { model, links }) => {
 
 export const createMonitor: Handler<'createMonitor'> = (req, { model }) => {
   const { data } = req.body;
-  model.createMonitor({
+  rules.createMonitor(model, {
     id: data.id,
     module: data.attributes.module,
     parameters: data.attributes.parameters as Params,
@@ -26,8 +27,9 @@ export const createMonitor: Handler<'createMonitor'> = (req, { model }) => {
 export const updateMonitor: Handler<'updateMonitor'> = (req, { model }) => {
   const { data } = req.body;
   const relationships = data.relationships ?? {};
-  model.updateMonitor(req.params.name, {
+  rules.updateMonitor(model, req.params.name, {
     id: data.id,
+    module: data.attributes?.module,
     parameters: data.attributes?.parameters as Params | undefined,
     hasServers: 'servers' in relationships,
     servers: relationships.servers?.data,
@@ -36,21 +38,21 @@ export const updateMonitor: Handler<'updateMonitor'> = (req, { model }) => {
 };
 
 export const deleteMonitor: Handler<'deleteMonitor'> = (req, { model }) => {
-  model.deleteMonitor(req.params.name);
+  rules.deleteMonitor(model, req.params.name);
   return { status: 204 };
 };
 
 export const updateMonitorRelationships: Handler<'updateMonitorRelationships'> = (req, { model }) => {
-  model.setMonitorServers(req.params.name, req.body.data ?? null);
+  rules.setMonitorServers(model, req.params.name, req.body.data ?? null);
   return { status: 204 };
 };
 
 export const stopMonitor: Handler<'stopMonitor'> = (req, { model }) => {
-  model.setMonitorState(req.params.name, 'Stopped');
+  rules.setMonitorState(model, req.params.name, 'Stopped');
   return { status: 204 };
 };
 
 export const startMonitor: Handler<'startMonitor'> = (req, { model }) => {
-  model.setMonitorState(req.params.name, 'Running');
+  rules.setMonitorState(model, req.params.name, 'Running');
   return { status: 204 };
 };

@@ -102,13 +102,13 @@ describe('servers', () => {
     ],
     [
       'no port',
-      { body: { data: { id: 'x', type: 'servers', attributes: { parameters: { address: 'a' } } } }, status: 400, detail: /port/ },
+      { body: { data: { id: 'x', type: 'servers', attributes: { parameters: { address: 'a' } } } }, status: 403, detail: /port/ },
     ],
     [
       'a port out of range',
       {
         body: { data: { id: 'x', type: 'servers', attributes: { parameters: { address: 'a', port: 70000 } } } },
-        status: 400,
+        status: 403,
         detail: /port/,
       },
     ],
@@ -256,16 +256,17 @@ describe('server state', () => {
   });
 
   test('force=yes with maintenance closes the sessions of the services that use the server', async () => {
-    assert.deepEqual(ids(await twin.http.get('/v1/sessions')), ['9', '10']);
+    assert.deepEqual(ids(await twin.http.get('/v1/sessions')), ['1', '2', '3', '4', '9', '10']);
     assert.equal((await twin.http.put('/v1/servers/server2/set?state=maintenance&force=yes')).status, 204);
     assert.equal(await state('server2'), 'Maintenance, Slave, Running');
-    assert.deepEqual(ids(await twin.http.get('/v1/sessions')), []);
+    // The client sessions close; each listener's own session stays.
+    assert.deepEqual(ids(await twin.http.get('/v1/sessions')), ['1', '2', '3', '4']);
     assert.equal((await twin.http.get('/v1/services/RW-Split-Router')).body.data.attributes.connections, 0);
   });
 
   test('maintenance without force leaves the sessions alone', async () => {
     assert.equal((await twin.http.put('/v1/servers/server2/set?state=maintenance')).status, 204);
-    assert.deepEqual(ids(await twin.http.get('/v1/sessions')), ['9', '10']);
+    assert.deepEqual(ids(await twin.http.get('/v1/sessions')), ['1', '2', '3', '4', '9', '10']);
   });
 
   test('setting the state of an unknown server is a 404', async () => {

@@ -1,5 +1,6 @@
 import type { Handler } from '../context.js';
 import type { Params, ParamValue } from '../records.js';
+import * as rules from '../rules/servers.js';
 import { serverResource } from '../views.js';
 
 export const listServers: Handler<'listServers'> = (_req, { model, links }) => ({
@@ -14,7 +15,7 @@ export const getServer: Handler<'getServer'> = (req, { model, links }) => {
 
 export const createServer: Handler<'createServer'> = (req, { model }) => {
   const { data } = req.body;
-  model.createServer({
+  rules.createServer(model, {
     id: data.id,
     parameters: data.attributes.parameters as Params,
     services: data.relationships?.services?.data,
@@ -26,7 +27,7 @@ export const createServer: Handler<'createServer'> = (req, { model }) => {
 export const updateServer: Handler<'updateServer'> = (req, { model }) => {
   const { data } = req.body;
   const relationships = data.relationships ?? {};
-  model.updateServer(req.params.name, {
+  rules.updateServer(model, req.params.name, {
     id: data.id,
     parameters: data.attributes?.parameters as Record<string, ParamValue | null> | undefined,
     hasServices: 'services' in relationships,
@@ -38,21 +39,21 @@ export const updateServer: Handler<'updateServer'> = (req, { model }) => {
 };
 
 export const deleteServer: Handler<'deleteServer'> = (req, { model }) => {
-  model.deleteServer(req.params.name);
+  rules.deleteServer(model, req.params.name);
   return { status: 204 };
 };
 
 export const updateServerRelationships: Handler<'updateServerRelationships'> = (req, { model }) => {
-  model.setServerRelationship(req.params.name, req.params.type, req.body.data ?? null);
+  rules.setServerRelationship(model, req.params.name, req.params.type, req.body.data ?? null);
   return { status: 204 };
 };
 
 export const setServerState: Handler<'setServerState'> = (req, { model }) => {
-  model.changeServerStatus(req.params.name, 'set', req.query.state, req.query.force);
+  rules.changeServerStatus(model, req.params.name, 'set', req.query.state, req.query.force);
   return { status: 204 };
 };
 
 export const clearServerState: Handler<'clearServerState'> = (req, { model }) => {
-  model.changeServerStatus(req.params.name, 'clear', req.query.state, undefined);
+  rules.changeServerStatus(model, req.params.name, 'clear', req.query.state, undefined);
   return { status: 204 };
 };

@@ -164,41 +164,43 @@ describe('services', () => {
   });
 });
 
+// MaxScale's statuses: JSON it cannot read is a 400; a well-formed document it refuses, schema failures
+// included, is a 403 with the errors document, as its runtime answers every refusal.
 describe('bad input gets a JSON 4xx and changes nothing', () => {
   const cases: [string, { body?: unknown; contentType?: string; status: number }][] = [
     ['malformed JSON', { body: '{"data": {', status: 400 }],
-    ['a body that is not an object', { body: '[1, 2]', status: 400 }],
-    ['a missing data member', { body: {}, status: 400 }],
+    ['a bare JSON string, which is no document', { body: '"services"', status: 400 }],
+    ['a body that is not an object', { body: '[1, 2]', status: 403 }],
+    ['a missing data member', { body: {}, status: 403 }],
     [
       'a wrong type for the router',
-      { body: { data: { id: 'bad', type: 'services', attributes: { router: 7, parameters: { user: 'u', password: 'p' } } } }, status: 400 },
+      { body: { data: { id: 'bad', type: 'services', attributes: { router: 7, parameters: { user: 'u', password: 'p' } } } }, status: 403 },
     ],
     [
-      'an unknown field',
+      'an unknown parameter',
       {
         body: {
           data: {
             id: 'bad',
             type: 'services',
-            colour: 'red',
-            attributes: { router: 'readconnroute', parameters: { user: 'u', password: 'p' } },
+            attributes: { router: 'readconnroute', parameters: { user: 'u', password: 'p', colour: 'red' } },
           },
         },
-        status: 400,
+        status: 403,
       },
     ],
     [
       'a wrong resource type',
       {
         body: { data: { id: 'bad', type: 'servers', attributes: { router: 'readconnroute', parameters: { user: 'u', password: 'p' } } } },
-        status: 400,
+        status: 403,
       },
     ],
     [
       'missing required parameters',
-      { body: { data: { id: 'bad', type: 'services', attributes: { router: 'readconnroute', parameters: {} } } }, status: 400 },
+      { body: { data: { id: 'bad', type: 'services', attributes: { router: 'readconnroute', parameters: {} } } }, status: 403 },
     ],
-    ['no body at all', { status: 400 }],
+    ['no body at all', { status: 403 }],
     ['a text/plain body', { body: 'id=bad', contentType: 'text/plain', status: 415 }],
     [
       'a reserved parameter name',
@@ -225,15 +227,21 @@ describe('bad input gets a JSON 4xx and changes nothing', () => {
     });
   }
 
-  test('an invalid application/vnd.api+json body is rejected with 400 (openapi-backend #373)', async () => {
+  test('an invalid application/vnd.api+json body is refused with 403 (openapi-backend #373)', async () => {
     const res = await twin.http.post(
       '/v1/services',
       { data: { id: 'bad', type: 'services' } },
       { contentType: 'application/vnd.api+json' },
     );
-    assert.equal(res.status, 400);
+    assert.equal(res.status, 403);
     assert.match(res.body.errors[0].detail, /attributes/);
     assert.equal((await twin.http.get('/v1/services/bad')).status, 404);
+  });
+
+  test('no body where one is needed is a 403 Missing request body', async () => {
+    const res = await twin.http.request('PATCH', '/v1/services/CLI', {});
+    assert.equal(res.status, 403);
+    assert.equal(res.body.errors[0].detail, 'Missing request body');
   });
 
   test('a valid application/vnd.api+json body is accepted', async () => {

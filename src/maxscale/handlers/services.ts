@@ -1,5 +1,7 @@
 import type { Handler } from '../context.js';
 import type { Params } from '../records.js';
+import { createListener, deleteListener } from '../rules/listeners.js';
+import * as rules from '../rules/services.js';
 import { listenerResource, serviceResource } from '../views.js';
 
 export const listServices: Handler<'listServices'> = (_req, { model, links }) => ({
@@ -20,7 +22,7 @@ export const getService: Handler<'getService'> = (req, { model, links }) => {
 
 export const createService: Handler<'createService'> = (req, { model }) => {
   const { data } = req.body;
-  model.createService({
+  rules.createService(model, {
     id: data.id,
     router: data.attributes.router,
     parameters: data.attributes.parameters as Params,
@@ -33,8 +35,9 @@ export const createService: Handler<'createService'> = (req, { model }) => {
 export const updateService: Handler<'updateService'> = (req, { model }) => {
   const { data } = req.body;
   const relationships = data.relationships ?? {};
-  model.updateService(req.params.name, {
+  rules.updateService(model, req.params.name, {
     id: data.id,
+    router: data.attributes?.router,
     parameters: data.attributes?.parameters as Params | undefined,
     hasServers: 'servers' in relationships,
     servers: relationships.servers?.data,
@@ -45,22 +48,22 @@ export const updateService: Handler<'updateService'> = (req, { model }) => {
 };
 
 export const deleteService: Handler<'deleteService'> = (req, { model }) => {
-  model.deleteService(req.params.name);
+  rules.deleteService(model, req.params.name);
   return { status: 204 };
 };
 
 export const updateServiceRelationships: Handler<'updateServiceRelationships'> = (req, { model }) => {
-  model.setServiceRelationship(req.params.name, req.params.type, req.body.data ?? null);
+  rules.setServiceRelationship(model, req.params.name, req.params.type, req.body.data ?? null);
   return { status: 204 };
 };
 
 export const stopService: Handler<'stopService'> = (req, { model }) => {
-  model.setServiceState(req.params.name, 'Stopped');
+  rules.setServiceState(model, req.params.name, 'Stopped');
   return { status: 204 };
 };
 
 export const startService: Handler<'startService'> = (req, { model }) => {
-  model.setServiceState(req.params.name, 'Started');
+  rules.setServiceState(model, req.params.name, 'Started');
   return { status: 204 };
 };
 
@@ -88,11 +91,11 @@ export const getServiceListener: Handler<'getServiceListener'> = (req, { model, 
 
 export const createServiceListener: Handler<'createServiceListener'> = (req, { model }) => {
   const { data } = req.body;
-  model.createListener(req.params.name, { id: data.id, parameters: data.attributes.parameters });
+  createListener(model, req.params.name, { id: data.id, parameters: data.attributes.parameters });
   return { status: 204 };
 };
 
 export const deleteServiceListener: Handler<'deleteServiceListener'> = (req, { model }) => {
-  model.deleteListener(req.params.name, req.params.listener);
+  deleteListener(model, req.params.name, req.params.listener);
   return { status: 204 };
 };

@@ -1,5 +1,6 @@
 /** Administrative users: network users (HTTP Basic) and enabled UNIX accounts. Passwords are never rendered. */
 import type { Handler } from '../context.js';
+import { createUser, deleteUser } from '../rules/users.js';
 import { userResource } from '../views.js';
 
 export const listUsers: Handler<'listUsers'> = (_req, { model, links }) => ({
@@ -22,12 +23,12 @@ export const getInetUser: Handler<'getInetUser'> = (req, { model, links }) => {
 
 export const createInetUser: Handler<'createInetUser'> = (req, { model }) => {
   const { data } = req.body;
-  model.createUser({ type: 'inet', id: data.id, account: data.attributes.account, password: data.attributes.password });
+  createUser(model, { type: 'inet', id: data.id, account: data.attributes.account, password: data.attributes.password });
   return { status: 204 };
 };
 
 export const deleteInetUser: Handler<'deleteInetUser'> = (req, { model }) => {
-  model.deleteUser('inet', req.params.name);
+  deleteUser(model, 'inet', req.params.name);
   return { status: 204 };
 };
 
@@ -46,11 +47,11 @@ export const getUnixUser: Handler<'getUnixUser'> = (req, { model, links }) => {
 
 export const enableUnixUser: Handler<'enableUnixUser'> = (req, { model }) => {
   const { data } = req.body;
-  model.createUser({ type: 'unix', id: data.id, account: data.attributes.account });
+  createUser(model, { type: 'unix', id: data.id, account: data.attributes.account });
   return { status: 204 };
 };
 
 export const disableUnixUser: Handler<'disableUnixUser'> = (req, { model }) => {
-  model.deleteUser('unix', req.params.name);
+  deleteUser(model, 'unix', req.params.name);
   return { status: 204 };
 };
