@@ -1,6 +1,6 @@
 // Generated from openapi/maxscale.yaml by `make generate` (scripts/generate-runtime.ts): do not edit.
 'use strict';
-exports.sourceSha256 = "5d56c0a89f8b3e08949563f46ca2c9ca0081fddfdaea54736c52340bb203dc9d";
+exports.sourceSha256 = "1a569dc53012528587f8e2a172e3851291e189ed4a3aa52a53c5a364815a480c";
 // By operationId: its validators, each operation in a file of its own, read when first used.
 exports.operations = {
   "listSessions": () => require("./maxscale.validators/listSessions.cjs"),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { type Logger, pino } from 'pino';
-import { type HttpLogger, pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 
 export type { Logger };
@@ -23,26 +23,35 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 }
 
 /** The path as the client sent it: Express strips a mount point (`/v1`) from `req.url` while routing. */
-function pathOf(req: IncomingMessage): string | undefined {
-  return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url;
+function pathOf(req: IncomingMessage): string {
+  return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
 }
 
-/** One structured line per request: method, path, status, time and a request id (echoed as X-Request-Id). */
-export function requestLogger(logger: Logger, api: string): HttpLogger {
-  return pinoHttp({
-    logger: logger.child({ api }),
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url }),
-      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-    },
-    customSuccessMessage: (req, res, time) => `${req.method} ${pathOf(req)} ${res.statusCode} ${Math.round(time)}ms`,
-    customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
-  });
+export type RequestLogger = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/**
+ * One structured line per request when it ends: `req` {id, method, path}, `res` {status},
+ * `responseTime` in ms and a message; the request id (the client's X-Request-Id, or a new
+ * one) is echoed as X-Request-Id. A request the client abandons is logged as aborted.
+ * (pino-http wrote the same line, but built a child logger and serialised the whole
+ * request for every request: an eighth of a GET's CPU in issue 13's profile.)
+ */
+export function requestLogger(logger: Logger, api: string): RequestLogger {
+  const log = logger.child({ api });
+  return (req, res, next) => {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
+    res.setHeader('X-Request-Id', id);
+    const start = performance.now();
+    const method = req.method ?? '';
+    const path = pathOf(req);
+    res.once('close', () => {
+      const responseTime = Math.round(performance.now() - start);
+      const line = { req: { id, method, path }, res: { status: res.statusCode }, responseTime };
+      if (!res.writableFinished) log.warn(line, `${method} ${path} aborted by the client`);
+      else if (res.statusCode >= 500) log.error(line, `${method} ${path} ${res.statusCode} ${responseTime}ms`);
+      else log.info(line, `${method} ${path} ${res.statusCode} ${responseTime}ms`);
+    });
+    next();
+  };
 }

@@ -337,7 +337,10 @@ describe('state export, import and reset', () => {
   const resources = ['/v1/servers', '/v1/services', '/v1/monitors', '/v1/filters', '/v1/sessions', '/v1/users/inet', '/v1/maxscale/logs'];
   const answers = async (app: express.Express) => {
     const http = await testHttp(app, 'maxscale');
-    return Promise.all(resources.map(async (path) => (await http.get(path)).body));
+    const bodies = await Promise.all(resources.map(async (path) => (await http.get(path)).body));
+    // A listener's session is connected when its listener starts, and a reset or an import starts
+    // the listeners again: the time may be a second later, and is not what these tests compare.
+    return JSON.parse(JSON.stringify(bodies).replace(/"connected":"[^"]*"/g, '"connected":"(start)"'));
   };
 
   /** A state unlike the start: a new server in a service, one in maintenance, a deleted filter's service link… */

@@ -165,6 +165,9 @@ export function docsRouter(opts: DocsOptions): express.Router {
   const apis = discoverApis().filter((api) => api !== 'apitwin-admin' || config.adminApi);
   const router = express.Router();
   if (config.corsOrigins.length) router.use(cors(config.corsOrigins));
+  // Every API request passes through here for CORS: leave the router at once unless it is
+  // one of the pages below, rather than trying each of their routes in turn.
+  router.use((req, _res, next) => next(/^\/(docs|openapi)/.test(req.path) ? undefined : 'router'));
 
   const sendSpec = async (api: ApiName, format: 'json' | 'yaml', req: express.Request, res: express.Response) => {
     const doc = withServers(await loadSpec(api), twinOrigin(API_TWIN[api], serving, req, config));

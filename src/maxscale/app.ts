@@ -91,10 +91,8 @@ function unauthorized(detail: string): ApiError {
   return ApiError.from(Errors.UNAUTHORIZED, detail, { headers: { 'WWW-Authenticate': 'Basic realm="maxscale"' } });
 }
 
-/** HTTP Basic against the twin's network users (RFC 7617); basic accounts may only read. */
-export function authenticate(model: MaxscaleModel, req: express.Request): MaxscaleAuth {
-  if (model.adminAuthDisabled()) return { user: 'anonymous', account: 'admin' };
-  const header = req.headers.authorization ?? '';
+/** The account a `Basic` Authorization header proves (RFC 7617), or a 401. */
+function checkCredentials(model: MaxscaleModel, header: string): MaxscaleAuth {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!match?.[1]) throw unauthorized('Authentication is required: use HTTP Basic with a MaxScale admin user');
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
@@ -106,13 +104,45 @@ export function authenticate(model: MaxscaleModel, req: express.Request): Maxsca
   if (!user || user.password === undefined || !matches) {
     throw unauthorized('Wrong user name or password');
   }
-  if (user.account !== 'admin' && !READ_METHODS.has(req.method.toUpperCase())) {
-    // Resources-User.md: a basic account's POST, PUT, PATCH or DELETE is answered with 401 Unauthorized.
-    throw ApiError.from(Errors.READ_ONLY_USER, `User '${name}' has a basic account, which may only read`, {
-      headers: { 'WWW-Authenticate': 'Basic realm="maxscale"' },
-    });
-  }
   return { user: name, account: user.account };
+}
+
+/** Headers that proved an account, kept at most this many at once. */
+const KNOWN_HEADERS = 64;
+
+/**
+ * HTTP Basic against the twin's network users; basic accounts may only read.
+ * A header that proved an account is known for the rest of the state's
+ * generation (any write or new state moves it: a user deleted, `admin_auth`
+ * changed), so a client's next requests skip reading the users and hashing.
+ */
+export function authenticator(model: MaxscaleModel): (req: express.Request) => MaxscaleAuth {
+  let generation = -1;
+  let authDisabled = false;
+  const known = new Map<string, MaxscaleAuth>();
+  return (req) => {
+    const now = model.versions.generation();
+    if (now !== generation) {
+      generation = now;
+      known.clear();
+      authDisabled = model.adminAuthDisabled();
+    }
+    if (authDisabled) return { user: 'anonymous', account: 'admin' };
+    const header = req.headers.authorization ?? '';
+    let auth = known.get(header);
+    if (auth === undefined) {
+      auth = checkCredentials(model, header);
+      if (known.size >= KNOWN_HEADERS) known.clear();
+      known.set(header, auth);
+    }
+    if (auth.account !== 'admin' && !READ_METHODS.has(req.method.toUpperCase())) {
+      // Resources-User.md: a basic account's POST, PUT, PATCH or DELETE is answered with 401 Unauthorized.
+      throw ApiError.from(Errors.READ_ONLY_USER, `User '${auth.user}' has a basic account, which may only read`, {
+        headers: { 'WWW-Authenticate': 'Basic realm="maxscale"' },
+      });
+    }
+    return auth;
+  };
 }
 
 /** `pretty` defaults to true (API.md); `pretty=false` gives compact output, any other value is ignored. */
@@ -155,7 +185,7 @@ export async function createMaxscaleApp(
     validators: precompiledValidators('maxscale'),
     handlers: handlers as unknown as Record<string, RawHandler<MaxscaleContext, MaxscaleAuth>>,
     context: () => context,
-    authenticate: (req) => authenticate(model, req),
+    authenticate: authenticator(model),
     renderError: renderMaxscaleError,
     validationError: maxscaleValidationError,
     serialize,
