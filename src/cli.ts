@@ -47,8 +47,14 @@ Options:
 ${optionLines}
   --help                         show this help
 
+With --spec FILE_OR_URL it serves a stateful twin of that spec instead (any
+OpenAPI 3.0 / 3.1 or Swagger 2.0 document; default port 4010): resources
+inferred from the paths, state from the spec's examples or --data-file,
+every request and response validated, Swagger UI at /docs.
+
 Examples:
   apitwin serve
+  apitwin serve --spec petstore.yaml --port 4010
   apitwin serve --maxscale-port=9989 --pip-port=9080 --log-level=warn
   APITWIN_STORE=sqlite:twin.db APITWIN_HOST=0.0.0.0 apitwin serve
 `;
@@ -100,8 +106,28 @@ function listenError(err: unknown, config: Config): Error | undefined {
   return new ConfigError(`port ${String(e.port)} on ${String(e.address)} ${why}: choose another with ${flag} or ${option.env}`);
 }
 
+/** `serve --spec`: the generic twin of any spec, until SIGTERM/SIGINT. */
+async function serveSpec(config: Config): Promise<void> {
+  const { startSpecTwin } = await import('./generic/serve.js');
+  const twin = await startSpecTwin(config).catch((err: unknown) => {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') throw new ConfigError(`port ${config.port} is in use: choose another with --port or APITWIN_PORT`);
+    throw err;
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    twin.logger.info({ signal }, 'shutting down: finishing requests in flight');
+    twin.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
 async function serve(argv: string[]): Promise<void> {
   const config = loadConfig(argv, process.env);
+  if (config.spec !== undefined) return serveSpec(config);
   let server: RunningServer;
   try {
     server = await startServer(config);

@@ -36,6 +36,8 @@ const settings: [OptionName, { value: string; read: (c: Config) => unknown; want
   ['headers-timeout', { value: '2000', read: (c) => c.http.headersTimeout, want: 2000 }],
   ['request-timeout', { value: '60000', read: (c) => c.http.requestTimeout, want: 60000 }],
   ['keep-alive-timeout', { value: '1000', read: (c) => c.http.keepAliveTimeout, want: 1000 }],
+  ['spec', { value: 'petstore.yaml', read: (c) => c.spec, want: 'petstore.yaml' }],
+  ['port', { value: '4011', read: (c) => c.port, want: 4011 }],
 ];
 
 describe('loadConfig', () => {

@@ -53,6 +53,10 @@ export interface Config {
   journalSize: number;
   /** CORS on every path: `*` (any origin), a list of origins, or none (`[]`). */
   corsOrigins: readonly string[];
+  /** `serve --spec`: any OpenAPI 3.x / Swagger 2.0 document (file or URL) served as a generic twin instead of the two twins. */
+  spec: string | undefined;
+  /** Port of the generic twin (`--spec`). */
+  port: number;
   /** Which settings were given by flag or environment (a maxscale.cnf must not override those). */
   explicit: { host: boolean; maxscalePort: boolean; adminUser: boolean };
   pip: {
@@ -91,6 +95,8 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     adminApi: false,
     journalSize: 1000,
     corsOrigins: ['*'],
+    spec: undefined,
+    port: 4010,
     explicit: { host: false, maxscalePort: false, adminUser: false },
     ...overrides,
     http: { ...DEFAULT_HTTP_TIMEOUTS, ...overrides.http },
@@ -150,6 +156,12 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 /** Each option: its flag, the kind of value it takes, its environment variable, and what it means. */
 export const OPTIONS = {
   host: { arg: 'ADDR', env: 'APITWIN_HOST', help: 'address to listen on (default 127.0.0.1)' },
+  spec: {
+    arg: 'FILE|URL',
+    env: 'APITWIN_SPEC',
+    help: 'serve a twin of any OpenAPI 3.x or Swagger 2.0 spec instead of the two twins (--data-file: its state)',
+  },
+  port: { arg: 'PORT', env: 'APITWIN_PORT', help: 'port of the --spec twin (default 4010)' },
   'maxscale-port': { arg: 'PORT', env: 'APITWIN_MAXSCALE_PORT', help: 'port of the MaxScale twin (default 8989)' },
   'pip-port': { arg: 'PORT', env: 'APITWIN_PIP_PORT', help: 'port of the pip-sessions twin (default 8080)' },
   'public-url': {
@@ -247,6 +259,8 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
   const config = defaultConfig();
   const v = {
     host: get('host'),
+    spec: get('spec'),
+    port: get('port'),
     maxscalePort: get('maxscale-port'),
     pipPort: get('pip-port'),
     publicUrl: get('public-url'),
@@ -272,6 +286,8 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
   };
   config.explicit = { host: v.host !== undefined, maxscalePort: v.maxscalePort !== undefined, adminUser: v.adminUser !== undefined };
   if (v.host !== undefined) config.host = v.host;
+  if (v.spec !== undefined) config.spec = v.spec;
+  if (v.port !== undefined) config.port = toPort(label('port'), v.port);
   if (v.maxscalePort !== undefined) config.maxscalePort = toPort(label('maxscale-port'), v.maxscalePort);
   if (v.pipPort !== undefined) config.pipPort = toPort(label('pip-port'), v.pipPort);
   if (v.publicUrl !== undefined) config.publicUrl = v.publicUrl.replace(/\/+$/, '');

@@ -187,7 +187,14 @@ export async function runAuthPhase(ctx: RunContext): Promise<void> {
     if (secured.length === 0) ctx.report({ check, name: ctx.spec.api, status: 'skip', reason, failures: [], durationMs: 0 });
   }
   if (secured.length > 0) {
-    if (ctx.selected('ignored_auth')) await ignoredAuth(ctx, secured);
+    if (ctx.selected('ignored_auth') && ctx.options.spec !== undefined && ctx.credentials === undefined) {
+      // A spec that is not ours, and no credentials: the target let the probe in without any,
+      // so it is a twin or a sandbox that does not check them; the run cannot tell a refusal from that.
+      const why =
+        'no credentials were given (--user/--password) and the target answered without any: whether it refuses missing or wrong ones cannot be told';
+      for (const op of secured)
+        ctx.report({ check: 'ignored_auth', name: describeOperation(op), status: 'skip', reason: why, failures: [], durationMs: 0 });
+    } else if (ctx.selected('ignored_auth')) await ignoredAuth(ctx, secured);
     if (ctx.selected('basic_account_read_only')) await basicAccountReadOnly(ctx, secured);
   }
   ctx.endPhase();

@@ -57,7 +57,7 @@ export async function runConformancePhase(ctx: RunContext): Promise<void> {
         }),
       );
       if (!is2xx(x)) continue;
-      const id = createdId(body, x);
+      const id = createdId(body, x, group);
       if (group && id) remember(ctx, group, { ...parentParams, [group.itemParam]: id });
       const rpc = spec.rpcGroups.find((g) => g.create === op);
       if (rpc && id) {

@@ -16,7 +16,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { RunContext } from '../engine/context.js';
 import { describeResponse } from '../engine/context.js';
-import { createdId, exampleBody, forget, freshen, is2xx, remember, request } from '../engine/requests.js';
+import { createdId, exampleBody, forget, freshen, hasId, is2xx, remember, request } from '../engine/requests.js';
 import { flatten, isObject, type OperationInfo, type ResourceGroup, type RpcGroup, schemaAt } from '../engine/spec.js';
 import type { CheckName, Failure, HttpExchange } from '../engine/types.js';
 
@@ -54,8 +54,13 @@ interface Adapter {
   cleanup(h: Handle): Promise<void>;
 }
 
-const itemsOfBody = (body: unknown): unknown[] =>
-  Array.isArray(body) ? body : isObject(body) && Array.isArray(body.data) ? body.data : [];
+/** A list's items: the array itself, else `data`, else the arrays of its envelope (`{"pets": […]}`). */
+const itemsOfBody = (body: unknown): unknown[] => {
+  if (Array.isArray(body)) return body;
+  if (!isObject(body)) return [];
+  if (Array.isArray(body.data)) return body.data;
+  return Object.values(body).flatMap((v) => (Array.isArray(v) ? v : []));
+};
 
 /** Drops optional `data.relationships` so an object can be created and deleted on its own. */
 function withoutRelationships(op: OperationInfo, body: unknown): void {
@@ -82,7 +87,7 @@ function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
       freshen(ctx, body);
       if (!opts.keepRelationships) withoutRelationships(group.create, body);
       const x = await ctx.send(request(ctx, group.create, { params: parentParams, ...(body !== undefined ? { body } : {}) }));
-      const id = is2xx(x) ? createdId(body, x) : undefined;
+      const id = is2xx(x) ? createdId(body, x, group) : undefined;
       const type = isObject(body) && isObject(body.data) && typeof body.data.type === 'string' ? body.data.type : undefined;
       const handle = id ? { id, params: { ...parentParams, [group.itemParam]: id }, type, parents } : undefined;
       // Whatever a scenario leaves behind is deleted at the end of the run.
@@ -102,7 +107,7 @@ function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
       : undefined,
     remove: group.delete ? (h) => ctx.send(request(ctx, group.delete as OperationInfo, { params: itemParams(h) })) : undefined,
     list: group.list ? (h) => ctx.send(request(ctx, group.list as OperationInfo, { params: itemParams(h) })) : undefined,
-    listed: (x, h) => itemsOfBody(x.response.body).some((i) => isObject(i) && String(i.id) === h.id),
+    listed: (x, h) => itemsOfBody(x.response.body).some((i) => hasId(i, h.id, group)),
     gone: (x) => x.response.status === 404,
     goneDescription: '404 Not Found',
     async cleanup(h) {

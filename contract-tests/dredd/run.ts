@@ -81,6 +81,15 @@ interface DreddEventTest {
 interface DreddInstance {
   run(callback: (err: Error | null, stats: Record<string, number>) => void): void;
   transactionRunner?: Partial<DreddRunner>;
+  logger?: { log: (level: string, ...message: unknown[]) => unknown };
+}
+
+/** Dredd's OpenAPI 3 parser refused the description (it is experimental there, dredd #894): no transaction ran. */
+export class DreddRefusedError extends Error {
+  override readonly name = 'DreddRefusedError';
+  constructor(readonly annotations: string[]) {
+    super(`Dredd cannot process this API description: ${annotations[0] ?? 'no reason given'}`);
+  }
 }
 
 /** A transaction as Dredd compiles it from a document (plain data: request, expected response, name, origin). */
@@ -125,18 +134,23 @@ export async function dreddSpec(api: ApiName | string, document?: OpenAPIV3.Docu
  * OpenAPI 3 parser is the slowest part of a run. A Response object's description is required and
  * stays; examples, defaults and enums are data, kept whole.
  */
-function withoutDescriptions(node: unknown, keepOwn = false): void {
+function withoutDescriptions(node: unknown, keepOwn = false, seen = new WeakSet<object>()): void {
+  // A dereferenced recursive schema refers to itself: each object is visited once.
+  if (node && typeof node === 'object') {
+    if (seen.has(node)) return;
+    seen.add(node);
+  }
   if (Array.isArray(node)) {
-    for (const item of node) withoutDescriptions(item);
+    for (const item of node) withoutDescriptions(item, false, seen);
   } else if (node && typeof node === 'object') {
     const record = node as Record<string, unknown>;
     for (const [key, value] of Object.entries(record)) {
       if (key === 'description' && typeof value === 'string') {
         if (!keepOwn) delete record[key];
       } else if (key === 'responses' && value && typeof value === 'object') {
-        for (const response of Object.values(value)) withoutDescriptions(response, true);
+        for (const response of Object.values(value)) withoutDescriptions(response, true, seen);
       } else if (key !== 'example' && key !== 'examples' && key !== 'default' && key !== 'enum') {
-        withoutDescriptions(value);
+        withoutDescriptions(value, false, seen);
       }
     }
   }
@@ -228,8 +242,11 @@ interface PreparedRun {
   discard: () => void;
 }
 
-/** Dredd as its users run it: the document written to a file, read, parsed and compiled by `dredd.run()`. */
-function dreddRun(config: Record<string, unknown>, content: string): PreparedRun {
+/**
+ * Dredd as its users run it: the document written to a file, read, parsed and compiled by
+ * `dredd.run()`. `registered` tells whether the hooks were registered (transactions ran).
+ */
+function dreddRun(config: Record<string, unknown>, content: string, registered: () => boolean): PreparedRun {
   const Dredd = require('dredd') as new (config: Record<string, unknown>) => DreddInstance;
   const dir = mkdtempSync(join(tmpdir(), 'apitwin-dredd-'));
   const file = join(dir, DOCUMENT_NAME);
@@ -239,9 +256,24 @@ function dreddRun(config: Record<string, unknown>, content: string): PreparedRun
   return {
     runner: dredd.transactionRunner,
     run: async () => {
+      // Dredd logs why it refuses a description (its parser's error annotations) and then fails with
+      // only "API description processing error": the annotations are kept for the error it ends with.
+      const refusals: string[] = [];
+      const logger = dredd.logger;
+      const log = logger?.log;
+      if (logger && typeof log === 'function') {
+        logger.log = (level: string, ...message: unknown[]) => {
+          if (level === 'error') refusals.push(message.map(String).join(' '));
+          return log.call(logger, level, ...message);
+        };
+      }
       try {
         await new Promise<void>((resolve, reject) => dredd.run((err) => (err ? reject(err) : resolve())));
+      } catch (err) {
+        if (!registered() && refusals.length) throw new DreddRefusedError(refusals);
+        throw err;
       } finally {
+        if (logger && log) logger.log = log;
         discard();
       }
     },
@@ -353,7 +385,7 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
     emitter,
   };
   const compiled = compiledTransactions(opts.api, content);
-  const { runner, run, discard } = compiled ? compiledRun(config, compiled) : dreddRun(config, content);
+  const { runner, run, discard } = compiled ? compiledRun(config, compiled) : dreddRun(config, content, () => registered);
   const execute = runner?.executeAllTransactions;
   if (!runner || typeof execute !== 'function') {
     discard();

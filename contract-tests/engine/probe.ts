@@ -7,6 +7,7 @@
  * credentials are refused, or what answers is not the API (an HTML page, a
  * 404 for every root operation).
  */
+import { mediaTypeDocumented } from '../../src/spec/conformance.js';
 import type { Credentials } from './context.js';
 import type { HttpClient } from './http.js';
 import { describeOperation, isDocumented, type OperationInfo, type SpecModel } from './spec.js';
@@ -79,7 +80,7 @@ export async function probeTarget(spec: SpecModel, http: HttpClient, credentials
       continue;
     }
     const documented = documentedMediaTypes(op, status);
-    if (x.response.text.length > 0 && documented.length > 0 && !documented.includes(type)) {
+    if (x.response.text.length > 0 && documented.length > 0 && !mediaTypeDocumented(documented, type)) {
       notApi.push(`${call} answered ${status} as ${type || 'no Content-Type'}, not ${documented.join(' or ')}`);
       continue;
     }

@@ -5,7 +5,7 @@
  * would collide.
  */
 import type { RunContext, SendRequest } from './context.js';
-import { buildPath, isObject, type OperationInfo, type ResourceGroup } from './spec.js';
+import { buildPath, exampleHeaders, idMembers, isObject, type OperationInfo, type ResourceGroup } from './spec.js';
 import type { HttpExchange } from './types.js';
 
 /** The example body of an operation for one media type (application/json first). */
@@ -76,21 +76,41 @@ export function request(
   // The example names documented objects; an RPC-style one then names the object this run created instead.
   const body = opts.body !== undefined ? opts.body : ctx.substituteIds(example?.value);
   const path = buildPath(op, opts.params ?? {});
+  const headers = exampleHeaders(op);
   return {
     operationId: op.id,
     method: op.method,
     path,
+    ...(Object.keys(headers).length ? { headers } : {}),
     ...(body !== undefined && !opts.noBody ? { body, contentType: opts.mediaType ?? example?.mediaType } : {}),
   };
 }
 
-/** The id of the object a successful create made: the name we sent (JSON API) or the one the target answered with. */
-export function createdId(sentBody: unknown, exchange: HttpExchange): string | undefined {
+/**
+ * The id of the object a successful create made: the name we sent (JSON API), the one the target
+ * answered with (`id`, or the group's other id members: `petId`, `topicId`…), else the last
+ * segment of the `Location` it answered (RFC 9110 §10.2.2).
+ */
+export function createdId(sentBody: unknown, exchange: HttpExchange, group?: ResourceGroup): string | undefined {
   if (isObject(sentBody) && isObject(sentBody.data) && typeof sentBody.data.id === 'string') return sentBody.data.id;
   const body = exchange.response.body;
-  if (isObject(body) && (typeof body.id === 'string' || typeof body.id === 'number')) return String(body.id);
+  for (const key of group ? idMembers(group) : ['id']) {
+    const value = isObject(body) ? body[key] : undefined;
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+  }
   if (isObject(body) && isObject(body.data) && typeof body.data.id === 'string') return body.data.id;
+  const location = exchange.response.headers.location;
+  if (group && location) {
+    const last = new URL(location, 'http://x').pathname.split('/').filter(Boolean).pop();
+    if (last) return decodeURIComponent(last);
+  }
   return undefined;
+}
+
+/** Whether an object (a list's item) has this id in one of the group's id members. */
+export function hasId(item: unknown, id: string, group?: ResourceGroup): boolean {
+  if (!isObject(item)) return false;
+  return (group ? idMembers(group) : ['id']).some((key) => item[key] !== undefined && item[key] !== null && String(item[key]) === id);
 }
 
 export const is2xx = (x: HttpExchange): boolean => x.response.status >= 200 && x.response.status < 300;

@@ -9,6 +9,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
 import { type ApiName, loadSpec } from '../../src/spec/load.js';
+import { normalizeForAjv } from '../../src/spec/normalize.js';
 
 export type OperationKind = 'read' | 'create' | 'update' | 'delete';
 
@@ -126,7 +127,9 @@ export const isOurApi = (api: string): api is ApiName => (OUR_APIS as readonly s
 export async function loadSpecFrom(source: string): Promise<OpenAPIV3.Document> {
   const doc = (await SwaggerParser.validate(source)) as { openapi?: string };
   if (typeof doc.openapi !== 'string' || !doc.openapi.startsWith('3.')) throw new Error(`${source} is not an OpenAPI 3 document`);
-  return (await SwaggerParser.bundle(source)) as OpenAPIV3.Document;
+  const bundled = (await SwaggerParser.bundle(source)) as OpenAPIV3.Document;
+  normalizeForAjv(bundled);
+  return bundled;
 }
 
 /** The spec model of one of our APIs, or of the spec at `source` (a file or URL), built once per process. */
@@ -144,7 +147,7 @@ export function loadSpecModel(api: string, source?: string): Promise<SpecModel> 
   return model;
 }
 
-async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): Promise<SpecModel> {
+export async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): Promise<SpecModel> {
   const document = (await SwaggerParser.dereference(structuredClone(bundled))) as OpenAPIV3.Document;
   const operations: OperationInfo[] = [];
   const globalSecurity = document.security ?? [];
@@ -264,6 +267,23 @@ function findGroups(operations: OperationInfo[]): ResourceGroup[] {
   return groups;
 }
 
+const singular = (word: string) =>
+  word
+    .replace(/ies$/, 'y')
+    .replace(/(ss|x|ch|sh)es$/, '$1')
+    .replace(/s$/, '');
+
+/**
+ * The members that may hold the id of a group's objects, most likely first: the item path
+ * parameter's own name (`petId`), `id`, `<noun>Id` / `<noun>_id` (`topicId` under `/topics`),
+ * `name`, `key`, `uuid`, `slug`. The generic twin stores ids in the first its schemas declare;
+ * the suite looks for the id of what it created in them.
+ */
+export function idMembers(group: ResourceGroup): string[] {
+  const noun = singular(group.collectionPath.split('/').pop() ?? '');
+  return [...new Set([group.itemParam, 'id', `${noun}Id`, `${noun}_id`, 'name', 'key', 'uuid', 'slug'])];
+}
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -297,7 +317,8 @@ export function buildPath(op: OperationInfo, overrides: Record<string, unknown> 
     if (p.in === 'path') values[p.name] = parameterExample(p);
   }
   Object.assign(values, overrides);
-  let path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(values[name] ?? name)));
+  // A fragment in a path template (`/#Action=Describe`, as some specs tell operations apart) is never sent (RFC 3986 §3.5).
+  let path = op.path.replace(/#.*$/, '').replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(values[name] ?? name)));
   const search = new URLSearchParams();
   for (const p of op.parameters) {
     if (p.in !== 'query') continue;
@@ -309,6 +330,19 @@ export function buildPath(op: OperationInfo, overrides: Record<string, unknown> 
   const qs = search.toString();
   if (qs) path += `?${qs}`;
   return path;
+}
+
+/** Header parameters with their examples: the required ones, and the others that have an example (Accept and Content-Type aside). */
+export function exampleHeaders(op: OperationInfo): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of op.parameters) {
+    if (p.in !== 'header' || /^(accept|content-type|authorization)$/i.test(p.name)) continue;
+    const example = firstExample(p) ?? (p.schema as OpenAPIV3.SchemaObject | undefined)?.example;
+    if (example === undefined && !p.required) continue;
+    const value = example ?? parameterExample(p);
+    out[p.name] = Array.isArray(value) ? value.map(String).join(',') : isObject(value) ? JSON.stringify(value) : String(value ?? 'x');
+  }
+  return out;
 }
 
 /**

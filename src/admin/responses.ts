@@ -18,7 +18,7 @@ export type Sampler = typeof sample;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
 /** Follows a local `$ref` (`#/components/...`) in the bundled spec. */
-function deref<T>(doc: OpenAPIV3.Document, value: T | OpenAPIV3.ReferenceObject): T {
+export function deref<T>(doc: OpenAPIV3.Document, value: T | OpenAPIV3.ReferenceObject): T {
   let current: unknown = value;
   for (let hops = 0; hops < 10 && typeof current === 'object' && current !== null && '$ref' in current; hops++) {
     const ref = String((current as OpenAPIV3.ReferenceObject).$ref);

@@ -72,11 +72,11 @@ export function withServers(doc: OpenAPIV3.Document, origin: string): OpenAPIV3.
   return { ...doc, servers };
 }
 
-function swaggerUiDir(): string {
+export function swaggerUiDir(): string {
   return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 }
 
-const INDEX_HTML = `<!DOCTYPE html>
+export const INDEX_HTML = `<!DOCTYPE html>
 <html lang="en">
   <head>
     <meta charset="UTF-8">
@@ -134,7 +134,7 @@ const ALLOWED_METHODS = 'GET, HEAD, PUT, POST, PATCH, DELETE';
  * clients under test (Fetch standard): the allowed origins (`*` by default) may
  * call, without cookies; the Authorization header is sent explicitly by the page.
  */
-const cors =
+export const cors =
   (origins: readonly string[]) =>
   (req: express.Request, res: express.Response, next: express.NextFunction): void => {
     const origin = req.headers.origin;
@@ -204,5 +204,38 @@ export function docsRouter(opts: DocsOptions): express.Router {
     }
     await sendSpec(api, match[2] as 'json' | 'yaml', req, res);
   });
+  return router;
+}
+
+/**
+ * Swagger UI and the spec of a generic twin (`apitwin serve --spec`): the one
+ * spec it serves, at /openapi.json|yaml, with its servers pointed at the page's
+ * origin (under the spec's own base path), so "Try it out" calls the twin.
+ */
+export function specDocsRouter(doc: OpenAPIV3.Document, corsOrigins: readonly string[]): express.Router {
+  const router = express.Router();
+  if (corsOrigins.length) router.use(cors(corsOrigins));
+  const name = `${doc.info?.title ?? 'API'} ${doc.info?.version ?? ''}`.trim();
+  const sendSpec = async (format: 'json' | 'yaml', req: express.Request, res: express.Response) => {
+    const served = withServers(doc, `${req.protocol}://${req.host || 'localhost'}`);
+    res.setHeader('Cache-Control', 'no-cache');
+    if (format === 'json') res.type('application/json').send(JSON.stringify(served, null, 2));
+    else {
+      // yaml is loaded by the first request for YAML, not at every start.
+      const { stringify } = await import('yaml');
+      res.type('application/yaml; charset=utf-8').send(stringify(served, { aliasDuplicateObjects: false }));
+    }
+  };
+  router.get(['/docs', '/docs/index.html'], (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(INDEX_HTML);
+  });
+  router.get('/docs/swagger-initializer.js', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('application/javascript').send(initializerScript([{ url: '/openapi.json', name }], name));
+  });
+  router.use('/docs', express.static(swaggerUiDir(), { index: false, redirect: false }));
+  router.get('/openapi.json', (req, res) => sendSpec('json', req, res));
+  router.get('/openapi.yaml', (req, res) => sendSpec('yaml', req, res));
   return router;
 }

@@ -277,7 +277,11 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
   const checkResponse = (operation: Operation | undefined, result: HandlerResult): ApiError | undefined => {
     const operationId = operation?.operationId;
     if (!opts.validateResponses || operation === undefined || operationId === undefined) return undefined;
-    const documented = operation.responses?.[String(result.status)] as OpenAPIV3.ResponseObject | undefined;
+    // The exact status, else its range (`4XX`), else `default` (OpenAPI 3, Responses Object).
+    const responses = operation.responses ?? {};
+    const documented = (responses[String(result.status)] ?? responses[`${String(result.status)[0]}XX`] ?? responses.default) as
+      | OpenAPIV3.ResponseObject
+      | undefined;
     if (!documented) {
       // Auth and media-type errors are answered before the operation is known to matter;
       // only a handler's own undocumented status is a bug in the twin.
@@ -285,7 +289,8 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       return ApiError.from(Errors.RESPONSE_INVALID, `${operationId} answered with undocumented status ${result.status}`);
     }
     if (result.body === undefined) {
-      if (documented.content) return ApiError.from(Errors.RESPONSE_INVALID, `${operationId} ${result.status} must have a body`);
+      if (documented.content && Object.keys(documented.content).length > 0)
+        return ApiError.from(Errors.RESPONSE_INVALID, `${operationId} ${result.status} must have a body`);
       return undefined;
     }
     const verdict = backend.validator.validateResponse(result.body, operation, result.status);

@@ -48,6 +48,25 @@ export interface ConformanceChecker {
   definition: OpenAPIV3.Document;
 }
 
+/**
+ * Whether a Content-Type is one of the documented media types: the same type, or one a
+ * documented range covers (`*\/*`, `text/*`, RFC 9110 §12.5.1); parameters are ignored.
+ */
+export function mediaTypeDocumented(documented: readonly string[], contentType: string): boolean {
+  const sent = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return documented.some((d) => {
+    const type = d.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (type === sent || type === '*/*') return true;
+    return type.endsWith('/*') && sent.startsWith(type.slice(0, -1));
+  });
+}
+
+/** Whether a body of this media type is JSON, to be parsed and validated against the schema. */
+export function isJsonMedia(contentType: string): boolean {
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || type.endsWith('+json');
+}
+
 /** Path prefixes that the spec's servers add (MaxScale's /v1); stripped before matching. */
 function serverPrefixes(doc: OpenAPIV3.Document): string[] {
   const prefixes = new Set<string>();
@@ -181,12 +200,14 @@ export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document
           title: 'Missing response body',
           message: `${id} ${x.status}: Received: no body\nDocumented: ${mediaTypes.join(', ')}`,
         });
-      } else if (!contentType || !mediaTypes.includes(contentType)) {
+      } else if (!contentType || !mediaTypeDocumented(mediaTypes, contentType)) {
         violations.push({
           check: 'content_type_conformance',
           title: 'Undocumented Content-Type',
           message: `${id} ${x.status}: Received: ${contentType || '(none)'}\nDocumented: ${mediaTypes.join(', ')}`,
         });
+      } else if (!isJsonMedia(contentType)) {
+        // Not JSON (text, XML, binary): its media type is what can be checked.
       } else if (x.body === undefined) {
         violations.push({
           check: 'response_schema_conformance',

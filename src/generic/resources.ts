@@ -1,0 +1,167 @@
+/**
+ * The resources of a generic twin, inferred from the path structure by the
+ * contract suite's own inference (`buildSpecModel`'s resource groups): a POST
+ * on `/things` creates what `GET /things/{id}` reads, PUT/PATCH update it,
+ * DELETE removes it, `GET /things` lists it; a collection under another's
+ * item path belongs to that object. Objects live in a `KvStore` (the store
+ * the MaxScale twin uses), one collection per group and parent object.
+ */
+import { randomUUID } from 'node:crypto';
+import type { OpenAPIV3 } from 'openapi-types';
+import {
+  flatten,
+  idMembers,
+  isObject,
+  type OperationInfo,
+  parameterExample,
+  pathParams,
+  type ResourceGroup,
+  type SpecModel,
+} from '../../contract-tests/engine/spec.js';
+import type { KvStore } from '../store/kv.js';
+import { documentedExample } from './shape.js';
+
+type Schema = OpenAPIV3.SchemaObject;
+
+export type RoleKind = 'create' | 'read' | 'list' | 'update' | 'replace' | 'delete';
+
+export interface Resource {
+  group: ResourceGroup;
+  /** The member of an object that holds its id (`id`, `petId`, `name`…). */
+  idProp: string;
+  /** The schema of that member, or of the item path parameter: what a generated id looks like. */
+  idSchema: Schema | undefined;
+  /** Path parameters of the collection path: they name the parent object. */
+  parentParams: string[];
+  parent: Resource | undefined;
+  children: Resource[];
+}
+
+export interface Role {
+  kind: RoleKind;
+  resource: Resource;
+}
+
+/** The 2xx (else default) response schema of an operation, for JSON media. */
+export function successSchema(op: OperationInfo | undefined): Schema | undefined {
+  if (!op) return undefined;
+  const entry = Object.entries(op.responses).find(([s]) => /^2/.test(s)) ?? Object.entries(op.responses).find(([s]) => s === 'default');
+  const content = entry?.[1].content ?? {};
+  const media = content['application/json'] ?? Object.entries(content).find(([t]) => t.includes('json'))?.[1] ?? Object.values(content)[0];
+  return media?.schema as Schema | undefined;
+}
+
+/** The id member: the first of the suite's id members (`idMembers`) the schemas declare, else `id`. */
+function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | undefined } {
+  const props = {
+    ...(flatten(group.create.requestSchema)?.properties ?? {}),
+    ...(flatten(successSchema(group.read))?.properties ?? {}),
+  } as Record<string, Schema>;
+  const found = idMembers(group).find((c) => c in props);
+  const param = group.read.parameters.find((p) => p.in === 'path' && p.name === group.itemParam)?.schema as Schema | undefined;
+  if (found) return { idProp: found, idSchema: flatten(props[found]) ?? param };
+  return { idProp: 'id', idSchema: flatten(param) };
+}
+
+/** The resources and each operation's role in one. */
+export function inferResources(model: SpecModel): { resources: Resource[]; roles: Map<string, Role> } {
+  const resources: Resource[] = [];
+  const byGroup = new Map<ResourceGroup, Resource>();
+  const roles = new Map<string, Role>();
+  for (const group of model.groups) {
+    const parent = group.parent ? byGroup.get(group.parent) : undefined;
+    const resource: Resource = { group, ...idPropOf(group), parentParams: pathParams(group.collectionPath), parent, children: [] };
+    parent?.children.push(resource);
+    resources.push(resource);
+    byGroup.set(group, resource);
+    const claim = (op: OperationInfo | undefined, kind: RoleKind) => {
+      if (op && !roles.has(op.id)) roles.set(op.id, { kind, resource });
+    };
+    claim(group.create, 'create');
+    claim(group.read, 'read');
+    claim(group.list, 'list');
+    claim(group.delete, 'delete');
+    const at = (method: string) => model.operations.find((o) => o.method === method && o.path === group.itemPath);
+    claim(at('PATCH'), 'update');
+    claim(at('PUT'), 'replace');
+  }
+  return { resources, roles };
+}
+
+/** The store collection of a resource's objects under one parent. */
+export function collectionOf(resource: Resource, params: Record<string, unknown>): string {
+  return `${resource.group.collectionPath}\u0000${resource.parentParams.map((p) => String(params[p] ?? '')).join('\u0000')}`;
+}
+
+/** Generates ids in the format the schema asks for: integers counting up, UUIDs, date-times, else strings. */
+export class IdGenerator {
+  private next = 1;
+
+  /** Ids below this are taken (seeded objects): generated integers start above them. */
+  reserve(id: unknown): void {
+    const n = Number(id);
+    if (Number.isInteger(n) && n >= this.next) this.next = n + 1;
+  }
+
+  make(schema: Schema | undefined): string | number {
+    const n = this.next++;
+    const type = schema?.type;
+    if (type === 'integer' || type === 'number') return n + Math.max(0, Number(schema?.minimum ?? 0));
+    if (schema?.format === 'uuid' || (schema?.pattern !== undefined && /\[0-9a-f\]\{8\}/i.test(schema.pattern))) return randomUUID();
+    if (schema?.format === 'date-time') return new Date(Date.UTC(2000, 0, 1) + n * 1000).toISOString();
+    if (schema?.format === 'date') return new Date(Date.UTC(2000, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+    if (schema?.enum?.length) return String(schema.enum[0]);
+    const id = `${n}`;
+    const min = Math.max(1, schema?.minLength ?? 1);
+    return id.length >= min ? id : `${'0'.repeat(min - id.length)}${id}`;
+  }
+}
+
+/** An id as it is stored and compared: path parameters arrive as text. */
+export const idKey = (id: unknown): string => String(id);
+
+/**
+ * The objects the spec's examples document, for the initial state: each
+ * collection's list example, each item read's example under the read's
+ * example path parameters (so the documented GET of an example object finds it).
+ */
+export function seedFromExamples(resources: readonly Resource[], store: KvStore, ids: IdGenerator): number {
+  let seeded = 0;
+  const put = (resource: Resource, params: Record<string, unknown>, object: unknown, id: unknown) => {
+    if (!isObject(object) || id === undefined || id === null || isObject(id)) return;
+    const value = { ...object, [resource.idProp]: object[resource.idProp] ?? id };
+    store.put(collectionOf(resource, params), idKey(id), value);
+    ids.reserve(id);
+    seeded += 1;
+  };
+  for (const resource of resources) {
+    const { group } = resource;
+    const params: Record<string, unknown> = {};
+    for (const p of group.read.parameters) if (p.in === 'path') params[p.name] = parameterExample(p);
+    const listed = listExample(group.list);
+    for (const item of listed) if (isObject(item)) put(resource, params, item, item[resource.idProp]);
+    const readExample = responseExample(group.read);
+    const exampleId = params[group.itemParam];
+    const object = isObject(readExample) ? readExample : {};
+    put(resource, params, object, exampleId ?? object[resource.idProp]);
+  }
+  return seeded;
+}
+
+function responseExample(op: OperationInfo | undefined): unknown {
+  if (!op) return undefined;
+  const entry = Object.entries(op.responses).find(([s]) => /^2/.test(s));
+  const content = entry?.[1].content ?? {};
+  return documentedExample(content['application/json'] ?? Object.values(content)[0]);
+}
+
+/** Items of a list example: the array itself, or the first array member of an envelope. */
+function listExample(op: OperationInfo | undefined): unknown[] {
+  const example = responseExample(op);
+  if (Array.isArray(example)) return example;
+  if (isObject(example)) {
+    const arrays = Object.values(example).filter(Array.isArray);
+    return arrays[0] ?? [];
+  }
+  return [];
+}

@@ -1,0 +1,286 @@
+/**
+ * Bodies shaped by a response schema: what the state holds, laid over what
+ * the spec documents (its example, else a value openapi-sampler builds from
+ * the schema), then repaired where the schema still refuses it. The schemas
+ * walked here are dereferenced (recursion stops with the stored value); the
+ * sampler gets the bundled document, whose `$ref`s keep recursive schemas finite.
+ */
+import type { ErrorObject } from 'ajv';
+import { sample } from 'openapi-sampler';
+import type { OpenAPIV3 } from 'openapi-types';
+import { flatten, isObject } from '../../contract-tests/engine/spec.js';
+
+type Schema = OpenAPIV3.SchemaObject;
+type SamplerSchema = Parameters<typeof sample>[0];
+
+/** Whether a media type carries JSON (`application/json`, `application/problem+json`, `*\/*`…). */
+export function isJsonMediaType(mediaType: string): boolean {
+  const m = mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return m === '*/*' || m === 'application/*' || m === 'application/json' || m.endsWith('+json') || m.endsWith('/json');
+}
+
+/** The media type a response is sent as: JSON first, then the first documented one. */
+export function pickMediaType(content: Record<string, unknown> | undefined): string | undefined {
+  const types = Object.keys(content ?? {});
+  return (
+    types.find((t) => t.split(';')[0]?.trim().toLowerCase() === 'application/json') ??
+    types.find((t) => isJsonMediaType(t) && !t.includes('*')) ??
+    types.find(isJsonMediaType) ??
+    types[0]
+  );
+}
+
+/** The Content-Type header for a documented media type (a wildcard is answered as JSON). */
+export function contentTypeFor(mediaType: string): string {
+  const m = mediaType.split(';')[0]?.trim() ?? mediaType;
+  if (m === '*/*' || m === 'application/*') return 'application/json';
+  if (m.endsWith('/*')) return `${m.slice(0, -1)}octet-stream`;
+  return m;
+}
+
+/** A documented example of a media type or parameter: `example`, else the first of `examples`. */
+export function documentedExample(media: { example?: unknown; examples?: Record<string, unknown> } | undefined): unknown {
+  if (!media) return undefined;
+  if (media.example !== undefined) return media.example;
+  for (const ex of Object.values(media.examples ?? {})) {
+    if (isObject(ex) && ex.value !== undefined) return ex.value;
+  }
+  return undefined;
+}
+
+/** openapi-sampler on a (bundled) schema; undefined when it cannot make one. */
+export function sampleOf(schema: unknown, doc: OpenAPIV3.Document): unknown {
+  if (!isObject(schema)) return undefined;
+  try {
+    return sample(schema as SamplerSchema, { skipWriteOnly: true, quiet: true, enablePatterns: true, maxSampleDepth: 10 }, doc);
+  } catch {
+    return undefined;
+  }
+}
+
+const arrayish = (s: Schema | undefined): boolean => s?.type === 'array' || (s !== undefined && 'items' in s);
+
+/** The branch of a oneOf/anyOf that a stored value fits best (the most of its keys declared), or undefined. */
+function branchFor(s: Schema, value: unknown): Schema | undefined {
+  const branches = (s.oneOf ?? s.anyOf) as Schema[] | undefined;
+  if (!branches?.length) return undefined;
+  if (!isObject(value)) return branches.find((b) => !flatten(b)?.properties) ?? branches[0];
+  let best: Schema | undefined;
+  let score = -1;
+  for (const b of branches) {
+    const props = flatten(b)?.properties ?? {};
+    const n = Object.keys(value).filter((k) => k in props).length;
+    if (n > score) {
+      best = b;
+      score = n;
+    }
+  }
+  return best;
+}
+
+/**
+ * `stored` laid over `base` where `schema` declares it: object members the schema names (or
+ * admits as additional properties), arrays item by item, scalars of the declared type.
+ */
+export function overlay(schema: Schema | undefined, base: unknown, stored: unknown, depth = 0): unknown {
+  if (stored === undefined || depth > 32) return base;
+  const s0 = flatten(schema);
+  if (!s0) return stored;
+  const branch = s0.oneOf || s0.anyOf ? branchFor(s0, stored) : undefined;
+  const s = branch ? (flatten(branch) ?? s0) : s0;
+  if (s.type === 'object' || s.properties || (s.additionalProperties !== undefined && !arrayish(s))) {
+    if (!isObject(stored)) return base;
+    const out: Record<string, unknown> = isObject(base) ? { ...base } : {};
+    for (const [k, v] of Object.entries(stored)) {
+      const prop = s.properties?.[k] as Schema | undefined;
+      if (prop) {
+        if (prop.readOnly === true && v === undefined) continue;
+        out[k] = overlay(prop, out[k], v, depth + 1);
+      } else if (s.additionalProperties !== false) {
+        const extra = isObject(s.additionalProperties) ? (s.additionalProperties as Schema) : undefined;
+        out[k] = extra ? overlay(extra, undefined, v, depth + 1) : v;
+      }
+    }
+    return out;
+  }
+  if (arrayish(s)) {
+    if (!Array.isArray(stored)) return base;
+    const items = (s as OpenAPIV3.ArraySchemaObject).items as Schema | undefined;
+    const itemBase = Array.isArray(base) ? base[0] : undefined;
+    return stored.map((v) => overlay(items, itemBase, v, depth + 1));
+  }
+  const t = s.type;
+  if (t === undefined) return stored;
+  if (stored === null) return s.nullable ? null : base;
+  const fits =
+    (t === 'string' && typeof stored === 'string') ||
+    (t === 'boolean' && typeof stored === 'boolean') ||
+    (t === 'number' && typeof stored === 'number') ||
+    (t === 'integer' && Number.isInteger(stored));
+  return fits ? stored : base;
+}
+
+/** The value at a JSON pointer-ish path (`/a/0/b`). */
+function at(root: unknown, path: string[]): unknown {
+  let node = root;
+  for (const key of path) node = isObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+/**
+ * Puts back, where Ajv's errors point, what `fallback` has at the same place (or drops a member
+ * it does not have): the stored values the schema refuses give way to documented ones.
+ */
+export function repair(value: unknown, fallback: unknown, errors: readonly ErrorObject[]): unknown {
+  const copy = structuredClone(value);
+  let changed = false;
+  for (const e of errors) {
+    const path = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    // additionalProperties / required name a member of the object the error is at.
+    const member =
+      e.keyword === 'additionalProperties'
+        ? String((e.params as { additionalProperty?: unknown }).additionalProperty)
+        : e.keyword === 'required'
+          ? String((e.params as { missingProperty?: unknown }).missingProperty)
+          : undefined;
+    const full = member === undefined ? path : [...path, member];
+    if (full.length === 0) continue;
+    const parent = at(copy, full.slice(0, -1));
+    const key = full[full.length - 1] as string;
+    if (!isObject(parent) && !Array.isArray(parent)) continue;
+    const replacement = at(fallback, full);
+    if (replacement === undefined) {
+      if (Array.isArray(parent)) parent.splice(Number(key), 1);
+      else delete parent[key];
+    } else {
+      (parent as Record<string, unknown>)[key] = structuredClone(replacement);
+    }
+    changed = true;
+  }
+  return changed ? copy : value;
+}
+
+/** A value of a JSON type, for a member whose type the schema refuses. */
+function valueOfType(type: string): unknown {
+  switch (type) {
+    case 'string':
+      return '';
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'array':
+      return [];
+    case 'object':
+      return {};
+    default:
+      return null;
+  }
+}
+
+/**
+ * Fixes a value where Ajv's errors say how: a length or bound to meet, an enum or const value,
+ * a type, a member to drop or to add; what it cannot fix (a pattern, a oneOf) it leaves.
+ */
+export function fixByErrors(value: unknown, errors: readonly ErrorObject[]): unknown {
+  const copy = structuredClone(value);
+  let changed = false;
+  const set = (path: string[], v: unknown) => {
+    if (path.length === 0) return;
+    const parent = at(copy, path.slice(0, -1));
+    const key = path[path.length - 1] as string;
+    if (!isObject(parent) && !Array.isArray(parent)) return;
+    (parent as Record<string, unknown>)[key] = v;
+    changed = true;
+  };
+  for (const e of errors) {
+    const path = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const current = at(copy, path);
+    const params = e.params as Record<string, unknown>;
+    const limit = typeof params.limit === 'number' ? params.limit : undefined;
+    switch (e.keyword) {
+      case 'minLength':
+        if (typeof current === 'string' && limit !== undefined) set(path, current.padEnd(limit, 'x'));
+        break;
+      case 'maxLength':
+        if (typeof current === 'string' && limit !== undefined) set(path, current.slice(0, limit));
+        break;
+      case 'minimum':
+      case 'maximum':
+        if (limit !== undefined) set(path, limit);
+        break;
+      case 'exclusiveMinimum':
+        if (limit !== undefined) set(path, Math.floor(limit) + 1);
+        break;
+      case 'exclusiveMaximum':
+        if (limit !== undefined) set(path, Math.ceil(limit) - 1);
+        break;
+      case 'multipleOf':
+        if (typeof params.multipleOf === 'number') set(path, params.multipleOf);
+        break;
+      case 'enum':
+        if (Array.isArray(params.allowedValues) && params.allowedValues.length) set(path, params.allowedValues[0]);
+        break;
+      case 'const':
+        set(path, params.allowedValue);
+        break;
+      case 'type': {
+        const wanted = String(params.type ?? '').split(',')[0] ?? '';
+        set(path, valueOfType(wanted));
+        break;
+      }
+      case 'minItems':
+        if (Array.isArray(current) && limit !== undefined && current.length > 0) {
+          set(
+            path,
+            Array.from({ length: limit }, (_, i) => structuredClone(current[i % current.length])),
+          );
+        }
+        break;
+      case 'maxItems':
+        if (Array.isArray(current) && limit !== undefined) set(path, current.slice(0, limit));
+        break;
+      case 'additionalProperties': {
+        const member = String(params.additionalProperty);
+        if (isObject(current)) {
+          delete current[member];
+          changed = true;
+        }
+        break;
+      }
+      case 'required': {
+        const member = String(params.missingProperty);
+        if (isObject(current) && !(member in current)) set([...path, member], '');
+        break;
+      }
+      case 'format':
+        if (typeof current === 'string') {
+          const f = String(params.format);
+          const byFormat: Record<string, string> = {
+            'date-time': '2000-01-01T00:00:00Z',
+            date: '2000-01-01',
+            time: '00:00:00Z',
+            email: 'user@example.com',
+            uri: 'https://example.com/',
+            url: 'https://example.com/',
+            uuid: '00000000-0000-4000-8000-000000000000',
+            ipv4: '192.0.2.1',
+            ipv6: '2001:db8::1',
+            hostname: 'example.com',
+          };
+          if (byFormat[f]) set(path, byFormat[f]);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return changed ? copy : value;
+}

@@ -1,0 +1,483 @@
+/**
+ * The behaviour of a generic twin: one handler per operation of any spec.
+ *
+ * - An operation with a role in an inferred resource (resources.ts) works on
+ *   stored objects: create, read, list (paged where the spec declares paging
+ *   parameters), update (PATCH merges), replace (PUT), delete; an unknown id,
+ *   or a parent that does not exist, is a 404.
+ * - Any other operation answers its documented response: the example, else a
+ *   value built from the schema (Prism's behaviour, without state).
+ * - `Prefer: code=N` / `example=NAME` picks a documented response instead
+ *   (src/admin/responses.ts, shared with the admin API of the hand-made twins).
+ *
+ * Every body is shaped by the response schema (shape.ts) and checked against
+ * it here, so that what the state holds never makes the twin break its spec;
+ * the router checks it once more before it leaves.
+ */
+import type { ErrorObject } from 'ajv';
+import { sample } from 'openapi-sampler';
+import type { OpenAPIV3 } from 'openapi-types';
+import { isObject, type OperationInfo, type SpecModel } from '../../contract-tests/engine/spec.js';
+import { DocumentedResponses, deref, parsePrefer } from '../admin/responses.js';
+import { ApiError, Errors } from '../errors.js';
+import type { RawHandler, RawRequest } from '../http/openapi-router.js';
+import type { HandlerResult } from '../http/types.js';
+import type { KvStore } from '../store/kv.js';
+import { MemoryKvStore } from '../store/memory.js';
+import { HTTP_METHODS } from './load.js';
+import { collectionOf, IdGenerator, idKey, inferResources, type Resource, type Role, seedFromExamples } from './resources.js';
+import { contentTypeFor, documentedExample, fixByErrors, isJsonMediaType, overlay, pickMediaType, repair, sampleOf } from './shape.js';
+
+type Schema = OpenAPIV3.SchemaObject;
+
+/** Validates a response body against an operation's documented response for a status (the router's validator). */
+export type ResponseValidator = (operationId: string, status: number, body: unknown) => readonly ErrorObject[];
+
+/** A body of a media type that is not JSON, sent as its text. */
+export class RawBody {
+  constructor(readonly text: string) {}
+}
+
+/** Query parameters that page a list, by what they mean. */
+const PAGE_SIZE = /^(\$?top|limit|per_?page|page_?size|pagesize|size|count|max|max_?results|maxresults|first)$/i;
+const OFFSET = /^(\$?skip|offset|start|start_?index|from)$/i;
+const PAGE = /^(page|page_?number|pagenumber|page_?index)$/i;
+
+/** Names of the array member that carries a list inside an envelope, most likely first. */
+const LIST_MEMBERS = ['data', 'items', 'results', 'value', 'records', 'entries', 'list', 'content', 'elements', 'objects', 'rows'];
+
+/** Names of members that carry an error's message or status, filled in error bodies. */
+const MESSAGE_MEMBERS = /^(message|detail|details|error_?description|error_?message|errormessage|description|title|error|msg|reason)$/i;
+const STATUS_MEMBERS = /^(code|status|status_?code|statuscode|http_?status|error_?code)$/i;
+
+export interface GenericTwinOptions {
+  model: SpecModel;
+  /** The spec bundled (internal `$ref`s kept): what the sampler and `Prefer` read. */
+  bundled: OpenAPIV3.Document;
+  store?: KvStore;
+  /** Seed objects from the spec's examples (default true; false when a data file gives the state). */
+  seed?: boolean;
+}
+
+export class GenericTwin {
+  readonly model: SpecModel;
+  readonly resources: Resource[];
+  readonly roles: Map<string, Role>;
+  readonly store: KvStore;
+  readonly documented: DocumentedResponses;
+  /** Set by the app once the router exists. */
+  validate: ResponseValidator = () => [];
+  private readonly bundled: OpenAPIV3.Document;
+  private readonly bundledOps = new Map<string, OpenAPIV3.OperationObject>();
+  private readonly ids = new IdGenerator();
+  /** Collections that exist, for deleting a parent's children with it. */
+  private readonly collections = new Set<string>();
+  private readonly samples = new Map<string, unknown>();
+
+  constructor(opts: GenericTwinOptions) {
+    this.model = opts.model;
+    this.bundled = opts.bundled;
+    this.store = opts.store ?? new MemoryKvStore();
+    this.documented = new DocumentedResponses(opts.bundled, sample);
+    for (const item of Object.values(opts.bundled.paths ?? {})) {
+      for (const method of HTTP_METHODS) {
+        const op = item?.[method];
+        if (op?.operationId) this.bundledOps.set(op.operationId, op);
+      }
+    }
+    const { resources, roles } = inferResources(opts.model);
+    this.resources = resources;
+    this.roles = roles;
+    if (opts.seed !== false) this.reset();
+  }
+
+  /** Back to the initial state: the objects the spec's examples document. */
+  reset(): void {
+    this.store.clear();
+    this.collections.clear();
+    seedFromExamples(this.resources, this.trackingStore(), this.ids);
+  }
+
+  /** The store, noting each collection written to. */
+  private trackingStore(): KvStore {
+    const { store, collections } = this;
+    return {
+      ...store,
+      get: (c, id) => store.get(c, id),
+      list: (c) => store.list(c),
+      put: (c, id, v) => {
+        collections.add(c);
+        store.put(c, id, v);
+      },
+      delete: (c, id) => store.delete(c, id),
+      transaction: (fn) => store.transaction(fn),
+      clear: () => store.clear(),
+      close: () => store.close(),
+    };
+  }
+
+  /** The state as a document: every stored object, by collection path and parent. */
+  exportState(): { collections: { resource: string; parent: string[]; objects: unknown[] }[] } {
+    const out: { resource: string; parent: string[]; objects: unknown[] }[] = [];
+    for (const c of this.collections) {
+      const [resource = '', ...parent] = c.split('\u0000');
+      const objects = this.store.list(c);
+      if (objects.length) out.push({ resource, parent: parent.filter((p) => p !== ''), objects });
+    }
+    return { collections: out };
+  }
+
+  /** Replaces the state with an exported one (`--data-file`, the admin API's state import). */
+  importState(state: unknown): void {
+    const collections = isObject(state) && Array.isArray(state.collections) ? state.collections : undefined;
+    if (!collections) throw ApiError.from(Errors.BAD_REQUEST, 'a state document has a `collections` array');
+    this.store.transaction(() => {
+      this.store.clear();
+      this.collections.clear();
+      const tracking = this.trackingStore();
+      for (const c of collections) {
+        if (!isObject(c) || typeof c.resource !== 'string' || !Array.isArray(c.objects)) {
+          throw ApiError.from(Errors.BAD_REQUEST, 'each collection has `resource` (a collection path) and `objects`');
+        }
+        const resource = this.resources.find((r) => r.group.collectionPath === c.resource);
+        if (!resource) throw ApiError.from(Errors.BAD_REQUEST, `no resource of the spec is at ${c.resource}`);
+        const parent = Array.isArray(c.parent) ? c.parent.map(String) : [];
+        const params = Object.fromEntries(resource.parentParams.map((p, i) => [p, parent[i] ?? '']));
+        for (const o of c.objects) {
+          if (!isObject(o) || o[resource.idProp] === undefined) {
+            throw ApiError.from(Errors.BAD_REQUEST, `each object of ${c.resource} has its id member '${resource.idProp}'`);
+          }
+          tracking.put(collectionOf(resource, params), idKey(o[resource.idProp]), o);
+          this.ids.reserve(o[resource.idProp]);
+        }
+      }
+    });
+  }
+
+  /** One handler per operationId. */
+  handlers(): Record<string, RawHandler<RequestInfo, undefined>> {
+    const out: Record<string, RawHandler<RequestInfo, undefined>> = {};
+    for (const op of this.model.operations) out[op.id] = (req, info) => this.handle(op, req, info);
+    return out;
+  }
+
+  private handle(op: OperationInfo, req: RawRequest<undefined>, info: RequestInfo): HandlerResult {
+    const prefer = parsePrefer(info.prefer);
+    if (prefer) {
+      const chosen =
+        prefer.example !== undefined
+          ? this.documented.forExample(op.id, prefer.example, prefer.code)
+          : this.documented.forStatus(op.id, prefer.code ?? 200);
+      if (!chosen) {
+        const asked = prefer.example !== undefined ? `an example named '${prefer.example}'` : `status ${prefer.code}`;
+        throw ApiError.from(Errors.NOT_FOUND, `${op.id} documents no response with ${asked} (Prefer)`);
+      }
+      return this.withMedia(op, chosen);
+    }
+    const role = this.roles.get(op.id);
+    if (!role) return this.answer(op, undefined);
+    return this.store.transaction(() => this.act(op, role, req));
+  }
+
+  private act(op: OperationInfo, role: Role, req: RawRequest<undefined>): HandlerResult {
+    const { resource } = role;
+    const params = req.params;
+    this.requireParent(resource, params);
+    const collection = collectionOf(resource, params);
+    const store = this.trackingStore();
+    const id = params[resource.group.itemParam];
+    const existing = () => {
+      const found = store.get<Record<string, unknown>>(collection, idKey(id));
+      if (!found) throw ApiError.from(Errors.NOT_FOUND, `No ${resource.group.name} object with id '${String(id)}'`);
+      return found;
+    };
+    const body = isObject(req.body) ? req.body : {};
+    switch (role.kind) {
+      case 'create': {
+        const given = body[resource.idProp];
+        const readOnly = resource.idSchema?.readOnly === true;
+        const newId = given !== undefined && given !== null && !isObject(given) && !readOnly ? given : this.ids.make(resource.idSchema);
+        this.ids.reserve(newId);
+        const object = { ...body, [resource.idProp]: newId };
+        store.put(collection, idKey(newId), object);
+        const created = this.answer(op, object, 'create');
+        // Where the new object is (RFC 9110 §10.2.2), for a client whose create answers no body.
+        const location = resource.group.itemPath.replace(/\{([^}]+)\}/g, (_, name: string) =>
+          encodeURIComponent(String(name === resource.group.itemParam ? newId : params[name])),
+        );
+        return { ...created, headers: { Location: location, ...created.headers } };
+      }
+      case 'read':
+        return this.answer(op, existing());
+      case 'list':
+        return this.answer(op, this.page(op, store.list(collection), req.query), 'list');
+      case 'update': {
+        const object = { ...existing(), ...body, [resource.idProp]: existing()[resource.idProp] };
+        store.put(collection, idKey(id), object);
+        return this.answer(op, object);
+      }
+      case 'replace': {
+        const object = { ...body, [resource.idProp]: existing()[resource.idProp] };
+        store.put(collection, idKey(id), object);
+        return this.answer(op, object);
+      }
+      case 'delete': {
+        const object = existing();
+        store.delete(collection, idKey(id));
+        this.deleteChildren(resource, { ...params, [resource.group.itemParam]: id });
+        return this.answer(op, object, 'delete');
+      }
+    }
+  }
+
+  /** A nested collection belongs to an object: creating, reading or listing under one that does not exist is a 404. */
+  private requireParent(resource: Resource, params: Record<string, unknown>): void {
+    const parent = resource.parent;
+    if (!parent) return;
+    this.requireParent(parent, params);
+    const id = params[parent.group.itemParam];
+    if (!this.store.get(collectionOf(parent, params), idKey(id))) {
+      throw ApiError.from(Errors.NOT_FOUND, `No ${parent.group.name} object with id '${String(id)}'`);
+    }
+  }
+
+  private deleteChildren(resource: Resource, params: Record<string, unknown>): void {
+    for (const child of resource.children) {
+      const prefix = collectionOf(child, params);
+      const own = resource.parentParams.length + 1;
+      for (const c of [...this.collections]) {
+        const parts = c.split('\u0000');
+        if (!c.startsWith(`${child.group.collectionPath}\u0000`)) continue;
+        if (
+          parts.slice(1, own + 1).join('\u0000') !==
+          prefix
+            .split('\u0000')
+            .slice(1, own + 1)
+            .join('\u0000')
+        )
+          continue;
+        for (const o of this.store.list<Record<string, unknown>>(c)) {
+          this.store.delete(c, idKey(o[child.idProp]));
+          this.deleteChildren(child, { ...params, [child.group.itemParam]: o[child.idProp] });
+        }
+        this.collections.delete(c);
+      }
+    }
+  }
+
+  /** The page of a list the request asks for, where the operation declares paging parameters. */
+  private page(op: OperationInfo, items: unknown[], query: Record<string, unknown>): unknown[] {
+    let size: number | undefined;
+    let offset = 0;
+    let page: number | undefined;
+    for (const p of op.parameters) {
+      if (p.in !== 'query') continue;
+      const value = Number(query[p.name]);
+      if (query[p.name] === undefined || !Number.isFinite(value)) continue;
+      if (PAGE_SIZE.test(p.name)) size = Math.max(0, Math.floor(value));
+      else if (OFFSET.test(p.name)) offset = Math.max(0, Math.floor(value));
+      else if (PAGE.test(p.name)) page = Math.floor(value);
+    }
+    if (page !== undefined && size !== undefined) offset += Math.max(0, page - 1) * size;
+    return items.slice(offset, size === undefined ? undefined : offset + size);
+  }
+
+  /** The documented success status of an operation: 201 for a create, 204 for a delete, where documented; else the lowest 2xx. */
+  private successStatus(op: OperationInfo, purpose: 'create' | 'list' | 'delete' | undefined): { status: number; key: string } {
+    const keys = Object.keys(op.responses);
+    const twoXX = keys.filter((k) => /^2\d\d$/.test(k)).sort();
+    const prefer = purpose === 'create' ? ['201', '200'] : purpose === 'delete' ? ['204', '200'] : ['200'];
+    const key =
+      prefer.find((k) => twoXX.includes(k)) ?? twoXX[0] ?? keys.find((k) => /^2XX$/i.test(k)) ?? keys.find((k) => k === 'default');
+    if (key === undefined) return { status: 200, key: '200' };
+    return { status: /^\d{3}$/.test(key) ? Number(key) : 200, key };
+  }
+
+  /** The answer of an operation, shaped by its documented success response and built from `stored` where given. */
+  answer(op: OperationInfo, stored: unknown, purpose?: 'create' | 'list' | 'delete'): HandlerResult {
+    const { status, key } = this.successStatus(op, purpose);
+    return this.respond(op, status, key, stored, purpose === 'list');
+  }
+
+  /** A documented response (its status's or range's or default's) with a body from `stored` laid over the documented one. */
+  respond(op: OperationInfo, status: number, key: string, stored: unknown, list = false): HandlerResult {
+    const response = op.responses[key];
+    const headers = this.headersOf(op, key);
+    const media = pickMediaType(response?.content);
+    if (!response || media === undefined) return { status, headers };
+    headers['Content-Type'] = contentTypeFor(media);
+    const mediaObject = response.content?.[media];
+    const schema = mediaObject?.schema as Schema | undefined;
+    const base = this.baseBody(op, key, media);
+    if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(textOf(base)) };
+    let body = base;
+    if (stored !== undefined) body = list ? this.listBody(schema, base, stored as unknown[]) : overlay(schema, base, stored);
+    return { status, headers, body: this.conforming(op.id, status, body, base) };
+  }
+
+  /** The documented example of a response's media type, else a sample of its schema (kept per operation and status). */
+  private baseBody(op: OperationInfo, key: string, media: string): unknown {
+    const cacheKey = `${op.id}\u0000${key}\u0000${media}`;
+    if (this.samples.has(cacheKey)) return structuredClone(this.samples.get(cacheKey));
+    const bundledOp = this.bundledOps.get(op.id);
+    const response = bundledOp
+      ? deref<OpenAPIV3.ResponseObject>(this.bundled, bundledOp.responses?.[key] ?? { description: '' })
+      : undefined;
+    const bundledMedia = response?.content?.[media];
+    let base = documentedExample(bundledMedia as { example?: unknown; examples?: Record<string, unknown> } | undefined);
+    if (isObject(base) && typeof base.$ref === 'string') base = undefined;
+    const valid = base !== undefined && (!isJsonMediaType(media) || this.validate(op.id, Number(key) || 200, base).length === 0);
+    if (!valid) base = sampleOf(bundledMedia?.schema, this.bundled);
+    if (base === undefined && isJsonMediaType(media)) base = null;
+    if (isJsonMediaType(media)) base = this.conforming(op.id, Number(key) || 200, base, base);
+    this.samples.set(cacheKey, base);
+    return structuredClone(base);
+  }
+
+  /** A list response: each stored object shaped as an item, in the array itself or the envelope's array member. */
+  private listBody(schema: Schema | undefined, base: unknown, items: unknown[]): unknown {
+    const arrayOf = (s: Schema | undefined): Schema | undefined =>
+      s && (s.type === 'array' || 'items' in s) ? ((s as OpenAPIV3.ArraySchemaObject).items as Schema) : undefined;
+    const itemSchema = arrayOf(schema);
+    if (itemSchema || Array.isArray(base)) {
+      const itemBase = Array.isArray(base) ? base[0] : undefined;
+      return items.map((i) => overlay(itemSchema, itemBase, i));
+    }
+    const props = (schema?.properties ?? {}) as Record<string, Schema>;
+    const arrays = Object.entries(props).filter(([, s]) => arrayOf(s));
+    const member =
+      arrays.find(([name]) => LIST_MEMBERS.includes(name.toLowerCase()))?.[0] ?? (arrays.length === 1 ? arrays[0]?.[0] : undefined);
+    if (member === undefined || !isObject(base)) return base;
+    const itemBase = Array.isArray(base[member]) ? base[member][0] : undefined;
+    return { ...base, [member]: items.map((i) => overlay(arrayOf(props[member]), itemBase, i)) };
+  }
+
+  /** `body` where the schema accepts it; where it does not, the documented values put back; at worst the documented body. */
+  private conforming(operationId: string, status: number, body: unknown, base: unknown): unknown {
+    // The stored values the schema refuses give way to the documented ones…
+    let current = body;
+    for (let round = 0; round < 3; round += 1) {
+      const errors = this.validate(operationId, status, current);
+      if (errors.length === 0) return current;
+      const repaired = repair(current, base, errors);
+      if (repaired === current) break;
+      current = repaired;
+    }
+    // …and where those break it too (a sample short of a minLength, an example out of its enum),
+    // the values are fixed as Ajv's errors say.
+    for (const candidate of [current, base]) {
+      let fixed = candidate;
+      for (let round = 0; round < 4; round += 1) {
+        const errors = this.validate(operationId, status, fixed);
+        if (errors.length === 0) return fixed;
+        const next = fixByErrors(fixed, errors);
+        if (next === fixed) break;
+        fixed = next;
+      }
+    }
+    return base;
+  }
+
+  /** Documented response headers: their example, else a sample of their schema. */
+  private headersOf(op: OperationInfo, key: string): Record<string, string> {
+    const headers: Record<string, string> = {};
+    for (const [name, h] of Object.entries(op.responses[key]?.headers ?? {})) {
+      if (/^content-(type|length)$/i.test(name)) continue;
+      const header = h as OpenAPIV3.HeaderObject;
+      const value = header.example ?? documentedExample(header as never) ?? sampleOf(header.schema, this.bundled) ?? '';
+      headers[name] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(JSON.stringify(value));
+    }
+    return headers;
+  }
+
+  /** A `Prefer`-chosen response, sent as its documented media type. */
+  private withMedia(op: OperationInfo, chosen: HandlerResult): HandlerResult {
+    const key = String(chosen.status);
+    const media = pickMediaType(op.responses[key]?.content);
+    const headers = { ...chosen.headers };
+    if (media === undefined) return { status: chosen.status, headers };
+    headers['Content-Type'] = contentTypeFor(media);
+    return { ...chosen, headers, body: isJsonMediaType(media) ? chosen.body : new RawBody(textOf(chosen.body)) };
+  }
+
+  /**
+   * An error as the operation documents it: the status itself where documented, else the
+   * nearest documented client error (a twin answers only what its spec documents); the body
+   * in the documented error schema with the message filled in, else RFC 9457 problem+json.
+   */
+  renderError(err: ApiError, operationId: string | undefined): HandlerResult {
+    const op = operationId === undefined ? undefined : this.model.byId.get(operationId);
+    const found = op ? documentedErrorStatus(op, err) : undefined;
+    if (!op || !found) return problem(err, err.status);
+    const { status, key } = found;
+    const response = op.responses[key];
+    const media = pickMediaType(response?.content);
+    const headers = { ...this.headersOf(op, key), ...err.headers };
+    if (!response || media === undefined) return { status, headers };
+    headers['Content-Type'] = contentTypeFor(media);
+    const base = this.baseBody(op, key, media);
+    if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(err.detail) };
+    const filled = withMessage(structuredClone(base), err.detail, status);
+    return { status, headers, body: this.conforming(op.id, status, filled, base) };
+  }
+}
+
+/** What a handler needs from the HTTP request beyond its parameters. */
+export interface RequestInfo {
+  prefer: string | string[] | undefined;
+}
+
+function textOf(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Which documented statuses may stand for an error, most fitting first. */
+function errorCandidates(err: ApiError): string[] {
+  const s = String(err.status);
+  const clientError = ['400', '422', '4XX', 'default'];
+  if (err.status === 404 && err.code === Errors.NOT_FOUND.code) return ['404', '410', '4XX', 'default', '400', '422'];
+  if (err.status === 404) return ['404', '400', '422', '4XX', 'default'];
+  if (err.status >= 500) return [s, '5XX', 'default'];
+  return [s, `${s[0]}XX`, ...clientError];
+}
+
+export function documentedErrorStatus(op: OperationInfo, err: ApiError): { status: number; key: string } | undefined {
+  const keys = Object.keys(op.responses);
+  for (const candidate of errorCandidates(err)) {
+    const key = keys.find((k) => k.toUpperCase() === candidate);
+    if (key === undefined) continue;
+    if (/^\d{3}$/.test(key)) return { status: Number(key), key };
+    // A range answers the error's own status when it is in the range, else the range's first.
+    if (/^\dXX$/i.test(key)) return { status: String(err.status)[0] === key[0] ? err.status : Number(`${key[0]}00`), key };
+    return { status: err.status, key };
+  }
+  return undefined;
+}
+
+/** RFC 9457 problem details, for a status the operation does not document. */
+export function problem(err: ApiError, status: number): HandlerResult {
+  return {
+    status,
+    headers: { ...err.headers, 'Content-Type': 'application/problem+json' },
+    body: {
+      type: 'about:blank',
+      title: err.title,
+      status,
+      detail: err.detail,
+      ...(err.details && Array.isArray(err.details.errors) ? { errors: err.details.errors } : {}),
+    },
+  };
+}
+
+/** Puts the error's message and status into the members of a documented error body that carry them (two levels deep). */
+function withMessage(body: unknown, detail: string, status: number, depth = 0): unknown {
+  if (!isObject(body) || depth > 2) return body;
+  for (const [k, v] of Object.entries(body)) {
+    if (typeof v === 'string' && MESSAGE_MEMBERS.test(k)) body[k] = detail;
+    else if (typeof v === 'number' && Number.isInteger(v) && STATUS_MEMBERS.test(k)) body[k] = status;
+    else if (isObject(v)) withMessage(v, detail, status, depth + 1);
+    else if (Array.isArray(v) && isObject(v[0])) withMessage(v[0], detail, status, depth + 1);
+  }
+  return body;
+}
