@@ -69,34 +69,16 @@ function duplicateNames(state: MaxscaleState): string[] {
       seen.add(folded);
     }
   };
-  check(
-    'servers',
-    state.servers.map((x) => x.name),
-  );
-  check(
-    'monitors',
-    state.monitors.map((x) => x.name),
-  );
-  check(
-    'filters',
-    state.filters.map((x) => x.name),
-  );
-  check(
-    'services',
-    state.services.map((x) => x.name),
-  );
-  check(
-    'listeners',
-    state.listeners.map((x) => x.name),
-  );
-  check(
-    'sessions',
-    state.sessions.map((x) => x.id),
-  );
-  check(
-    'users',
-    state.users.map((x) => `${x.type}:${x.name}`),
-  );
+  const keys: Record<string, string[]> = {
+    servers: state.servers.map((x) => x.name),
+    monitors: state.monitors.map((x) => x.name),
+    filters: state.filters.map((x) => x.name),
+    services: state.services.map((x) => x.name),
+    listeners: state.listeners.map((x) => x.name),
+    sessions: state.sessions.map((x) => x.id),
+    users: state.users.map((x) => `${x.type}:${x.name}`),
+  };
+  for (const [kind, names] of Object.entries(keys)) check(kind, names);
   return out;
 }
 

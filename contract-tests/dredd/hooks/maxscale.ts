@@ -26,6 +26,8 @@
  * - 403: MaxScale's refusals (a duplicate create, an unknown relationship target, an object in use).
  * Transactions listed in SPECIAL need their own setup; each says why.
  */
+
+import { restoringBody } from '../../engine/safety.js';
 import { type Prepare, pathWithUnknownFirstParameter, removeHeader, reset, send, setBody, setHeader, setPath } from '../common.js';
 import type { DreddTransaction } from '../hooks-api.js';
 import { hookSettings, skipReasons } from '../settings.js';
@@ -226,26 +228,6 @@ async function freshRelatedObjects(t: DreddTransaction): Promise<void> {
   const rels = (data as { relationships?: Record<string, { data?: unknown }> } | undefined)?.relationships;
   if (rels && typeof rels === 'object') for (const rel of Object.values(rels)) await replace(rel?.data);
   if (changed) setBody(t, JSON.stringify(body));
-}
-
-/** The value at a path of a JSON document. */
-function at(doc: unknown, path: string[]): unknown {
-  let node = doc;
-  for (const key of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
-  return node;
-}
-
-/** The sent body with each value replaced by the one the target had before (what puts the setting back). */
-function restoringBody(sent: unknown, before: unknown, path: string[] = []): unknown {
-  if (sent && typeof sent === 'object' && !Array.isArray(sent)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(sent)) {
-      const r = restoringBody(v, before, [...path, k]);
-      if (r !== undefined) out[k] = r;
-    }
-    return Object.keys(out).length ? out : undefined;
-  }
-  return at(before, path);
 }
 
 /** The path segment a template's `{param}` stands for in the transaction's request. */

@@ -8,7 +8,7 @@
 import { checkName, forbidden, type MaxscaleModel, type RelationshipRef } from '../model.js';
 import { COMMON_MONITOR_PARAMETERS, checkParameters, findModule, monitorParameterDefs, requireModule } from '../modules.js';
 import type { MonitorRecord, Params } from '../records.js';
-import { sameModule } from './services.js';
+import { changedParameters, checkSameId, checkSameModule } from './common.js';
 
 /** Servers already monitored by a monitor other than `except` are refused: a server has one monitor. */
 function checkUnmonitored(model: MaxscaleModel, servers: string[], except?: string): void {
@@ -49,16 +49,9 @@ export function updateMonitor(
 ): void {
   model.store.transaction(() => {
     const monitor = model.getMonitor(name);
-    if (patch.id !== undefined && patch.id !== monitor.name) {
-      throw forbidden(`The id '${patch.id}' in the body does not match the monitor '${monitor.name}'`);
-    }
-    if (patch.module !== undefined && sameModule(patch.module) !== sameModule(monitor.module)) {
-      throw forbidden(`The module of monitor '${monitor.name}' is '${monitor.module}'; it cannot be changed to '${patch.module}'`);
-    }
-    const given: Params = {};
-    for (const [key, value] of Object.entries(patch.parameters ?? {})) {
-      if (monitor.parameters[key] !== value) given[key] = value;
-    }
+    checkSameId('monitor', patch.id, monitor.name);
+    checkSameModule('monitor', monitor.name, 'module', monitor.module, patch.module);
+    const given = changedParameters(monitor.parameters, patch.parameters);
     // A monitor loaded from a maxscale.cnf may use a module the twin does not simulate: only the common parameters change then.
     const module = findModule(monitor.module);
     const defs = module ? monitorParameterDefs(module) : COMMON_MONITOR_PARAMETERS;

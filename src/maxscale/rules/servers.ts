@@ -9,6 +9,7 @@ import { checkName, forbidden, type MaxscaleModel, type RelationshipRef } from '
 import { requireModule } from '../modules.js';
 import type { Params, ParamValue, ServerRecord } from '../records.js';
 import { SETTABLE_STATES, withBit, withoutBit } from '../status.js';
+import { checkSameId } from './common.js';
 
 /** The standard server parameters (Resources-Server.md); any other name is a custom (weighting) parameter. */
 const STANDARD_SERVER_PARAMETERS = [
@@ -87,9 +88,7 @@ export function updateServer(
 ): void {
   model.store.transaction(() => {
     const server = model.getServer(name);
-    if (patch.id !== undefined && patch.id.toLowerCase() !== server.name.toLowerCase()) {
-      throw forbidden(`The id '${patch.id}' in the body does not match the server '${server.name}'`);
-    }
+    checkSameId('server', patch.id, server.name, true);
     const parameters: Params = { ...server.parameters };
     for (const [key, value] of Object.entries(patch.parameters ?? {})) {
       if (value === server.parameters[key]) continue;

@@ -5,8 +5,9 @@
  */
 
 import { asctime, checkName, forbidden, type MaxscaleModel, type RelationshipRef } from '../model.js';
-import { canonicalModule, findModule, parameterDefs, requireModule } from '../modules.js';
+import { findModule, parameterDefs, requireModule } from '../modules.js';
 import type { Params, ServiceRecord } from '../records.js';
+import { changedParameters, checkSameId, checkSameModule } from './common.js';
 
 /** Service parameters every service reports, with MaxScale 2.3's defaults. */
 export const SERVICE_PARAMETER_DEFAULTS: Params = {
@@ -53,9 +54,6 @@ function checkKnownParameters(router: string, given: Params, current: Params = {
     throw forbidden(`Unknown parameter '${name}' for a service of router '${router}'`);
   }
 }
-
-/** Module names are case-insensitive and have aliases: the same module, however it is named. */
-export const sameModule = (name: string): string => canonicalModule(name).toLowerCase();
 
 export function createService(
   model: MaxscaleModel,
@@ -113,16 +111,9 @@ export function updateService(
 ): void {
   model.store.transaction(() => {
     const service = model.getService(name);
-    if (patch.id !== undefined && patch.id !== service.name) {
-      throw forbidden(`The id '${patch.id}' in the body does not match the service '${service.name}'`);
-    }
-    if (patch.router !== undefined && sameModule(patch.router) !== sameModule(service.router)) {
-      throw forbidden(`The router of service '${service.name}' is '${service.router}'; it cannot be changed to '${patch.router}'`);
-    }
-    const changed: Params = {};
-    for (const [key, value] of Object.entries(patch.parameters ?? {})) {
-      if (service.parameters[key] !== value) changed[key] = value;
-    }
+    checkSameId('service', patch.id, service.name);
+    checkSameModule('service', service.name, 'router', service.router, patch.router);
+    const changed = changedParameters(service.parameters, patch.parameters);
     checkNoReserved(changed);
     checkKnownParameters(service.router, changed, service.parameters);
     const servers = patch.hasServers ? model.resolveRefs('servers', patch.servers) : service.servers;
