@@ -32,9 +32,11 @@ lint: install ## Biome, Redocly lint of the specs, and tsc --noEmit
 typecheck: install ## tsc --noEmit only
 	npx tsc -p tsconfig.json --noEmit
 
-build: install ## Compile to dist/
+build: install ## Compile to dist/ (tsc); bundle the command into dist/src/cli.js (a fast cold start); compile Dredd's transactions of our specs
 	rm -rf dist
 	npx tsc -p tsconfig.build.json
+	node scripts/bundle.mjs
+	node scripts/compile-dredd.mjs
 
 chromium: ## Install Debian's chromium for the browser test (apt-get, only when missing)
 	@command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \

@@ -14,12 +14,22 @@
  *   happen (no credentials for 401, an unknown name for 404, …).
  * Dredd's schema support is partial (it warns about `additionalProperties`
  * objects, `minLength`…); the conformance phase validates bodies with Ajv.
+ *
+ * Reading our own specs is Dredd's slowest step (its OpenAPI 3 parser: a fifth
+ * of a MaxScale run, and its parsers' loading another second), and its result
+ * only depends on the document: `make build` keeps the transactions Dredd
+ * compiles from each of our specs beside this module
+ * (`<api>.transactions.json`, with the SHA-256 of the document), and a run
+ * whose document has that SHA-256 hands them to Dredd's transaction runner
+ * instead of parsing the document again.
  */
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { OpenAPIV3 } from 'openapi-types';
 import type { ApiName } from '../../src/spec/load.js';
 import { isOurApi, loadSpecModel } from '../engine/spec.js';
@@ -82,6 +92,25 @@ export class DreddRefusedError extends Error {
   }
 }
 
+/** A transaction as Dredd compiles it from a document (plain data: request, expected response, name, origin). */
+type CompiledTransaction = Record<string, unknown>;
+
+/** What `make build` writes to dist/contract-tests/dredd/<api>.transactions.json. */
+interface CompiledTransactions {
+  /** SHA-256 of the document (as `dreddSpec` gives it, serialised) the transactions were compiled from. */
+  sha256: string;
+  /** The media type Dredd's parser found the document to be. */
+  mediaType: string;
+  transactions: CompiledTransaction[];
+}
+
+/** The name Dredd gets the document under (it is in no transaction's name: one document per run). */
+const DOCUMENT_NAME = 'openapi.json';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const compiledFile = (api: string) => fileURLToPath(new URL(`./${api}.transactions.json`, import.meta.url));
+
 const require = createRequire(import.meta.url);
 
 /** The spec as Dredd gets it: dereferenced, with only application/json request bodies. */
@@ -128,6 +157,44 @@ function withoutDescriptions(node: unknown, keepOwn = false, seen = new WeakSet<
 }
 
 /**
+ * Dredd's own reading of a document (dredd-transactions: parse, then compile), as `dredd.run()` does
+ * it. Fails on an error annotation, as Dredd does ("API description processing error").
+ */
+export async function compileTransactions(content: string): Promise<Omit<CompiledTransactions, 'sha256'>> {
+  const parse = require('dredd-transactions/parse') as (
+    content: string,
+    callback: (err: Error | null, result: { mediaType: string; apiElements: unknown }) => void,
+  ) => void;
+  const compile = require('dredd-transactions/compile') as (
+    mediaType: string,
+    apiElements: unknown,
+    location: string,
+  ) => { transactions: CompiledTransaction[]; annotations: { type: string; message: string }[] };
+  const parsed = await new Promise<{ mediaType: string; apiElements: unknown }>((resolve, reject) =>
+    parse(content, (err, result) => (err ? reject(err) : resolve(result))),
+  );
+  const { transactions, annotations } = compile(parsed.mediaType, parsed.apiElements, DOCUMENT_NAME);
+  const errors = annotations.filter((a) => a.type === 'error');
+  if (errors.length) throw new Error(`Dredd cannot read the document: ${errors.map((e) => e.message).join('; ')}`);
+  return { mediaType: parsed.mediaType, transactions };
+}
+
+/** `make build`: Dredd's transactions of one of our specs, written beside this module (see the top of the file). */
+export async function writeCompiledTransactions(api: ApiName): Promise<string> {
+  const content = JSON.stringify(await dreddSpec(api));
+  const compiled: CompiledTransactions = { sha256: sha256(content), ...(await compileTransactions(content)) };
+  writeFileSync(compiledFile(api), `${JSON.stringify(compiled)}\n`);
+  return compiledFile(api);
+}
+
+/** The transactions `make build` compiled from this very document, if it did. */
+function compiledTransactions(api: string, content: string): CompiledTransactions | undefined {
+  if (!isOurApi(api) || !existsSync(compiledFile(api))) return undefined;
+  const compiled = JSON.parse(readFileSync(compiledFile(api), 'utf8')) as CompiledTransactions;
+  return compiled.sha256 === sha256(content) ? compiled : undefined;
+}
+
+/**
  * Dredd's transaction runner, as far as we drive it. Dredd's own way to load hooks (proxyquire
  * of hook files, handing them its Hooks object as the CommonJS module `hooks`) cannot load an ES
  * module (ours, in the build and the package), only logs a warning when a file fails to load, and
@@ -167,14 +234,91 @@ function hookStep(fn: (t: DreddTransaction) => Promise<void> | void, stage: stri
   };
 }
 
-export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
+/** Dredd's runner, set up to run: either `dredd.run()` (reads and parses the document), or the runner alone with compiled transactions. */
+interface PreparedRun {
+  runner: Partial<DreddRunner> | undefined;
+  run: () => Promise<void>;
+  /** Removes what the run would have used, when it does not happen. */
+  discard: () => void;
+}
+
+/**
+ * Dredd as its users run it: the document written to a file, read, parsed and compiled by
+ * `dredd.run()`. `registered` tells whether the hooks were registered (transactions ran).
+ */
+function dreddRun(config: Record<string, unknown>, content: string, registered: () => boolean): PreparedRun {
+  const Dredd = require('dredd') as new (config: Record<string, unknown>) => DreddInstance;
   const dir = mkdtempSync(join(tmpdir(), 'apitwin-dredd-'));
-  const file = join(dir, 'openapi.json');
-  writeFileSync(file, JSON.stringify(await dreddSpec(opts.api, opts.document)));
-  const module = await loadHooks(opts.api).catch((err: unknown) => {
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  });
+  const file = join(dir, DOCUMENT_NAME);
+  writeFileSync(file, content);
+  const dredd = new Dredd({ ...config, path: [file] });
+  const discard = () => rmSync(dir, { recursive: true, force: true });
+  return {
+    runner: dredd.transactionRunner,
+    run: async () => {
+      // Dredd logs why it refuses a description (its parser's error annotations) and then fails with
+      // only "API description processing error": the annotations are kept for the error it ends with.
+      const refusals: string[] = [];
+      const logger = dredd.logger;
+      const log = logger?.log;
+      if (logger && typeof log === 'function') {
+        logger.log = (level: string, ...message: unknown[]) => {
+          if (level === 'error') refusals.push(message.map(String).join(' '));
+          return log.call(logger, level, ...message);
+        };
+      }
+      try {
+        await new Promise<void>((resolve, reject) => dredd.run((err) => (err ? reject(err) : resolve())));
+      } catch (err) {
+        if (!registered() && refusals.length) throw new DreddRefusedError(refusals);
+        throw err;
+      } finally {
+        if (logger && log) logger.log = log;
+        discard();
+      }
+    },
+    discard,
+  };
+}
+
+/**
+ * What `dredd.run()` does once it has compiled the transactions (Dredd 14.1.0's Dredd.js): the same
+ * configuration and transaction runner, given the transactions `make build` compiled from the same
+ * document. No reporter is configured: ours listen on the emitter.
+ */
+function compiledRun(config: Record<string, unknown>, { mediaType, transactions }: CompiledTransactions): PreparedRun {
+  const { applyConfiguration } = require('dredd/build/configuration') as {
+    applyConfiguration: (config: Record<string, unknown>) => Record<string, unknown>;
+  };
+  const { default: TransactionRunner } = require('dredd/build/TransactionRunner') as {
+    default: new (
+      configuration: Record<string, unknown>,
+    ) => DreddRunner & {
+      config(configuration: Record<string, unknown>): void;
+      run(transactions: unknown[], callback: (err?: unknown) => void): void;
+    };
+  };
+  const apiDescription = { location: DOCUMENT_NAME, mediaType };
+  const configuration = applyConfiguration(config);
+  configuration.apiDescriptions = [apiDescription];
+  const runner = new TransactionRunner(configuration);
+  runner.config(configuration);
+  return {
+    runner,
+    run: () =>
+      new Promise<void>((resolve, reject) =>
+        runner.run(
+          transactions.map((t) => ({ apiDescription, ...t })),
+          (err) => (err ? reject(err) : resolve()),
+        ),
+      ),
+    discard: () => {},
+  };
+}
+
+export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
+  const content = JSON.stringify(await dreddSpec(opts.api, opts.document));
+  const module = await loadHooks(opts.api);
   const settings: DreddHookSettings = {
     api: opts.api,
     endpoint: opts.endpoint.replace(/\/+$/, ''),
@@ -225,38 +369,26 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
   emitter.on('end', (callback?: () => void) => callback?.());
   emitter.on('test start', (_test: unknown, callback?: () => void) => callback?.());
 
-  const Dredd = require('dredd') as new (config: Record<string, unknown>) => DreddInstance;
   // Dredd always adds its CLI reporter (a line per transaction) and `loglevel` does not reach it; our reporters print instead.
   const reporterOutput = require('dredd/build/reporters/reporterOutputLogger') as {
     default?: { transports?: { console?: { silent?: boolean } } };
   };
   const console = reporterOutput.default?.transports?.console;
   if (console) console.silent = true;
-  const dredd = new Dredd({
+  const config = {
     endpoint: settings.endpoint,
-    path: [file],
     hookfiles: [],
     ...(opts.user !== undefined ? { user: `${opts.user}:${opts.password ?? ''}` } : {}),
     reporter: [],
     loglevel: 'silent',
     color: false,
     emitter,
-  });
-  // Dredd logs why it refuses a description (its parser's error annotations) and then fails with
-  // only "API description processing error": the annotations are kept for the error it ends with.
-  const refusals: string[] = [];
-  const logger = dredd.logger;
-  const log = logger?.log;
-  if (logger && typeof log === 'function') {
-    logger.log = (level: string, ...message: unknown[]) => {
-      if (level === 'error') refusals.push(message.map(String).join(' '));
-      return log.call(logger, level, ...message);
-    };
-  }
-  const runner = dredd.transactionRunner;
+  };
+  const compiled = compiledTransactions(opts.api, content);
+  const { runner, run, discard } = compiled ? compiledRun(config, compiled) : dreddRun(config, content, () => registered);
   const execute = runner?.executeAllTransactions;
   if (!runner || typeof execute !== 'function') {
-    rmSync(dir, { recursive: true, force: true });
+    discard();
     throw new Error(
       'cannot register the Dredd hooks: this Dredd has no transactionRunner.executeAllTransactions (apitwin needs dredd 14.1.0)',
     );
@@ -265,15 +397,7 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
     register(hooks);
     execute.call(runner, transactions, hooks, callback);
   };
-  try {
-    await new Promise<void>((resolve, reject) => dredd.run((err) => (err ? reject(err) : resolve())));
-  } catch (err) {
-    if (!registered && refusals.length) throw new DreddRefusedError(refusals);
-    throw err;
-  } finally {
-    if (logger && log) logger.log = log;
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await run();
   if (!registered) throw new Error('Dredd ran without its hooks (they were never registered): every result would be false');
   return {
     passed: tests.filter((t) => t.status === 'pass').length,

@@ -108,6 +108,11 @@ describe('the package installed from npm pack', () => {
       'dist/src/cli.js',
       'dist/contract-tests/cli.js',
       'openapi/maxscale.yaml',
+      // What the twins start from instead of bundling the specs and compiling validators (make generate).
+      'generated/maxscale.bundle.json',
+      'generated/maxscale.validators.cjs',
+      'generated/maxscale.validators/listServices.cjs',
+      'generated/pip-sessions.validators/getSessions.cjs',
       'data/maxscale.json',
       'LICENSE',
       'CHANGELOG.md',

@@ -110,7 +110,7 @@ export class AdminTools {
 
   /** Fault rules and `Prefer`, in front of a twin's operations (after its body parser, before its router). */
   async intercept(hooks: InterceptOptions, spec: Parameters<typeof loadSpec>[0]): Promise<express.RequestHandler> {
-    return interceptMiddleware(this.faults, { ...hooks, responses: new DocumentedResponses(await loadSpec(spec)) }, this.stalled);
+    return interceptMiddleware(this.faults, { ...hooks, responses: await DocumentedResponses.load(await loadSpec(spec)) }, this.stalled);
   }
 
   /** Cuts stalled connections (a stall lasts until the client gives up, or until the server stops). */

@@ -51,8 +51,9 @@ const doc: OpenAPIV3.Document = {
   },
 };
 
+const responses = await DocumentedResponses.load(doc);
+
 describe('documented responses', () => {
-  const responses = new DocumentedResponses(doc);
   const cases: [string, { got: () => unknown; want: unknown }][] = [
     [
       'a status answers its first example, with documented headers',

@@ -5,12 +5,15 @@
  * example, else one built from the schema by openapi-sampler (what Redocly
  * and Prism use); documented headers get their example, or a sample.
  */
-import { sample } from 'openapi-sampler';
+import type { sample } from 'openapi-sampler';
 import type { OpenAPIV3 } from 'openapi-types';
 import { ApiError, Errors } from '../errors.js';
 import type { HandlerResult } from '../http/types.js';
 
 type Schema = Parameters<typeof sample>[0];
+
+/** openapi-sampler's `sample`: imported by `DocumentedResponses.load`, so a twin without the admin API never loads it. */
+export type Sampler = typeof sample;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
@@ -53,7 +56,16 @@ export function parsePrefer(header: string | string[] | undefined): Preference |
 export class DocumentedResponses {
   private readonly operations = new Map<string, OpenAPIV3.OperationObject>();
 
-  constructor(private readonly doc: OpenAPIV3.Document) {
+  /** The responses of a bundled spec, with openapi-sampler loaded. */
+  static async load(doc: OpenAPIV3.Document): Promise<DocumentedResponses> {
+    const { sample } = await import('openapi-sampler');
+    return new DocumentedResponses(doc, sample);
+  }
+
+  constructor(
+    private readonly doc: OpenAPIV3.Document,
+    private readonly sample: Sampler,
+  ) {
     for (const item of Object.values(doc.paths ?? {})) {
       for (const method of METHODS) {
         const op = item?.[method];
@@ -104,7 +116,7 @@ export class DocumentedResponses {
     for (const [name, h] of Object.entries(response.headers ?? {})) {
       const header = deref<OpenAPIV3.HeaderObject>(this.doc, h);
       const schema = header.schema ? deref<OpenAPIV3.SchemaObject>(this.doc, header.schema) : undefined;
-      const value = header.example ?? schema?.example ?? (schema ? sample(schema as Schema, {}, this.doc) : undefined);
+      const value = header.example ?? schema?.example ?? (schema ? this.sample(schema as Schema, {}, this.doc) : undefined);
       if (value !== undefined) headers[name] = String(value);
     }
     const content = response.content ?? {};
@@ -117,7 +129,7 @@ export class DocumentedResponses {
     else if (media.example !== undefined) body = media.example;
     else if (examples[0]) body = deref<OpenAPIV3.ExampleObject>(this.doc, examples[0][1]).value;
     else if (media.schema)
-      body = sample(deref<OpenAPIV3.SchemaObject>(this.doc, media.schema) as Schema, { skipWriteOnly: true }, this.doc);
+      body = this.sample(deref<OpenAPIV3.SchemaObject>(this.doc, media.schema) as Schema, { skipWriteOnly: true }, this.doc);
     return { status, headers, body: body ?? null };
   }
 }

@@ -21,7 +21,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import express from 'express';
 import type { OpenAPIV3 } from 'openapi-types';
-import { stringify } from 'yaml';
 import { type Config, listeningPort, setListeningPorts } from '../config.js';
 import { type ApiName, loadSpec, projectRoot } from '../spec/load.js';
 
@@ -174,7 +173,11 @@ export function docsRouter(opts: DocsOptions): express.Router {
     const doc = withServers(await loadSpec(api), twinOrigin(API_TWIN[api], serving, req, config));
     res.setHeader('Cache-Control', 'no-cache');
     if (format === 'json') res.type('application/json').send(JSON.stringify(doc, null, 2));
-    else res.type('application/yaml; charset=utf-8').send(stringify(doc, { aliasDuplicateObjects: false }));
+    else {
+      // yaml is loaded by the first request for YAML, not at every start.
+      const { stringify } = await import('yaml');
+      res.type('application/yaml; charset=utf-8').send(stringify(doc, { aliasDuplicateObjects: false }));
+    }
   };
 
   router.get(['/docs', '/docs/index.html'], (_req, res) => {
@@ -213,11 +216,15 @@ export function specDocsRouter(doc: OpenAPIV3.Document, corsOrigins: readonly st
   const router = express.Router();
   if (corsOrigins.length) router.use(cors(corsOrigins));
   const name = `${doc.info?.title ?? 'API'} ${doc.info?.version ?? ''}`.trim();
-  const sendSpec = (format: 'json' | 'yaml', req: express.Request, res: express.Response) => {
+  const sendSpec = async (format: 'json' | 'yaml', req: express.Request, res: express.Response) => {
     const served = withServers(doc, `${req.protocol}://${req.host || 'localhost'}`);
     res.setHeader('Cache-Control', 'no-cache');
     if (format === 'json') res.type('application/json').send(JSON.stringify(served, null, 2));
-    else res.type('application/yaml; charset=utf-8').send(stringify(served, { aliasDuplicateObjects: false }));
+    else {
+      // yaml is loaded by the first request for YAML, not at every start.
+      const { stringify } = await import('yaml');
+      res.type('application/yaml; charset=utf-8').send(stringify(served, { aliasDuplicateObjects: false }));
+    }
   };
   router.get(['/docs', '/docs/index.html'], (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');

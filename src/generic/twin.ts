@@ -15,6 +15,7 @@
  * the router checks it once more before it leaves.
  */
 import type { ErrorObject } from 'ajv';
+import { sample } from 'openapi-sampler';
 import type { OpenAPIV3 } from 'openapi-types';
 import { isObject, type OperationInfo, type SpecModel } from '../../contract-tests/engine/spec.js';
 import { DocumentedResponses, deref, parsePrefer } from '../admin/responses.js';
@@ -77,7 +78,7 @@ export class GenericTwin {
     this.model = opts.model;
     this.bundled = opts.bundled;
     this.store = opts.store ?? new MemoryKvStore();
-    this.documented = new DocumentedResponses(opts.bundled);
+    this.documented = new DocumentedResponses(opts.bundled, sample);
     for (const item of Object.values(opts.bundled.paths ?? {})) {
       for (const method of HTTP_METHODS) {
         const op = item?.[method];

@@ -8,6 +8,12 @@
  * exactly what it would use), and writes them as Ajv standalone code to
  * generated/<api>.validators.cjs. The twin loads that file and hands the
  * functions to openapi-backend's validator, which then compiles nothing.
+ *
+ * Each operation's validators are a file of their own
+ * (generated/<api>.validators/<operationId>.cjs), required the first time the
+ * operation is used: a start pays for the few operations it serves, not for
+ * the megabytes of all of them (reading and compiling one file of them all was
+ * a sixth of the MaxScale twin's cold start).
  */
 import { createRequire } from 'node:module';
 import type { Ajv, Options as AjvOptions, ValidateFunction } from 'ajv';
@@ -21,7 +27,25 @@ export const AJV_OPTIONS = { strict: false, allErrors: true } as const satisfies
 /** openapi-backend's options that shape its validators (with `coerceTypes`, path and query values are coerced). */
 export const COERCE_TYPES = true;
 
+/** One operation's validators, as openapi-backend keeps them. */
+interface OperationValidators {
+  /** openapi-backend's request validators, in its order (body first, then parameters). */
+  request: ValidateFunction[];
+  /** status → the response body validator. */
+  response: Record<string, ValidateFunction>;
+}
+
 /** What generated/<api>.validators.cjs exports. */
+interface GeneratedModule {
+  sourceSha256: string;
+  /** operationId → requires that operation's file of validators. */
+  operations: Record<string, () => OperationValidators>;
+}
+
+/**
+ * The validators of generated/<api>.validators.cjs, keyed by operationId as openapi-backend
+ * keys its own. Each property is a getter that evaluates the operation's code on first use.
+ */
 export interface PrecompiledValidators {
   /** SHA-256 of the openapi/<api>.yaml they were compiled from. */
   sourceSha256: string;
@@ -50,23 +74,56 @@ export function sharedAjv(): AjvCustomizer {
   };
 }
 
-/** Hands generated validators to openapi-backend's validator, which compiles only what is missing. */
+/**
+ * Hands generated validators to openapi-backend's validator, which compiles only what is missing.
+ * The getters are copied as they are, so that nothing is evaluated before it is used.
+ */
 export function installPrecompiled(validator: OpenAPIValidator, validators: PrecompiledValidators): void {
-  Object.assign(validator.requestValidators, validators.request);
-  Object.assign(validator.statusBasedResponseValidators, validators.response);
+  Object.defineProperties(validator.requestValidators, Object.getOwnPropertyDescriptors(validators.request));
+  Object.defineProperties(validator.statusBasedResponseValidators, Object.getOwnPropertyDescriptors(validators.response));
+}
+
+/** A property that evaluates its value on first read; a write (openapi-backend's own) replaces it. */
+function lazyProperty<T>(target: object, key: string, get: () => T): void {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get,
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
 }
 
 /** Loads generated/<api>.validators.cjs (CommonJS: Ajv's standalone code `require`s its runtime helpers). */
 export function loadPrecompiled(path: string): PrecompiledValidators {
-  return createRequire(import.meta.url)(path) as PrecompiledValidators;
+  const generated = createRequire(import.meta.url)(path) as GeneratedModule;
+  const request: Record<string, ValidateFunction[]> = {};
+  const response: Record<string, Record<string, ValidateFunction>> = {};
+  for (const [id, evaluate] of Object.entries(generated.operations)) {
+    let evaluated: OperationValidators | undefined;
+    const once = () => {
+      evaluated ??= evaluate();
+      return evaluated;
+    };
+    lazyProperty(request, id, () => once().request);
+    lazyProperty(response, id, () => once().response);
+  }
+  return { sourceSha256: generated.sourceSha256, request, response };
 }
 
 /**
- * Build time (`make generate`): compiles every operation's validators with
- * openapi-backend's own builders and returns them as one CommonJS module of
- * Ajv standalone code. `definition` is the bundled spec, as the twin loads it.
+ * Build time (`make generate`): compiles every operation's validators with openapi-backend's own
+ * builders and returns them as CommonJS modules of Ajv standalone code, by path under generated/:
+ * `<api>.validators.cjs` (the index) and `<api>.validators/<operationId>.cjs` (one per operation).
+ * `definition` is the bundled spec, as the twin loads it.
  */
-export async function precompiledSource(definition: OpenAPIV3.Document, sourceSha256: string, banner: string): Promise<string> {
+export async function precompiledSources(
+  api: string,
+  definition: OpenAPIV3.Document,
+  sourceSha256: string,
+  banner: string,
+): Promise<Map<string, string>> {
   // CommonJS: module.exports is the function, and carries itself as `default` too.
   const standaloneCode = (await import('ajv/dist/standalone/index.js')).default.default;
   const ajvs = new Map<boolean, Ajv>();
@@ -123,31 +180,61 @@ export async function precompiledSource(definition: OpenAPIV3.Document, sourceSh
     throw new Error('a schema uses a string format: generated validators do not support formats yet');
   }
 
-  // One scope per Ajv: each numbers its functions from 0, so their code cannot share one.
-  const scopes = [...names].map(([ajv, exports], i) => {
-    const code = standaloneCode(ajv, exports);
-    return `const scope${i} = (() => {\nconst exports = {};\n${code}\nreturn exports;\n})();`;
-  });
-  const scopeOf = (key: string) => [...names.keys()].findIndex((ajv) => names.get(ajv)?.[key] !== undefined);
-  const ref = (key: string) => `scope${scopeOf(key)}[${JSON.stringify(key)}]`;
-  const requestCode = Object.entries(request)
-    .map(([id, keys]) => `  ${JSON.stringify(id)}: [${keys.map(ref).join(', ')}],`)
-    .join('\n');
-  const responseCode = Object.entries(response)
-    .map(([id, byStatus]) => {
-      const entries = Object.entries(byStatus).map(([status, key]) => `${JSON.stringify(status)}: ${ref(key)}`);
-      return `  ${JSON.stringify(id)}: { ${entries.join(', ')} },`;
-    })
-    .join('\n');
-  return [
-    `// ${banner}`,
-    "'use strict';",
-    ...scopes,
-    `exports.sourceSha256 = ${JSON.stringify(sourceSha256)};`,
-    `exports.request = {\n${requestCode}\n};`,
-    `exports.response = {\n${responseCode}\n};`,
-    '',
-  ].join('\n');
+  // One file per operation, required when the operation is first used. In it, one scope per Ajv
+  // that compiled a validator of it: each Ajv numbers its functions from 0, so their code cannot
+  // share a scope. standaloneCode writes what the exports need and nothing else, so each
+  // operation's code stands alone.
+  const ajvList = [...names.keys()];
+  const files = new Map<string, string>();
+  const index: string[] = [];
+  for (const id of Object.keys(request)) {
+    const keys = [...(request[id] ?? []), ...Object.values(response[id] ?? {})];
+    const scopes: string[] = [];
+    const scopeOf = new Map<string, number>();
+    ajvList.forEach((ajv, i) => {
+      const exports = Object.fromEntries(keys.filter((k) => names.get(ajv)?.[k] !== undefined).map((k) => [k, k]));
+      if (Object.keys(exports).length === 0) return;
+      for (const k of Object.keys(exports)) scopeOf.set(k, i);
+      scopes.push(`const scope${i} = (() => {\nconst exports = {};\n${standaloneCode(ajv, exports)}\nreturn exports;\n})();`);
+    });
+    const ref = (key: string) => `scope${scopeOf.get(key)}[${JSON.stringify(key)}]`;
+    const requestCode = `[${(request[id] ?? []).map(ref).join(', ')}]`;
+    const responseCode = `{ ${Object.entries(response[id] ?? {})
+      .map(([status, key]) => `${JSON.stringify(status)}: ${ref(key)}`)
+      .join(', ')} }`;
+    const file = `${api}.validators/${id}.cjs`;
+    files.set(
+      file,
+      ascii(
+        [`// ${banner}`, "'use strict';", ...scopes, `module.exports = { request: ${requestCode}, response: ${responseCode} };`, ''].join(
+          '\n',
+        ),
+      ),
+    );
+    index.push(`  ${JSON.stringify(id)}: () => require(${JSON.stringify(`./${file}`)}),`);
+  }
+  files.set(
+    `${api}.validators.cjs`,
+    ascii(
+      [
+        `// ${banner}`,
+        "'use strict';",
+        `exports.sourceSha256 = ${JSON.stringify(sourceSha256)};`,
+        '// By operationId: its validators, each operation in a file of its own, read when first used.',
+        `exports.operations = {\n${index.join('\n')}\n};`,
+        '',
+      ].join('\n'),
+    ),
+  );
+  return files;
+}
+
+/**
+ * ASCII only (other characters are only in the schemas' strings, where an escape means the same):
+ * one character outside it makes V8 read and scan the whole file as UTF-16, twice the work.
+ */
+function ascii(source: string): string {
+  return source.replace(/[^ -~\t\n\r]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Whether any schema in the document has `format: <name>`. */

@@ -59,13 +59,14 @@ function prebundled(api: ApiName): OpenAPIV3.Document | undefined {
 }
 
 /**
- * The validators `make generate` compiled (generated/<api>.validators.cjs), when
+ * The validators `make generate` compiled (generated/<api>.validators.cjs and its folder), when
  * they were made from the YAML as it is now; else undefined, and openapi-backend
  * compiles each operation's the first time it is asked for.
  */
 export function precompiledValidators(api: ApiName): PrecompiledValidators | undefined {
   const path = join(projectRoot(), 'generated', `${api}.validators.cjs`);
-  if (!existsSync(path)) return undefined;
+  // The index, and the folder of the operations' files it requires when each is first used.
+  if (!existsSync(path) || !existsSync(join(projectRoot(), 'generated', `${api}.validators`))) return undefined;
   const validators = loadPrecompiled(path);
   return validators.sourceSha256 === sourceSha256(api) ? validators : undefined;
 }

@@ -15,10 +15,17 @@
  *   apitwin. A corrupt or foreign file is refused at start, damaged pages
  *   included (`PRAGMA quick_check`).
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import type { KvStore } from './kv.js';
 
 export type SqliteDatabase = Database.Database;
+
+/** better-sqlite3, required when a file is first opened: a twin in memory (the default) never loads it. */
+function openDatabase(path: string, options: Database.Options): SqliteDatabase {
+  const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return new Sqlite(path, options);
+}
 
 /** A store file that cannot be used: the message says why, for the person starting apitwin. */
 export class StoreOpenError extends Error {
@@ -96,7 +103,7 @@ export class SqliteFile {
   static open(path: string): SqliteFile {
     let db: SqliteDatabase | undefined;
     try {
-      db = new Database(path, { timeout: OPEN_LOCK_TIMEOUT_MS });
+      db = openDatabase(path, { timeout: OPEN_LOCK_TIMEOUT_MS });
       // Exclusive before WAL: the WAL index then lives in process memory (no -shm file) and
       // the lock, taken by the empty exclusive transaction below, is held until close.
       db.pragma('locking_mode = EXCLUSIVE');
