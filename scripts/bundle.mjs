@@ -1,26 +1,31 @@
 // `make build`, after tsc: bundles the command (dist/src/cli.js and everything it imports) into that
-// one file, with esbuild. Resolving and reading the ~600 files of the server's module graph
-// (express, openapi-backend, ajv, pino…) one by one was most of `apitwin serve`'s cold start.
+// file, with esbuild. Resolving and reading the ~600 files of the server's module graph (express,
+// openapi-backend, ajv, pino…) one by one was most of `apitwin serve`'s cold start.
 //
-// Left outside the bundle, loaded from node_modules when used: better-sqlite3 (a native addon,
-// for --store sqlite:), the packages only some runs need (yaml for /openapi.yaml, openapi-sampler
-// for the admin API, swagger-parser for a spec edited since `make generate`, swagger2openapi for
-// `serve --spec` of a Swagger 2.0 document, Ajv's standalone compiler for `make generate`), and what the code loads through createRequire (node-sql-parser,
-// swagger-ui-dist, the generated validators). `apitwin contract` imports dist/contract-tests/cli.js, which stays as tsc wrote it,
-// like the rest of dist/ (the typed client, the contract suite). The bundle sits where
-// dist/src/cli.js was, so paths it finds from its own URL (the project root, ../contract-tests)
-// are the same.
+// What the command imports only when a run needs it (`import()`: the twin of any spec for
+// `serve --spec`, the admin API's sampler) goes to chunks beside it (dist/src/chunk-*.js), loaded
+// with the import, and so do the packages those parts import. Left outside the bundle, loaded from
+// node_modules when used: better-sqlite3 (a native addon, for --store sqlite:), the packages only
+// some runs need (yaml, openapi-sampler, swagger-parser, swagger2openapi, Ajv's standalone
+// compiler), and what the code loads through createRequire (node-sql-parser, swagger-ui-dist, the
+// generated validators). `apitwin contract` imports dist/contract-tests/cli.js, which stays as tsc
+// wrote it, like the rest of dist/ (the typed client, the contract suite). The bundle and its
+// chunks sit where dist/src/cli.js was, so paths found from their own URL (the project root,
+// ../contract-tests) are the same.
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist', 'src', 'cli.js');
+const outdir = join(root, 'dist', 'src');
 
 const { outputFiles } = await build({
-  entryPoints: [cli],
-  outfile: cli,
+  entryPoints: [join(outdir, 'cli.js')],
+  outdir,
+  entryNames: '[name]',
+  chunkNames: 'chunk-[hash]',
+  splitting: true,
   write: false,
   bundle: true,
   platform: 'node',
@@ -34,9 +39,9 @@ const { outputFiles } = await build({
 });
 // ASCII only: esbuild escapes strings, but comments keep their characters, and one character outside
 // ASCII makes Node decode, and V8 scan, the whole file as UTF-16. In a comment the escape is only text.
-const [output] = outputFiles;
-if (!output) throw new Error('esbuild wrote nothing');
-writeFileSync(
-  cli,
-  output.text.replace(/[^ -~\t\n\r]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
-);
+for (const output of outputFiles) {
+  writeFileSync(
+    output.path,
+    output.text.replace(/[^ -~\t\n\r]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
+}
