@@ -39,7 +39,8 @@ function connectionProblem(err: unknown): string {
   if (code === 'ECONNREFUSED') return 'refused the connection';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'does not resolve';
   if (code === 'ECONNRESET') return 'closed the connection';
-  return e.cause?.message ?? (err as Error).message ?? String(err);
+  // Other causes (fetch refuses some ports outright: "bad port") as a clause of the sentence.
+  return `could not be reached (${e.cause?.message ?? (err as Error).message ?? String(err)})`;
 }
 
 /** `undefined` when the target looks like the API; otherwise one sentence saying why the run cannot go on. */
