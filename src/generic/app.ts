@@ -21,7 +21,7 @@ import { buildSpecModel, type SpecModel } from '../../contract-tests/engine/spec
 import { specDocsRouter } from '../docs/router.js';
 import { ApiError, Errors, toApiError } from '../errors.js';
 import { bodyDepthLimit, headAsGet, pathEncoding } from '../http/guards.js';
-import { createOpenApiRouter, describeValidationError, type OpenApiRouter } from '../http/openapi-router.js';
+import { createOpenApiRouter, describeValidationError, hasBody, type OpenApiRouter } from '../http/openapi-router.js';
 import type { Operation } from '../http/route-table.js';
 import { fragmentRoutes } from './fragments.js';
 import { type LoadedSpec, loadAnySpec } from './load.js';
@@ -61,12 +61,6 @@ function basePathOf(model: SpecModel): string {
 function declaredMediaTypes(op: Operation | undefined): string[] {
   const body = op?.requestBody as OpenAPIV3.RequestBodyObject | undefined;
   return Object.keys(body?.content ?? {}).map((t) => t.split(';')[0]?.trim().toLowerCase() ?? t);
-}
-
-function hasBody(req: express.Request): boolean {
-  const length = req.headers['content-length'];
-  if (length !== undefined) return Number(length) > 0;
-  return req.headers['transfer-encoding'] !== undefined;
 }
 
 /** Whether a request's Content-Type is one the operation declares (wildcards and `+json` suffixes understood). */

@@ -123,7 +123,8 @@ export function validationError(errors: ErrorObject[] | null | undefined, templa
   });
 }
 
-function hasBody(req: express.Request): boolean {
+/** Whether a request carries a body (a non-zero Content-Length, or chunked). */
+export function hasBody(req: express.Request): boolean {
   const length = req.headers['content-length'];
   if (length !== undefined) return Number(length) > 0;
   return req.headers['transfer-encoding'] !== undefined;
