@@ -150,9 +150,10 @@ export function loadSpecModel(api: string, source?: string): Promise<SpecModel> 
 
 export async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): Promise<SpecModel> {
   // swagger-parser's dereferencing is json-schema-ref-parser's: the same, without loading its validators.
-  const { dereference } = await import('@apidevtools/json-schema-ref-parser');
+  // The default export, which is the module's exports under Node and in the command's bundle alike.
+  const { default: $RefParser } = await import('@apidevtools/json-schema-ref-parser');
   // Bundled: no `$ref` points outside it, so none is looked for (a crawl of the whole document).
-  const document = (await dereference(structuredClone(bundled) as never, {
+  const document = (await $RefParser.dereference(structuredClone(bundled) as never, {
     resolve: { external: false },
   })) as unknown as OpenAPIV3.Document;
   const operations: OperationInfo[] = [];

@@ -92,6 +92,14 @@ describe('loadAnySpec', () => {
     assert.deepEqual(response.content['application/json']?.schema, petSchema);
   });
 
+  test('a JSON document whose $ref points to another file has it bundled in', async () => {
+    file('pet-schema.json', JSON.stringify(petSchema));
+    const loaded = await loadAnySpec(file('pets-external.json', JSON.stringify(doc({ $ref: 'pet-schema.json' }), null, 2)));
+    assert.equal(hasExternalRefs(loaded.bundled), false);
+    const response = loaded.bundled.paths['/pets/{id}']?.get?.responses['200'] as { content: Record<string, { schema: unknown }> };
+    assert.deepEqual(response.content['application/json']?.schema, petSchema);
+  });
+
   test('a document given as an object is not changed by loading it', async () => {
     const given = doc(petSchema);
     const before = structuredClone(given);

@@ -77,16 +77,23 @@ async function readSource(source: string): Promise<string> {
  * core schema (what swagger-parser's js-yaml reads with its JSON schema: dates stay strings).
  */
 export async function parseSpecText(text: string): Promise<unknown> {
+  return (await parseText(text)).data;
+}
+
+async function parseText(text: string): Promise<{ data: unknown; json: boolean }> {
   if (/^\s*\{/.test(text)) {
     try {
-      return JSON.parse(text);
+      return { data: JSON.parse(text), json: true };
     } catch {
       // JSON is YAML too: YAML's parser reads it, or says where it breaks.
     }
   }
   const { parse } = await import('yaml');
-  return parse(text, { schema: 'core', logLevel: 'error' });
+  return { data: parse(text, { schema: 'core', logLevel: 'error' }), json: false };
 }
+
+/** In JSON text, a `"$ref"` member whose value does not start with `#`: one scan of the text, no walk of the data. */
+const EXTERNAL_REF_IN_JSON = /"\$ref"\s*:\s*"(?!#)/;
 
 /** Whether any `$ref` of the document points outside it (another file, a URL): only then is it bundled. */
 export function hasExternalRefs(doc: unknown): boolean {
@@ -98,8 +105,11 @@ export function hasExternalRefs(doc: unknown): boolean {
       for (const item of node) if (item !== null && typeof item === 'object') stack.push(item);
       continue;
     }
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) return true;
+    const record = node as Record<string, unknown>;
+    const ref = record.$ref;
+    if (typeof ref === 'string' && !ref.startsWith('#')) return true;
+    for (const key in record) {
+      const value = record[key];
       if (value !== null && typeof value === 'object') stack.push(value);
     }
   }
@@ -111,10 +121,11 @@ export async function loadAnySpec(source: string | object): Promise<LoadedSpec> 
   const where = typeof source === 'string' ? source : 'the spec';
   let parsed: Record<string, unknown>;
   try {
-    const data = typeof source === 'string' ? await parseSpecText(await readSource(source)) : structuredClone(source);
+    const text = typeof source === 'string' ? await readSource(source) : undefined;
+    const { data, json } = text === undefined ? { data: structuredClone(source), json: false } : await parseText(text);
     if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new Error('it is not an object');
     parsed = data as Record<string, unknown>;
-    if (hasExternalRefs(parsed)) {
+    if (json && text !== undefined ? EXTERNAL_REF_IN_JSON.test(text) : hasExternalRefs(parsed)) {
       const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
       // From the source itself, so that relative references resolve against its location.
       parsed = (await SwaggerParser.bundle(typeof source === 'string' ? source : (parsed as never))) as unknown as Record<string, unknown>;
