@@ -246,7 +246,13 @@ export function markdownReport(title: string, totals: Totals, results: readonly 
   const failures = results.filter((r) => !r.passed);
   if (failures.length === 0) lines.push('None.');
   for (const r of failures) {
-    const stage = !r.loaded ? 'did not load' : !r.served ? 'did not serve' : r.checks ? `failed ${r.checks.failed} checks` : 'served, did not finish';
+    const stage = !r.loaded
+      ? 'did not load'
+      : !r.served
+        ? 'did not serve'
+        : r.checks
+          ? `failed ${r.checks.failed} checks`
+          : 'served, did not finish';
     lines.push(`- **${r.id}** (${r.operations} operations): ${stage}`);
     for (const reason of r.reasons) lines.push(`  - ${reason.replace(/\|/g, '\\|')}`);
   }
