@@ -1,7 +1,8 @@
 /**
  * The MaxScale twin as an Express app (it does not listen).
  *
- * Request flow: request log → X-HTTP-Method-Override → JSON body parser
+ * Request flow: front lane (a plain GET whose answer is kept: src/http/answers.ts)
+ * → request log → X-HTTP-Method-Override → JSON body parser
  * (application/json and application/vnd.api+json) → the spec router, mounted
  * at /v1 and at / (MaxScale answers both) → Basic auth → openapi-backend
  * routing and validation → handler → response validation → one writer.

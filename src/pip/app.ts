@@ -1,8 +1,9 @@
 /**
  * The pip-sessions twin as an Express app (it does not listen).
  *
- * Request flow, as the real service's restify stack reads a request: request
- * log → Accept check (406, as restify's acceptParser) → JSON body parser
+ * Request flow, as the real service's restify stack reads a request (behind
+ * the front lane, which sends kept answers of read commands: src/http/answers.ts):
+ * request log → Accept check (406, as restify's acceptParser) → JSON body parser
  * (application/json only, any JSON value, up to the configured size) → the
  * arguments: a body that is not a JSON object (none, another media type,
  * `null`, an array, a string) is `{}`, as Pip.Services' Parameters read it →
