@@ -76,7 +76,10 @@ export async function runJob(job: SpecJob): Promise<SpecResult> {
     progress(result);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     if (job.mode === 'light') {
-      const light = await lightCheck(generic, url, () => progress({ ...result, served: true }));
+      const light = await lightCheck(generic, url, () => {
+        result.served = true;
+        progress(result);
+      });
       result.served = light.served;
       result.passed = light.problems.length === 0;
       result.checks = { passed: light.passed, failed: light.problems.length, skipped: 0 };
