@@ -17,7 +17,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { RunContext } from '../engine/context.js';
 import { describeResponse } from '../engine/context.js';
 import { createdId, exampleBody, forget, freshen, hasId, is2xx, remember, request } from '../engine/requests.js';
-import { flatten, isObject, type OperationInfo, type ResourceGroup, type RpcGroup, schemaAt } from '../engine/spec.js';
+import { flatten, isObject, notFoundStatuses, type OperationInfo, type ResourceGroup, type RpcGroup, schemaAt } from '../engine/spec.js';
 import type { CheckName, Failure, HttpExchange } from '../engine/types.js';
 
 /** An object made for one scenario. */
@@ -72,6 +72,7 @@ function withoutRelationships(op: OperationInfo, body: unknown): void {
 function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
   const parentAdapter = group.parent ? restAdapter(ctx, group.parent) : undefined;
   const itemParams = (h: Handle) => h.params;
+  const goneStatuses = [...new Set([...notFoundStatuses(group.read), ...(group.update ? notFoundStatuses(group.update) : [])])];
   return {
     name: `${group.collectionPath} (${group.create.id}, ${group.read.id})`,
     async create(opts = {}) {
@@ -108,12 +109,13 @@ function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
     remove: group.delete ? (h) => ctx.send(request(ctx, group.delete as OperationInfo, { params: itemParams(h) })) : undefined,
     list: group.list ? (h) => ctx.send(request(ctx, group.list as OperationInfo, { params: itemParams(h) })) : undefined,
     listed: (x, h) => itemsOfBody(x.response.body).some((i) => hasId(i, h.id, group)),
-    gone: (x) => x.response.status === 404,
-    goneDescription: '404 Not Found',
+    // 404, or the status the operations document for "no such object" where they document no 404 (AWS's 480 ResourceNotFoundException).
+    gone: (x) => goneStatuses.includes(x.response.status),
+    goneDescription: goneStatuses.length === 1 && goneStatuses[0] === 404 ? '404 Not Found' : `${goneStatuses.join(' or ')} (not found)`,
     async cleanup(h) {
       if (group.delete) {
         const x = await ctx.http.send(request(ctx, group.delete, { params: itemParams(h) }));
-        if (is2xx(x) || x.response.status === 404) forget(ctx, group, h.params);
+        if (is2xx(x) || goneStatuses.includes(x.response.status)) forget(ctx, group, h.params);
       }
       for (const p of [...h.parents].reverse()) await p.adapter.cleanup(p.handle);
     },

@@ -375,6 +375,8 @@ export function flatten(schema: OpenAPIV3.SchemaObject | undefined): OpenAPIV3.S
     Object.assign(properties, part.properties ?? {});
     for (const r of part.required ?? []) required.add(r);
     if (part.type && !merged.type) Object.assign(merged, { type: part.type });
+    // An array wrapped in an allOf (AWS wraps every member so) keeps its items.
+    if ('items' in part && !('items' in merged)) Object.assign(merged, { items: part.items });
     // One branch forbidding unknown fields makes the whole allOf forbid them.
     if (part.additionalProperties === false) merged.additionalProperties = false;
     else if (merged.additionalProperties === undefined && part.additionalProperties !== undefined)
@@ -467,3 +469,45 @@ export function describeOperation(op: OperationInfo): string {
 }
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What an error answer says, to find the documented response that says it. */
+export type ErrorKind = 'not-found' | 'invalid' | 'conflict' | 'unsupported-media' | 'too-large';
+
+/** Words of a response's description or schema name that name each kind of error (`ResourceNotFoundException`, `ValidationError`…). */
+const ERROR_WORDS: Record<ErrorKind, RegExp> = {
+  'not-found': /not.?found|no.?such|does.?not.?exist|doesn.?t.?exist|\bgone\b|\bmissing\b/i,
+  invalid: /validation|invalid|bad.?request|malformed|unprocessable|illegal|unsupported|not.?valid|syntax/i,
+  conflict: /conflict|already.?exists|in.?use|duplicate/i,
+  'unsupported-media': /media.?type|content.?type|unsupported/i,
+  'too-large': /too.?large|too.?big|limit.?exceeded|size/i,
+};
+
+/** The words a documented response is known by: its description and its schema's title. */
+function responseWords(r: OpenAPIV3.ResponseObject | undefined, names: string[] = []): string {
+  const schemas = Object.values(r?.content ?? {}).map((m) => (m.schema as OpenAPIV3.SchemaObject | undefined)?.title ?? '');
+  return [r?.description ?? '', ...schemas, ...names].join(' ');
+}
+
+/**
+ * The documented 4xx responses (exact codes, AWS's 480–489 among them) whose description or schema
+ * name says they answer an error of `kind`, in the order documented. `names` adds words a
+ * response is known by that the dereferenced model has lost (its schema's `$ref` name).
+ */
+export function errorResponsesFor(op: OperationInfo, kind: ErrorKind, names: (key: string) => string[] = () => []): string[] {
+  const words = ERROR_WORDS[kind];
+  return Object.keys(op.responses).filter((k) => /^4\d\d$/.test(k) && words.test(responseWords(op.responses[k], names(k))));
+}
+
+/**
+ * The statuses by which an operation says "no such object": 404 (and 410) where documented, else
+ * a documented 4xx whose description or schema says not-found (AWS documents
+ * `480: ResourceNotFoundException` and no 404), else any 4XX range or `default`.
+ */
+export function notFoundStatuses(op: OperationInfo | undefined): number[] {
+  if (!op) return [404];
+  const exact = ['404', '410'].filter((k) => op.responses[k] !== undefined).map(Number);
+  if (exact.length) return exact;
+  const named = errorResponsesFor(op, 'not-found').map(Number);
+  if (named.length) return named;
+  return [404];
+}

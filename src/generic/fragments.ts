@@ -14,7 +14,8 @@ interface FragmentRoute {
   methods: Set<string>;
   pattern: RegExp;
   terms: [string, string | undefined][];
-  renamed: string;
+  /** `/__fragment<N>`: the router's path of the template is it followed by the template without its fragment. */
+  prefix: string;
 }
 
 export interface Fragments {
@@ -41,8 +42,8 @@ export function fragmentRoutes(doc: OpenAPIV3.Document): Fragments | undefined {
     }
     n += 1;
     const stripped = path.slice(0, at).replace(/\/+$/, '') || '';
-    const renamed = `/__fragment${n}${stripped}`;
-    renamedPaths[renamed] = item;
+    const prefix = `/__fragment${n}`;
+    renamedPaths[`${prefix}${stripped}`] = item;
     const terms = path
       .slice(at + 1)
       .split('&')
@@ -59,7 +60,7 @@ export function fragmentRoutes(doc: OpenAPIV3.Document): Fragments | undefined {
         .join('[^/]+')}/?$`,
     );
     const methods = new Set(Object.keys(item ?? {}).map((m) => m.toUpperCase()));
-    routes.push({ methods, pattern, terms, renamed });
+    routes.push({ methods, pattern, terms, prefix });
   }
   const rewrite = (method: string, path: string, query: URLSearchParams, routable: boolean): string | undefined => {
     const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
@@ -74,7 +75,7 @@ export function fragmentRoutes(doc: OpenAPIV3.Document): Fragments | undefined {
       }
     }
     if (!best || (!best.complete && routable)) return undefined;
-    return `${best.route.renamed}${trimmed}`.replace(/\/+$/, '') || '/';
+    return `${best.route.prefix}${trimmed}`.replace(/\/+$/, '') || '/';
   };
   return { definition: { ...doc, paths: renamedPaths }, rewrite };
 }

@@ -8,6 +8,7 @@
 import type { ErrorObject } from 'ajv';
 import { sample } from 'openapi-sampler';
 import type { OpenAPIV3 } from 'openapi-types';
+import RandExp from 'randexp';
 import { flatten, isObject } from '../../contract-tests/engine/spec.js';
 
 type Schema = OpenAPIV3.SchemaObject;
@@ -163,6 +164,49 @@ export function repair(value: unknown, fallback: unknown, errors: readonly Error
   return changed ? copy : value;
 }
 
+/** A small seeded PRNG (mulberry32): a twin answers the same generated strings on every run. */
+function seeded(text: string): (from: number, to: number) => number {
+  let a = 0;
+  for (let i = 0; i < text.length; i += 1) a = (Math.imul(a, 31) + text.charCodeAt(i)) >>> 0;
+  return (from, to) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return from + Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (to - from + 1));
+  };
+}
+
+/**
+ * A string the pattern matches, made by randexp (openapi-sampler's own pattern support reads
+ * `\d{12}` or `(-[a-z]+)?` literally, so AWS's ARN patterns came out wrong), from a generator
+ * seeded by the pattern and the value it replaces; undefined when the pattern is not one it reads.
+ */
+export function stringMatching(pattern: string, replacing = ''): string | undefined {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, 'u');
+  } catch {
+    return undefined;
+  }
+  // randexp misreads a few constructs (`[\S]`, lookaheads): each string is checked, a few tried.
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    try {
+      const gen = new RandExp(pattern);
+      gen.max = 4;
+      gen.randInt = seeded(`${pattern}\u0000${replacing}\u0000${attempt}`);
+      // Printable ASCII without spaces: what an identifier-like value looks like.
+      gen.defaultRange.subtract(0, 32);
+      gen.defaultRange.subtract(127, 0x10ffff);
+      const made = gen.gen();
+      if (re.test(made)) return made;
+    } catch {
+      break;
+    }
+  }
+  return ['x', 'string', 'a1', 'A', '0', 'x-1'].find((c) => re.test(c));
+}
+
 /** A value of a JSON type, for a member whose type the schema refuses. */
 function valueOfType(type: string): unknown {
   switch (type) {
@@ -182,13 +226,47 @@ function valueOfType(type: string): unknown {
   }
 }
 
+/** Values of the `format`s Ajv checks, for a string that breaks its format. */
+const BY_FORMAT: Record<string, string> = {
+  'date-time': '2000-01-01T00:00:00Z',
+  date: '2000-01-01',
+  time: '00:00:00Z',
+  email: 'user@example.com',
+  'idn-email': 'user@example.com',
+  uri: 'https://example.com/',
+  'uri-reference': 'https://example.com/',
+  iri: 'https://example.com/',
+  'iri-reference': 'https://example.com/',
+  url: 'https://example.com/',
+  'uri-template': 'https://example.com/{id}',
+  uuid: '00000000-0000-4000-8000-000000000000',
+  ipv4: '192.0.2.1',
+  ipv6: '2001:db8::1',
+  hostname: 'example.com',
+  'idn-hostname': 'example.com',
+  byte: 'AAAA',
+  duration: 'P1D',
+  regex: '.*',
+  'json-pointer': '/a',
+  'relative-json-pointer': '0',
+};
+
 /**
  * Fixes a value where Ajv's errors say how: a length or bound to meet, an enum or const value,
- * a type, a member to drop or to add; what it cannot fix (a pattern, a oneOf) it leaves.
+ * a pattern (randexp), a format, a type, a member to drop or to add, an array too short, a
+ * oneOf/anyOf no branch of which it fits. `schemaAt` gives the schema at an instance path, where
+ * a value must be made (a missing member, the item of an empty array, a oneOf's branch).
  */
-export function fixByErrors(value: unknown, errors: readonly ErrorObject[]): unknown {
+export function fixByErrors(
+  value: unknown,
+  errors: readonly ErrorObject[],
+  schemaAt: (path: string[]) => Schema | undefined = () => undefined,
+  doc?: OpenAPIV3.Document,
+): unknown {
+  const make = (schema: Schema | undefined): unknown => (schema && doc ? sampleOf(schema, doc) : undefined);
   const copy = structuredClone(value);
   let changed = false;
+  const oneOfTries = fixTries;
   const set = (path: string[], v: unknown) => {
     if (path.length === 0) return;
     const parent = at(copy, path.slice(0, -1));
@@ -233,17 +311,37 @@ export function fixByErrors(value: unknown, errors: readonly ErrorObject[]): unk
         break;
       case 'type': {
         const wanted = String(params.type ?? '').split(',')[0] ?? '';
-        set(path, valueOfType(wanted));
+        const made = make(schemaAt(path));
+        set(path, made !== undefined && typesMatch(made, wanted) ? made : valueOfType(wanted));
         break;
       }
       case 'minItems':
-        if (Array.isArray(current) && limit !== undefined && current.length > 0) {
-          set(
-            path,
-            Array.from({ length: limit }, (_, i) => structuredClone(current[i % current.length])),
-          );
+        if (Array.isArray(current) && limit !== undefined) {
+          const items = current.length > 0 ? current : [make(itemsOfSchema(schemaAt(path)))].filter((v) => v !== undefined);
+          if (items.length > 0)
+            set(
+              path,
+              Array.from({ length: limit }, (_, i) => structuredClone(items[i % items.length])),
+            );
         }
         break;
+      case 'pattern':
+        if (typeof current === 'string' && typeof params.pattern === 'string') {
+          const matching = stringMatching(params.pattern, current);
+          if (matching !== undefined && matching !== current) set(path, matching);
+        }
+        break;
+      case 'oneOf':
+      case 'anyOf': {
+        // A value no branch takes (or, for oneOf, more than one): the sample of one branch, tried in turn.
+        const branches = (flatten(schemaAt(path))?.[e.keyword] ?? []) as Schema[];
+        const tried = oneOfTries.get(path.join('/')) ?? 0;
+        const branch = branches[tried % Math.max(1, branches.length)];
+        oneOfTries.set(path.join('/'), tried + 1);
+        const made = make(branch);
+        if (made !== undefined) set(path, made);
+        break;
+      }
       case 'maxItems':
         if (Array.isArray(current) && limit !== undefined) set(path, current.slice(0, limit));
         break;
@@ -257,25 +355,13 @@ export function fixByErrors(value: unknown, errors: readonly ErrorObject[]): unk
       }
       case 'required': {
         const member = String(params.missingProperty);
-        if (isObject(current) && !(member in current)) set([...path, member], '');
+        if (isObject(current) && !(member in current)) set([...path, member], make(schemaAt([...path, member])) ?? '');
         break;
       }
       case 'format':
         if (typeof current === 'string') {
           const f = String(params.format);
-          const byFormat: Record<string, string> = {
-            'date-time': '2000-01-01T00:00:00Z',
-            date: '2000-01-01',
-            time: '00:00:00Z',
-            email: 'user@example.com',
-            uri: 'https://example.com/',
-            url: 'https://example.com/',
-            uuid: '00000000-0000-4000-8000-000000000000',
-            ipv4: '192.0.2.1',
-            ipv6: '2001:db8::1',
-            hostname: 'example.com',
-          };
-          if (byFormat[f]) set(path, byFormat[f]);
+          if (BY_FORMAT[f] !== undefined) set(path, BY_FORMAT[f]);
         }
         break;
       default:
@@ -283,4 +369,25 @@ export function fixByErrors(value: unknown, errors: readonly ErrorObject[]): unk
     }
   }
   return changed ? copy : value;
+}
+
+/** How many oneOf/anyOf branches were tried at each path, across the rounds of one repair (reset by `beginRepair`). */
+const fixTries = new Map<string, number>();
+
+/** Starts a new repair: the branches of each oneOf are tried from the first again. */
+export function beginRepair(): void {
+  fixTries.clear();
+}
+
+function itemsOfSchema(schema: Schema | undefined): Schema | undefined {
+  const s = flatten(schema);
+  return s && 'items' in s ? (s.items as Schema) : undefined;
+}
+
+function typesMatch(value: unknown, type: string): boolean {
+  if (type === 'integer') return Number.isInteger(value);
+  if (type === 'array') return Array.isArray(value);
+  if (type === 'object') return isObject(value);
+  if (type === 'null') return value === null;
+  return typeof value === type;
 }

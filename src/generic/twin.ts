@@ -17,7 +17,15 @@
 import type { ErrorObject } from 'ajv';
 import { sample } from 'openapi-sampler';
 import type { OpenAPIV3 } from 'openapi-types';
-import { isObject, type OperationInfo, type SpecModel } from '../../contract-tests/engine/spec.js';
+import {
+  type ErrorKind,
+  errorResponsesFor,
+  flatten,
+  isObject,
+  type OperationInfo,
+  type SpecModel,
+  schemaAt,
+} from '../../contract-tests/engine/spec.js';
 import { DocumentedResponses, deref, parsePrefer } from '../admin/responses.js';
 import { ApiError, Errors } from '../errors.js';
 import type { RawHandler, RawRequest } from '../http/openapi-router.js';
@@ -26,7 +34,17 @@ import type { KvStore } from '../store/kv.js';
 import { MemoryKvStore } from '../store/memory.js';
 import { HTTP_METHODS } from './load.js';
 import { collectionOf, IdGenerator, idKey, inferResources, type Resource, type Role, seedFromExamples } from './resources.js';
-import { contentTypeFor, documentedExample, fixByErrors, isJsonMediaType, overlay, pickMediaType, repair, sampleOf } from './shape.js';
+import {
+  beginRepair,
+  contentTypeFor,
+  documentedExample,
+  fixByErrors,
+  isJsonMediaType,
+  overlay,
+  pickMediaType,
+  repair,
+  sampleOf,
+} from './shape.js';
 
 type Schema = OpenAPIV3.SchemaObject;
 
@@ -311,7 +329,7 @@ export class GenericTwin {
     const base = this.baseBody(op, key, media);
     if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(textOf(base)) };
     let body = base;
-    if (stored !== undefined) body = list ? this.listBody(schema, base, stored as unknown[]) : overlay(schema, base, stored);
+    if (stored !== undefined) body = list ? this.listBody(schema, base, stored as unknown[]) : this.objectBody(schema, base, stored);
     return { status, headers, body: this.conforming(op.id, status, body, base) };
   }
 
@@ -334,16 +352,52 @@ export class GenericTwin {
     return structuredClone(base);
   }
 
+  /**
+   * An object response: the stored object laid over the body, or over its envelope's member where
+   * the object sits in one (AWS answers `{"graphqlApi": {…}}`): the member whose schema declares
+   * more of the object's members than the body's own schema does.
+   */
+  private objectBody(schema: Schema | undefined, base: unknown, stored: unknown): unknown {
+    const top = flatten(schema);
+    if (!isObject(stored) || !top?.properties || !isObject(base)) return overlay(schema, base, stored);
+    const keys = Object.keys(stored);
+    const declared = (s: Schema | undefined) => {
+      const props = flatten(s)?.properties ?? {};
+      return keys.filter((k) => k in props).length;
+    };
+    let best: string | undefined;
+    let score = declared(top);
+    for (const [name, member] of Object.entries(top.properties) as [string, Schema][]) {
+      if (keys.includes(name)) continue;
+      const n = declared(member);
+      if (n > score) {
+        best = name;
+        score = n;
+      }
+    }
+    if (best === undefined) return overlay(schema, base, stored);
+    const member = top.properties[best] as Schema;
+    return { ...base, [best]: overlay(member, base[best], stored) };
+  }
+
   /** A list response: each stored object shaped as an item, in the array itself or the envelope's array member. */
   private listBody(schema: Schema | undefined, base: unknown, items: unknown[]): unknown {
-    const arrayOf = (s: Schema | undefined): Schema | undefined =>
-      s && (s.type === 'array' || 'items' in s) ? ((s as OpenAPIV3.ArraySchemaObject).items as Schema) : undefined;
+    // AWS's specs wrap each member in an allOf: flattened, it is the array it stands for.
+    const arrayOf = (s: Schema | undefined): Schema | undefined => {
+      if (!s) return undefined;
+      if ('items' in s) return (s as OpenAPIV3.ArraySchemaObject).items as Schema;
+      for (const part of (s.allOf ?? []) as Schema[]) {
+        const items = arrayOf(part);
+        if (items) return items;
+      }
+      return undefined;
+    };
     const itemSchema = arrayOf(schema);
     if (itemSchema || Array.isArray(base)) {
       const itemBase = Array.isArray(base) ? base[0] : undefined;
       return items.map((i) => overlay(itemSchema, itemBase, i));
     }
-    const props = (schema?.properties ?? {}) as Record<string, Schema>;
+    const props = (flatten(schema)?.properties ?? {}) as Record<string, Schema>;
     const arrays = Object.entries(props).filter(([, s]) => arrayOf(s));
     const member =
       arrays.find(([name]) => LIST_MEMBERS.includes(name.toLowerCase()))?.[0] ?? (arrays.length === 1 ? arrays[0]?.[0] : undefined);
@@ -363,19 +417,32 @@ export class GenericTwin {
       if (repaired === current) break;
       current = repaired;
     }
-    // …and where those break it too (a sample short of a minLength, an example out of its enum),
-    // the values are fixed as Ajv's errors say.
+    // …and where those break it too (a sample short of a minLength, a pattern openapi-sampler
+    // cannot read, a oneOf two branches take), the values are fixed as Ajv's errors say.
+    const schema = this.responseSchema(operationId, status);
+    const at = (path: string[]) => schemaAt(schema, path);
     for (const candidate of [current, base]) {
       let fixed = candidate;
-      for (let round = 0; round < 4; round += 1) {
+      beginRepair();
+      for (let round = 0; round < 8; round += 1) {
         const errors = this.validate(operationId, status, fixed);
         if (errors.length === 0) return fixed;
-        const next = fixByErrors(fixed, errors);
+        const next = fixByErrors(fixed, errors, at, this.bundled);
         if (next === fixed) break;
         fixed = next;
       }
     }
     return base;
+  }
+
+  /** The JSON schema of an operation's documented response for a status (its own, its range's or default's). */
+  private responseSchema(operationId: string, status: number): Schema | undefined {
+    const op = this.model.byId.get(operationId);
+    if (!op) return undefined;
+    const s = String(status);
+    const response = op.responses[s] ?? op.responses[`${s[0]}XX`] ?? op.responses[`${s[0]}xx`] ?? op.responses.default;
+    const media = pickMediaType(response?.content);
+    return media === undefined ? undefined : (response?.content?.[media]?.schema as Schema | undefined);
   }
 
   /** Documented response headers: their example, else a sample of their schema. */
@@ -400,6 +467,19 @@ export class GenericTwin {
     return { ...chosen, headers, body: isJsonMediaType(media) ? chosen.body : new RawBody(textOf(chosen.body)) };
   }
 
+  /** The names a response of an operation is known by in the bundled document: its own `$ref` and its schemas' (`ResourceNotFoundException`). */
+  private refNames(operationId: string, key: string): string[] {
+    const raw = this.bundledOps.get(operationId)?.responses?.[key];
+    const names: string[] = [];
+    const nameOf = (v: unknown) => {
+      if (isObject(v) && typeof v.$ref === 'string') names.push(v.$ref.slice(v.$ref.lastIndexOf('/') + 1));
+    };
+    nameOf(raw);
+    const response = raw ? deref<OpenAPIV3.ResponseObject>(this.bundled, raw) : undefined;
+    for (const media of Object.values(response?.content ?? {})) nameOf(media.schema);
+    return names;
+  }
+
   /**
    * An error as the operation documents it: the status itself where documented, else the
    * nearest documented client error (a twin answers only what its spec documents); the body
@@ -407,7 +487,7 @@ export class GenericTwin {
    */
   renderError(err: ApiError, operationId: string | undefined): HandlerResult {
     const op = operationId === undefined ? undefined : this.model.byId.get(operationId);
-    const found = op ? documentedErrorStatus(op, err) : undefined;
+    const found = op ? documentedErrorStatus(op, err, (key) => this.refNames(op.id, key)) : undefined;
     if (!op || !found) return problem(err, err.status);
     const { status, key } = found;
     const response = op.responses[key];
@@ -432,27 +512,81 @@ function textOf(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Which documented statuses may stand for an error, most fitting first. */
-function errorCandidates(err: ApiError): string[] {
-  const s = String(err.status);
-  const clientError = ['400', '422', '4XX', 'default'];
-  if (err.status === 404 && err.code === Errors.NOT_FOUND.code) return ['404', '410', '4XX', 'default', '400', '422'];
-  if (err.status === 404) return ['404', '400', '422', '4XX', 'default'];
-  if (err.status >= 500) return [s, '5XX', 'default'];
-  return [s, `${s[0]}XX`, ...clientError];
+/** What kind of refusal an error is, to find the documented response that says it. */
+function errorKind(err: ApiError): ErrorKind | undefined {
+  switch (err.status) {
+    case 404:
+    case 410:
+      return 'not-found';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'too-large';
+    case 415:
+      return 'unsupported-media';
+    case 400:
+    case 422:
+      return 'invalid';
+    default:
+      return undefined;
+  }
 }
 
-export function documentedErrorStatus(op: OperationInfo, err: ApiError): { status: number; key: string } | undefined {
+/** Authentication refusals: a client reads them as its credentials refused, never as "no such object" or "invalid input". */
+const AUTH_STATUSES = new Set(['401', '403', '407']);
+
+/**
+ * The documented status that answers an error, and its response's key. A twin answers only what its
+ * spec documents, so where the error's own status is not documented it takes the one a client of
+ * that API would expect for it:
+ * 1. the status itself, or its range (`4XX`), or `default`…
+ * 2. …else a documented 4xx whose description or schema name says this kind of error: AWS documents
+ *    `480: ResourceNotFoundException`, `481: ValidationException` and no 404 or 400, and its SDKs
+ *    tell errors apart by that name, not by the code;
+ * 3. …else the usual stand-ins: a 404 as 410, a 4XX range, `default`, 400 or 422 (the generic client errors);
+ * 4. …else the closest documented 4xx that is not an authentication refusal, then any documented 4xx.
+ * Undefined when the operation documents no client error at all (the caller answers problem+json).
+ * `names` gives the names a response is known by in the bundled document (its schema's `$ref`).
+ */
+export function documentedErrorStatus(
+  op: OperationInfo,
+  err: ApiError,
+  names: (key: string) => string[] = () => [],
+): { status: number; key: string } | undefined {
   const keys = Object.keys(op.responses);
-  for (const candidate of errorCandidates(err)) {
-    const key = keys.find((k) => k.toUpperCase() === candidate.toUpperCase());
-    if (key === undefined) continue;
+  const find = (candidate: string) => keys.find((k) => k.toUpperCase() === candidate.toUpperCase());
+  const answer = (key: string): { status: number; key: string } => {
     if (/^\d{3}$/.test(key)) return { status: Number(key), key };
     // A range answers the error's own status when it is in the range, else the range's first.
     if (/^\dXX$/i.test(key)) return { status: String(err.status)[0] === key[0] ? err.status : Number(`${key[0]}00`), key };
     return { status: err.status, key };
+  };
+  const s = String(err.status);
+  for (const candidate of [s, `${s[0]}XX`]) {
+    const key = find(candidate);
+    if (key !== undefined) return answer(key);
   }
-  return undefined;
+  if (err.status >= 500) {
+    const key = find('default');
+    return key === undefined ? undefined : answer(key);
+  }
+  const kind = errorKind(err);
+  const kinds: ErrorKind[] = kind === 'unsupported-media' || kind === 'too-large' ? [kind, 'invalid'] : kind ? [kind] : [];
+  for (const k of kinds) {
+    const named = errorResponsesFor(op, k, names)[0];
+    if (named !== undefined) return answer(named);
+  }
+  const standIns = kind === 'not-found' ? ['410', 'default', '400', '422'] : ['default', '400', '422'];
+  for (const candidate of standIns) {
+    const key = find(candidate);
+    if (key !== undefined) return answer(key);
+  }
+  const clientErrors = keys.filter((k) => /^4\d\d$/.test(k));
+  const distance = (k: string) => Math.abs(Number(k) - err.status);
+  const closest = [...clientErrors].sort(
+    (a, b) => Number(AUTH_STATUSES.has(a)) - Number(AUTH_STATUSES.has(b)) || distance(a) - distance(b),
+  )[0];
+  return closest === undefined ? undefined : answer(closest);
 }
 
 /** RFC 9457 problem details, for a status the operation does not document. */

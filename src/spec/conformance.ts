@@ -195,7 +195,9 @@ export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document
         message: `${id} ${x.status}: Received: a ${contentType || 'body'} of ${x.text.length} bytes\nDocumented: no body`,
       });
     }
-    if (mediaTypes.length > 0) {
+    // A response to HEAD never has a body, whatever its GET documents (RFC 9110 §9.3.2): only its headers are judged.
+    const head = x.method.toUpperCase() === 'HEAD';
+    if (mediaTypes.length > 0 && !(head && !hasBody)) {
       if (!hasBody) {
         violations.push({
           check: 'content_type_conformance',
