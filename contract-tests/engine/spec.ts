@@ -10,6 +10,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
 import { type ApiName, loadSpec } from '../../src/spec/load.js';
 import { normalizeForAjv } from '../../src/spec/normalize.js';
+import { BY_FORMAT, stringMatching } from '../../src/spec/values.js';
 
 export type OperationKind = 'read' | 'create' | 'update' | 'delete';
 
@@ -363,6 +364,20 @@ function addQuery(search: URLSearchParams, p: OpenAPIV3.ParameterObject, value: 
   }
 }
 
+/** Keywords `flatten` merges itself; any other keyword of an allOf part is taken where the schema has none. */
+const FLATTENED_KEYWORDS = new Set([
+  'allOf',
+  'properties',
+  'required',
+  'type',
+  'additionalProperties',
+  'oneOf',
+  'anyOf',
+  'not',
+  'description',
+  'title',
+]);
+
 /** Flattens `allOf` so a schema's properties, required names and additionalProperties can be read directly. */
 export function flatten(schema: OpenAPIV3.SchemaObject | undefined): OpenAPIV3.SchemaObject | undefined {
   if (!schema?.allOf) return schema;
@@ -375,8 +390,11 @@ export function flatten(schema: OpenAPIV3.SchemaObject | undefined): OpenAPIV3.S
     Object.assign(properties, part.properties ?? {});
     for (const r of part.required ?? []) required.add(r);
     if (part.type && !merged.type) Object.assign(merged, { type: part.type });
-    // An array wrapped in an allOf (AWS wraps every member so) keeps its items.
-    if ('items' in part && !('items' in merged)) Object.assign(merged, { items: part.items });
+    // A member wrapped in an allOf (AWS wraps every member so) keeps what its part says of it:
+    // an array's items, a string's pattern, format and lengths, an enum, bounds.
+    for (const [k, v] of Object.entries(part)) {
+      if (!FLATTENED_KEYWORDS.has(k) && !(k in merged)) Object.assign(merged, { [k]: v });
+    }
     // One branch forbidding unknown fields makes the whole allOf forbid them.
     if (part.additionalProperties === false) merged.additionalProperties = false;
     else if (merged.additionalProperties === undefined && part.additionalProperties !== undefined)
@@ -423,9 +441,13 @@ export function sampleFromSchema(schema: OpenAPIV3.SchemaObject | undefined, dep
       return s.minimum ?? 1;
     case 'boolean':
       return true;
-    case 'string':
+    case 'string': {
       if (s.format === 'date-time') return new Date(0).toISOString();
-      return 'x'.repeat(Math.max(1, s.minLength ?? 1));
+      if (s.format && BY_FORMAT[s.format] !== undefined) return BY_FORMAT[s.format];
+      const plain = 'x'.repeat(Math.max(1, s.minLength ?? 1));
+      // A value its pattern takes (a spec without examples still gets a request it accepts).
+      return s.pattern ? (stringMatching(s.pattern) ?? plain) : plain;
+    }
     default:
       return undefined;
   }

@@ -18,8 +18,17 @@ import {
   type ResourceGroup,
   type SpecModel,
 } from '../../contract-tests/engine/spec.js';
+import { stringMatching } from '../spec/values.js';
 import type { KvStore } from '../store/kv.js';
 import { documentedExample } from './shape.js';
+
+function matches(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(value);
+  } catch {
+    return true;
+  }
+}
 
 type Schema = OpenAPIV3.SchemaObject;
 
@@ -111,9 +120,11 @@ export class IdGenerator {
     if (schema?.format === 'date-time') return new Date(Date.UTC(2000, 0, 1) + n * 1000).toISOString();
     if (schema?.format === 'date') return new Date(Date.UTC(2000, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
     if (schema?.enum?.length) return String(schema.enum[0]);
-    const id = `${n}`;
+    const counted = `${n}`;
     const min = Math.max(1, schema?.minLength ?? 1);
-    return id.length >= min ? id : `${'0'.repeat(min - id.length)}${id}`;
+    const id = counted.length >= min ? counted : `${'0'.repeat(min - counted.length)}${counted}`;
+    // An id with a pattern (AWS's `^[0-9a-f]{8}-…`, ARNs): a string it matches, one per count.
+    return schema?.pattern && !matches(schema.pattern, id) ? (stringMatching(schema.pattern, counted) ?? id) : id;
   }
 }
 

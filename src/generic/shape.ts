@@ -8,8 +8,8 @@
 import type { ErrorObject } from 'ajv';
 import { sample } from 'openapi-sampler';
 import type { OpenAPIV3 } from 'openapi-types';
-import RandExp from 'randexp';
 import { flatten, isObject } from '../../contract-tests/engine/spec.js';
+import { BY_FORMAT, stringMatching } from '../spec/values.js';
 
 type Schema = OpenAPIV3.SchemaObject;
 type SamplerSchema = Parameters<typeof sample>[0];
@@ -164,49 +164,6 @@ export function repair(value: unknown, fallback: unknown, errors: readonly Error
   return changed ? copy : value;
 }
 
-/** A small seeded PRNG (mulberry32): a twin answers the same generated strings on every run. */
-function seeded(text: string): (from: number, to: number) => number {
-  let a = 0;
-  for (let i = 0; i < text.length; i += 1) a = (Math.imul(a, 31) + text.charCodeAt(i)) >>> 0;
-  return (from, to) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return from + Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (to - from + 1));
-  };
-}
-
-/**
- * A string the pattern matches, made by randexp (openapi-sampler's own pattern support reads
- * `\d{12}` or `(-[a-z]+)?` literally, so AWS's ARN patterns came out wrong), from a generator
- * seeded by the pattern and the value it replaces; undefined when the pattern is not one it reads.
- */
-export function stringMatching(pattern: string, replacing = ''): string | undefined {
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern, 'u');
-  } catch {
-    return undefined;
-  }
-  // randexp misreads a few constructs (`[\S]`, lookaheads): each string is checked, a few tried.
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    try {
-      const gen = new RandExp(pattern);
-      gen.max = 4;
-      gen.randInt = seeded(`${pattern}\u0000${replacing}\u0000${attempt}`);
-      // Printable ASCII without spaces: what an identifier-like value looks like.
-      gen.defaultRange.subtract(0, 32);
-      gen.defaultRange.subtract(127, 0x10ffff);
-      const made = gen.gen();
-      if (re.test(made)) return made;
-    } catch {
-      break;
-    }
-  }
-  return ['x', 'string', 'a1', 'A', '0', 'x-1'].find((c) => re.test(c));
-}
-
 /** A value of a JSON type, for a member whose type the schema refuses. */
 function valueOfType(type: string): unknown {
   switch (type) {
@@ -225,31 +182,6 @@ function valueOfType(type: string): unknown {
       return null;
   }
 }
-
-/** Values of the `format`s Ajv checks, for a string that breaks its format. */
-const BY_FORMAT: Record<string, string> = {
-  'date-time': '2000-01-01T00:00:00Z',
-  date: '2000-01-01',
-  time: '00:00:00Z',
-  email: 'user@example.com',
-  'idn-email': 'user@example.com',
-  uri: 'https://example.com/',
-  'uri-reference': 'https://example.com/',
-  iri: 'https://example.com/',
-  'iri-reference': 'https://example.com/',
-  url: 'https://example.com/',
-  'uri-template': 'https://example.com/{id}',
-  uuid: '00000000-0000-4000-8000-000000000000',
-  ipv4: '192.0.2.1',
-  ipv6: '2001:db8::1',
-  hostname: 'example.com',
-  'idn-hostname': 'example.com',
-  byte: 'AAAA',
-  duration: 'P1D',
-  regex: '.*',
-  'json-pointer': '/a',
-  'relative-json-pointer': '0',
-};
 
 /**
  * Fixes a value where Ajv's errors say how: a length or bound to meet, an enum or const value,

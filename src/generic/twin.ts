@@ -228,7 +228,7 @@ export class GenericTwin {
       case 'read':
         return this.answer(op, existing());
       case 'list':
-        return this.answer(op, this.page(op, store.list(collection), req.query), 'list');
+        return this.answer(op, this.page(op, store.list(collection), req.query), 'list', resource.idProp);
       case 'update': {
         const object = { ...existing(), ...body, [resource.idProp]: existing()[resource.idProp] };
         store.put(collection, idKey(id), object);
@@ -312,13 +312,13 @@ export class GenericTwin {
   }
 
   /** The answer of an operation, shaped by its documented success response and built from `stored` where given. */
-  answer(op: OperationInfo, stored: unknown, purpose?: 'create' | 'list' | 'delete'): HandlerResult {
+  answer(op: OperationInfo, stored: unknown, purpose?: 'create' | 'list' | 'delete', idProp?: string): HandlerResult {
     const { status, key } = this.successStatus(op, purpose);
-    return this.respond(op, status, key, stored, purpose === 'list');
+    return this.respond(op, status, key, stored, purpose === 'list', idProp);
   }
 
   /** A documented response (its status's or range's or default's) with a body from `stored` laid over the documented one. */
-  respond(op: OperationInfo, status: number, key: string, stored: unknown, list = false): HandlerResult {
+  respond(op: OperationInfo, status: number, key: string, stored: unknown, list = false, idProp?: string): HandlerResult {
     const response = op.responses[key];
     const headers = this.headersOf(op, key);
     const media = pickMediaType(response?.content);
@@ -329,7 +329,8 @@ export class GenericTwin {
     const base = this.baseBody(op, key, media);
     if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(textOf(base)) };
     let body = base;
-    if (stored !== undefined) body = list ? this.listBody(schema, base, stored as unknown[]) : this.objectBody(schema, base, stored);
+    if (stored !== undefined)
+      body = list ? this.listBody(schema, base, stored as unknown[], idProp) : this.objectBody(schema, base, stored);
     return { status, headers, body: this.conforming(op.id, status, body, base) };
   }
 
@@ -381,7 +382,7 @@ export class GenericTwin {
   }
 
   /** A list response: each stored object shaped as an item, in the array itself or the envelope's array member. */
-  private listBody(schema: Schema | undefined, base: unknown, items: unknown[]): unknown {
+  private listBody(schema: Schema | undefined, base: unknown, stored: unknown[], idProp?: string): unknown {
     // AWS's specs wrap each member in an allOf: flattened, it is the array it stands for.
     const arrayOf = (s: Schema | undefined): Schema | undefined => {
       if (!s) return undefined;
@@ -392,7 +393,12 @@ export class GenericTwin {
       }
       return undefined;
     };
+    // A list of ids rather than objects (`{"DetectorIds": ["…"]}`): each object's id.
+    const scalar = (s: Schema | undefined) => ['string', 'integer', 'number'].includes(String(flatten(s)?.type));
+    const itemsFor = (s: Schema | undefined) =>
+      scalar(s) && idProp !== undefined ? stored.map((o) => (isObject(o) ? o[idProp] : o)) : stored;
     const itemSchema = arrayOf(schema);
+    const items = itemsFor(itemSchema);
     if (itemSchema || Array.isArray(base)) {
       const itemBase = Array.isArray(base) ? base[0] : undefined;
       return items.map((i) => overlay(itemSchema, itemBase, i));
@@ -403,7 +409,8 @@ export class GenericTwin {
       arrays.find(([name]) => LIST_MEMBERS.includes(name.toLowerCase()))?.[0] ?? (arrays.length === 1 ? arrays[0]?.[0] : undefined);
     if (member === undefined || !isObject(base)) return base;
     const itemBase = Array.isArray(base[member]) ? base[member][0] : undefined;
-    return { ...base, [member]: items.map((i) => overlay(arrayOf(props[member]), itemBase, i)) };
+    const memberItems = arrayOf(props[member]);
+    return { ...base, [member]: itemsFor(memberItems).map((i) => overlay(memberItems, itemBase, i)) };
   }
 
   /** `body` where the schema accepts it; where it does not, the documented values put back; at worst the documented body. */
