@@ -523,7 +523,9 @@ export function errorResponsesFor(op: OperationInfo, kind: ErrorKind, names: (ke
 /**
  * The statuses by which an operation says "no such object": 404 (and 410) where documented, else
  * a documented 4xx whose description or schema says not-found (AWS documents
- * `480: ResourceNotFoundException` and no 404), else any 4XX range or `default`.
+ * `480: ResourceNotFoundException` and no 404); where it documents none of them but a 4XX range
+ * or `default`, 404; else any 4xx it documents that is not an authentication refusal (how it says
+ * it cannot do what was asked); else 404.
  */
 export function notFoundStatuses(op: OperationInfo | undefined): number[] {
   if (!op) return [404];
@@ -531,5 +533,12 @@ export function notFoundStatuses(op: OperationInfo | undefined): number[] {
   if (exact.length) return exact;
   const named = errorResponsesFor(op, 'not-found').map(Number);
   if (named.length) return named;
-  return [404];
+  if (Object.keys(op.responses).some((k) => /^4XX$/i.test(k) || k === 'default')) return [404];
+  const clientErrors = Object.keys(op.responses)
+    .filter((k) => /^4\d\d$/.test(k) && !['401', '403', '407'].includes(k))
+    .map(Number);
+  return clientErrors.length ? clientErrors : [404];
 }
+
+/** Whether an operation documents a client error (a 4xx, a 4XX range or `default`): one that documents none cannot refuse within its contract. */
+export const documentsClientErrors = (op: OperationInfo): boolean => Object.keys(op.responses).some((k) => /^4/.test(k) || k === 'default');

@@ -19,7 +19,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import express from 'express';
 import type { OpenAPIV3 } from 'openapi-types';
-import { buildSpecModel, isObject, type SpecModel } from '../../contract-tests/engine/spec.js';
+import { buildSpecModel, flatten, isObject, type SpecModel } from '../../contract-tests/engine/spec.js';
 import { specDocsRouter } from '../docs/router.js';
 import { ApiError, Errors, toApiError } from '../errors.js';
 import { bodyDepthLimit, headAsGet, pathEncoding } from '../http/guards.js';
@@ -74,6 +74,41 @@ export function acceptsMediaType(declared: readonly string[], contentType: strin
     if (d.endsWith('/*')) return sent.startsWith(d.slice(0, -1));
     return false;
   });
+}
+
+const isFormBody = (req: express.Request) =>
+  (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded' && isObject(req.body);
+
+/**
+ * A form's values are text: each is read as the type its schema gives it (an integer, a number,
+ * a boolean, an array of them), as a form-reading server does, before the body is validated.
+ */
+function coerceForm(req: express.Request, route: Operation): void {
+  const content = (route.requestBody as OpenAPIV3.RequestBodyObject).content ?? {};
+  const media = Object.keys(content).find((t) => t.toLowerCase().startsWith('application/x-www-form-urlencoded'));
+  const props = flatten(content[media ?? '']?.schema as OpenAPIV3.SchemaObject | undefined)?.properties ?? {};
+  const one = (schema: OpenAPIV3.SchemaObject | undefined, v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    const type = flatten(schema)?.type;
+    if ((type === 'integer' || type === 'number') && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+    if (type === 'boolean' && (v === 'true' || v === 'false')) return v === 'true';
+    if ((type === 'object' || type === 'array') && /^[[{]/.test(v)) {
+      try {
+        return JSON.parse(v);
+      } catch {
+        return v;
+      }
+    }
+    return v;
+  };
+  const body = req.body as Record<string, unknown>;
+  for (const [k, v] of Object.entries(body)) {
+    const schema = flatten(props[k] as OpenAPIV3.SchemaObject | undefined);
+    if (schema?.type === 'array') {
+      const items = 'items' in schema ? (schema.items as OpenAPIV3.SchemaObject) : undefined;
+      body[k] = (Array.isArray(v) ? v : [v]).map((i) => one(items, i));
+    } else body[k] = one(schema, v);
+  }
 }
 
 /** A JSON pointer's segment, written into a `$ref` URI fragment (RFC 6901 §3, RFC 3986 §3.5). */
@@ -213,8 +248,37 @@ function tolerateUncompilable(router: OpenApiRouter, doc: OpenAPIV3.Document, re
   };
 }
 
+/**
+ * Header parameters named Accept, Content-Type or Authorization are dropped: OpenAPI says such a
+ * definition "SHALL be ignored" (3.0.3 §4.7.12.1), as the media types and security schemes say
+ * what those headers carry; validated, a required `Content-Type` header would refuse every GET.
+ */
+export function withoutIgnoredHeaders(doc: OpenAPIV3.Document): void {
+  const ignored = (p: unknown): boolean => {
+    let param = p;
+    if (isObject(param) && typeof param.$ref === 'string' && param.$ref.startsWith('#/components/parameters/')) {
+      param = doc.components?.parameters?.[decodeURIComponent(param.$ref.slice('#/components/parameters/'.length))];
+    }
+    return (
+      isObject(param) &&
+      param.in === 'header' &&
+      typeof param.name === 'string' &&
+      /^(accept|content-type|authorization)$/i.test(param.name)
+    );
+  };
+  for (const item of Object.values(doc.paths ?? {})) {
+    if (!item) continue;
+    if (Array.isArray(item.parameters)) item.parameters = item.parameters.filter((p) => !ignored(p));
+    for (const method of HTTP_METHODS) {
+      const op = item[method];
+      if (op && Array.isArray(op.parameters)) op.parameters = op.parameters.filter((p) => !ignored(p));
+    }
+  }
+}
+
 export async function createGenericApp(source: string | LoadedSpec, opts: GenericAppOptions = {}): Promise<GenericApp> {
   const loaded = typeof source === 'string' ? await loadAnySpec(source) : source;
+  withoutIgnoredHeaders(loaded.bundled);
   const model = await buildSpecModel(loaded.bundled.info?.title ?? 'api', loaded.bundled);
   const twin = new GenericTwin({ model, bundled: loaded.bundled, seed: opts.data === undefined });
   if (opts.data !== undefined) twin.importState(opts.data);
@@ -287,7 +351,7 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
       const at = req.url.indexOf('?');
       const query = new URLSearchParams(at < 0 ? '' : req.url.slice(at + 1));
       const routable = router?.operationIdOf(req.method, req.path) !== undefined;
-      const target = fragments.rewrite(req.method, req.path, query, routable);
+      const target = fragments.rewrite(req.method, req.path, query, routable, req.headers['content-type']);
       if (target !== undefined) req.url = `${target}${at < 0 ? '' : req.url.slice(at)}`;
       next();
     });
@@ -308,6 +372,7 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
     if (!hasBody(req)) return next();
     const route = router?.backend.router.matchOperation({ method: req.method, path: req.path, headers: {} }) as Operation | undefined;
     const declared = declaredMediaTypes(route);
+    if (route?.requestBody && isFormBody(req)) coerceForm(req, route);
     if (route?.requestBody && !acceptsMediaType(declared, req.headers['content-type'])) {
       return next(
         ApiError.from(

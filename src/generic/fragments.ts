@@ -14,6 +14,8 @@ interface FragmentRoute {
   methods: Set<string>;
   pattern: RegExp;
   terms: [string, string | undefined][];
+  /** The request media types of each method (lower case, no parameters): Azure's `#overload=` tells operations apart by them. */
+  mediaTypes: Map<string, string[]>;
   /** `/__fragment<N>`: the router's path of the template is it followed by the template without its fragment. */
   prefix: string;
 }
@@ -22,7 +24,7 @@ export interface Fragments {
   /** The document the router gets: fragment templates renamed. */
   definition: OpenAPIV3.Document;
   /** The path a request goes to instead (its query kept), or undefined to leave it. */
-  rewrite: (method: string, path: string, query: URLSearchParams, routable: boolean) => string | undefined;
+  rewrite: (method: string, path: string, query: URLSearchParams, routable: boolean, contentType?: string) => string | undefined;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -60,18 +62,38 @@ export function fragmentRoutes(doc: OpenAPIV3.Document): Fragments | undefined {
         .join('[^/]+')}/?$`,
     );
     const methods = new Set(Object.keys(item ?? {}).map((m) => m.toUpperCase()));
-    routes.push({ methods, pattern, terms, prefix });
+    const mediaTypes = new Map<string, string[]>();
+    for (const m of methods) {
+      let body = (item as Record<string, OpenAPIV3.OperationObject | undefined>)[m.toLowerCase()]?.requestBody as
+        | OpenAPIV3.RequestBodyObject
+        | OpenAPIV3.ReferenceObject
+        | undefined;
+      if (body && '$ref' in body) body = doc.components?.requestBodies?.[body.$ref.split('/').pop() ?? ''];
+      const content = body && 'content' in body ? body.content : {};
+      mediaTypes.set(
+        m,
+        Object.keys(content ?? {}).map((t) => t.split(';')[0]?.trim().toLowerCase() ?? t),
+      );
+    }
+    routes.push({ methods, pattern, terms, prefix, mediaTypes });
   }
-  const rewrite = (method: string, path: string, query: URLSearchParams, routable: boolean): string | undefined => {
+  const rewrite = (method: string, path: string, query: URLSearchParams, routable: boolean, contentType?: string): string | undefined => {
     const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
     const trimmed = path.replace(/\/+$/, '');
-    let best: { route: FragmentRoute; score: number; complete: boolean } | undefined;
+    const sent = contentType?.split(';')[0]?.trim().toLowerCase();
+    let best: { route: FragmentRoute; score: number; complete: boolean; media: boolean } | undefined;
     for (const route of routes) {
       if (!route.methods.has(m) || !route.pattern.test(trimmed)) continue;
       const met = route.terms.filter(([k, v]) => (v === undefined ? query.has(k) : query.get(k) === v)).length;
       const complete = met === route.terms.length;
-      if (!best || Number(complete) > Number(best.complete) || (complete === best.complete && met > best.score)) {
-        best = { route, score: met, complete };
+      // Among routes the query cannot tell apart, the one whose request body takes what was sent.
+      const media = sent !== undefined && (route.mediaTypes.get(m) ?? []).includes(sent);
+      if (
+        !best ||
+        Number(complete) > Number(best.complete) ||
+        (complete === best.complete && (met > best.score || (met === best.score && media && !best.media)))
+      ) {
+        best = { route, score: met, complete, media };
       }
     }
     if (!best || (!best.complete && routable)) return undefined;

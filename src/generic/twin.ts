@@ -18,6 +18,7 @@ import type { ErrorObject } from 'ajv';
 import { sample } from 'openapi-sampler';
 import type { OpenAPIV3 } from 'openapi-types';
 import {
+  documentsClientErrors,
   type ErrorKind,
   errorResponsesFor,
   flatten,
@@ -194,7 +195,20 @@ export class GenericTwin {
     }
     const role = this.roles.get(op.id);
     if (!role) return this.answer(op, undefined);
-    return this.store.transaction(() => this.act(op, role, req));
+    try {
+      return this.store.transaction(() => this.act(op, role, req));
+    } catch (err) {
+      // An operation that documents no client error at all cannot say "no such object" within its
+      // spec (GitLab's v3 documents only 200 for its reads): it answers its documented response, as
+      // a stateless mock (Prism) would, with the id asked for, and the state is left as it was.
+      if (err instanceof ApiError && err.code === Errors.NOT_FOUND.code && !documentsClientErrors(op)) {
+        const id = req.params[role.resource.group.itemParam];
+        const purpose = role.kind === 'create' || role.kind === 'delete' || role.kind === 'list' ? role.kind : undefined;
+        const stored = role.kind === 'list' ? [] : id === undefined ? undefined : { [role.resource.idProp]: id };
+        return this.answer(op, stored, purpose, role.resource.idProp);
+      }
+      throw err;
+    }
   }
 
   private act(op: OperationInfo, role: Role, req: RawRequest<undefined>): HandlerResult {
@@ -504,7 +518,9 @@ export class GenericTwin {
     headers['Content-Type'] = contentTypeFor(media);
     const base = this.baseBody(op, key, media);
     if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(err.detail) };
-    const filled = withMessage(structuredClone(base), err.detail, status);
+    // A schema that says nothing of the body (AWS's `ResourceNotFoundException: {}`): the message, as AWS sends it.
+    const said = base === null || base === undefined || (isObject(base) && Object.keys(base).length === 0) ? { message: err.detail } : base;
+    const filled = withMessage(structuredClone(said), err.detail, status);
     return { status, headers, body: this.conforming(op.id, status, filled, base) };
   }
 }
