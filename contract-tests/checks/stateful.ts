@@ -81,7 +81,9 @@ function holdsList(op: OperationInfo): boolean {
   const key = Object.keys(op.responses).find((k) => /^2/.test(k));
   const content = key === undefined ? {} : (op.responses[key]?.content ?? {});
   const media = Object.keys(content).find((t) => t.includes('json')) ?? Object.keys(content)[0];
-  const schema = flatten(media === undefined ? undefined : (content[media]?.schema as OpenAPIV3.SchemaObject | undefined));
+  // No body documented: the list answers nothing a client could find the object in.
+  if (media === undefined) return false;
+  const schema = flatten(content[media]?.schema as OpenAPIV3.SchemaObject | undefined);
   if (!schema || (!schema.type && !schema.properties && !('items' in schema))) return true;
   const arrayish = (s: OpenAPIV3.SchemaObject | undefined) => s !== undefined && (s.type === 'array' || 'items' in s);
   if (arrayish(schema)) return true;

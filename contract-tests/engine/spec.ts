@@ -349,11 +349,14 @@ export function exampleHeaders(op: OperationInfo): Record<string, string> {
 /**
  * A query parameter's value the way OpenAPI's default `style: form` sends
  * it: an exploded object as its own keys (`?a=1&b=2`), an exploded array as
- * the name repeated, anything else as one value.
+ * the name repeated, anything else as one value; a `deepObject` as `name[key]=value`.
  */
 function addQuery(search: URLSearchParams, p: OpenAPIV3.ParameterObject, value: unknown): void {
   const explode = p.explode ?? (p.style === undefined || p.style === 'form');
-  if (isObject(value)) {
+  if (isObject(value) && p.style === 'deepObject') {
+    // `?start[lte]=…&start[gte]=…` (OpenAPI 3.0.3 §4.7.12.4.1).
+    for (const [k, v] of Object.entries(value)) search.append(`${p.name}[${k}]`, v === null || v === undefined ? '' : String(v));
+  } else if (isObject(value)) {
     if (explode) for (const [k, v] of Object.entries(value)) search.append(k, v === null || v === undefined ? '' : String(v));
     else search.set(p.name, Object.entries(value).flat().map(String).join(','));
   } else if (Array.isArray(value)) {

@@ -68,7 +68,19 @@ function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | un
   } as Record<string, Schema>;
   const found = idMembers(group).find((c) => c in props);
   const param = group.read.parameters.find((p) => p.in === 'path' && p.name === group.itemParam)?.schema as Schema | undefined;
-  if (found) return { idProp: found, idSchema: flatten(props[found]) ?? param };
+  if (found) {
+    // The member's schema, with what the path parameter demands of an id besides (Azure's machine
+    // group names are UUIDs in the path, free strings in the body): a made id must be readable back.
+    const member = flatten(props[found]);
+    const inPath = flatten(param);
+    if (!member) return { idProp: found, idSchema: inPath };
+    const demands = Object.fromEntries(
+      (['type', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'enum'] as const).flatMap((k) =>
+        inPath?.[k] !== undefined && member[k] === undefined ? [[k, inPath[k]]] : [],
+      ),
+    );
+    return { idProp: found, idSchema: { ...member, ...demands } };
+  }
   return { idProp: 'id', idSchema: flatten(param) };
 }
 

@@ -36,14 +36,20 @@ export function contentTypeFor(mediaType: string): string {
   const m = mediaType.split(';')[0]?.trim() ?? mediaType;
   if (m === '*/*' || m === 'application/*') return 'application/json';
   if (m.endsWith('/*')) return `${m.slice(0, -1)}octet-stream`;
-  return m;
+  // As documented, parameters included (`application/json; charset=utf-8`): a client may compare it whole.
+  return mediaType.trim();
 }
 
 /** A documented example of a media type or parameter: `example`, else the first of `examples`. */
-export function documentedExample(media: { example?: unknown; examples?: Record<string, unknown> } | undefined): unknown {
+export function documentedExample(
+  media: { example?: unknown; examples?: Record<string, unknown> } | undefined,
+  resolve: (example: unknown) => unknown = (example) => example,
+): unknown {
   if (!media) return undefined;
   if (media.example !== undefined) return media.example;
-  for (const ex of Object.values(media.examples ?? {})) {
+  for (const entry of Object.values(media.examples ?? {})) {
+    // An Example Object, or a `$ref` to one in components/examples (SoundCloud's are all so).
+    const ex = resolve(entry);
     if (isObject(ex) && ex.value !== undefined) return ex.value;
   }
   return undefined;

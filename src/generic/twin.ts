@@ -357,7 +357,9 @@ export class GenericTwin {
       ? deref<OpenAPIV3.ResponseObject>(this.bundled, bundledOp.responses?.[key] ?? { description: '' })
       : undefined;
     const bundledMedia = response?.content?.[media];
-    let base = documentedExample(bundledMedia as { example?: unknown; examples?: Record<string, unknown> } | undefined);
+    let base = documentedExample(bundledMedia as { example?: unknown; examples?: Record<string, unknown> } | undefined, (ex) =>
+      deref(this.bundled, ex as OpenAPIV3.ReferenceObject),
+    );
     if (isObject(base) && typeof base.$ref === 'string') base = undefined;
     const valid = base !== undefined && (!isJsonMediaType(media) || this.validate(op.id, Number(key) || 200, base).length === 0);
     if (!valid) base = sampleOf(bundledMedia?.schema, this.bundled);
