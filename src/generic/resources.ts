@@ -18,7 +18,7 @@ import {
   type ResourceGroup,
   type SpecModel,
 } from '../../contract-tests/engine/spec.js';
-import { stringMatching } from '../spec/values.js';
+import { matchesPattern, stringMatching } from '../spec/values.js';
 import type { KvStore } from '../store/kv.js';
 import { documentedExample } from './shape.js';
 
@@ -62,8 +62,10 @@ export function successSchema(op: OperationInfo | undefined): Schema | undefined
 
 /** The id member: the first of the suite's id members (`idMembers`) the schemas declare, else `id`. */
 function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | undefined } {
+  // The create's answer too: AWS's CreateAccessor sends `Name`-less bodies and answers `{"AccessorId": …}`.
   const props = {
     ...(flatten(group.create.requestSchema)?.properties ?? {}),
+    ...(flatten(successSchema(group.create))?.properties ?? {}),
     ...(flatten(successSchema(group.read))?.properties ?? {}),
   } as Record<string, Schema>;
   const found = idMembers(group).find((c) => c in props);
@@ -136,7 +138,9 @@ export class IdGenerator {
     const min = Math.max(1, schema?.minLength ?? 1);
     const id = counted.length >= min ? counted : `${'0'.repeat(min - counted.length)}${counted}`;
     // An id with a pattern (AWS's `^[0-9a-f]{8}-…`, ARNs): a string it matches, one per count.
-    return schema?.pattern && !matches(schema.pattern, id) ? (stringMatching(schema.pattern, counted) ?? id) : id;
+    return schema?.pattern && !matchesPattern(schema.pattern, id)
+      ? (stringMatching(schema.pattern, counted, { min: schema.minLength, max: schema.maxLength }) ?? id)
+      : id;
   }
 }
 

@@ -220,6 +220,18 @@ export function fixByErrors(
       .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     const current = at(copy, path);
     const params = e.params as Record<string, unknown>;
+    // A member that keeps failing, round after round, is one no value can satisfy (WhatsApp's
+    // `type: integer` with a string enum): an optional one is left out; a required one stays,
+    // and its spec contradicts itself.
+    const where = path.join('/');
+    const failures = (stuck.get(where) ?? 0) + 1;
+    stuck.set(where, failures);
+    const parentOf = at(copy, path.slice(0, -1));
+    if (failures > 3 && isObject(parentOf) && path.length > 0) {
+      delete parentOf[path[path.length - 1] as string];
+      changed = true;
+      continue;
+    }
     const limit = typeof params.limit === 'number' ? params.limit : undefined;
     switch (e.keyword) {
       case 'minLength':
@@ -265,7 +277,8 @@ export function fixByErrors(
         break;
       case 'pattern':
         if (typeof current === 'string' && typeof params.pattern === 'string') {
-          const matching = stringMatching(params.pattern, current);
+          const lengths = flatten(schemaAt(path));
+          const matching = stringMatching(params.pattern, current, { min: lengths?.minLength, max: lengths?.maxLength });
           if (matching !== undefined && matching !== current) set(path, matching);
         }
         break;
@@ -312,9 +325,13 @@ export function fixByErrors(
 /** How many oneOf/anyOf branches were tried at each path, across the rounds of one repair (reset by `beginRepair`). */
 const fixTries = new Map<string, number>();
 
-/** Starts a new repair: the branches of each oneOf are tried from the first again. */
+/** How many rounds each instance path has failed in, across the rounds of one repair. */
+const stuck = new Map<string, number>();
+
+/** Starts a new repair: the branches of each oneOf are tried from the first again, and no path has failed yet. */
 export function beginRepair(): void {
   fixTries.clear();
+  stuck.clear();
 }
 
 function itemsOfSchema(schema: Schema | undefined): Schema | undefined {

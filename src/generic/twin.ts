@@ -31,6 +31,7 @@ import { DocumentedResponses, deref, parsePrefer } from '../admin/responses.js';
 import { ApiError, Errors } from '../errors.js';
 import type { RawHandler, RawRequest } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
+import { matchesPattern } from '../spec/values.js';
 import type { KvStore } from '../store/kv.js';
 import { MemoryKvStore } from '../store/memory.js';
 import { HTTP_METHODS } from './load.js';
@@ -228,7 +229,15 @@ export class GenericTwin {
       case 'create': {
         const given = body[resource.idProp];
         const readOnly = resource.idSchema?.readOnly === true;
-        const newId = given !== undefined && given !== null && !isObject(given) && !readOnly ? given : this.ids.make(resource.idSchema);
+        // The id the body names, where the item path can address it (Amplify names apps freely but
+        // reads them at `/apps/{appId}` with `appId: d[a-z0-9]+`); else one made in the path's format.
+        const pathSchema = itemParamSchema(resource);
+        const usable = given !== undefined && given !== null && !isObject(given) && !readOnly;
+        const made = () => {
+          const id = this.ids.make(resource.idSchema);
+          return addressable(pathSchema, id) ? id : this.ids.make(pathSchema);
+        };
+        const newId = usable && addressable(pathSchema, given) ? given : made();
         this.ids.reserve(newId);
         const object = { ...body, [resource.idProp]: newId };
         store.put(collection, idKey(newId), object);
@@ -341,7 +350,8 @@ export class GenericTwin {
     const mediaObject = response.content?.[media];
     const schema = mediaObject?.schema as Schema | undefined;
     const base = this.baseBody(op, key, media);
-    if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(textOf(base)) };
+    // Not JSON (audio, images, text): the documented example or sample, else a few bytes, never nothing where a body is documented.
+    if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(textOf(base) || 'apitwin') };
     let body = base;
     if (stored !== undefined)
       body = list ? this.listBody(schema, base, stored as unknown[], idProp) : this.objectBody(schema, base, stored);
@@ -443,7 +453,12 @@ export class GenericTwin {
     // …and where those break it too (a sample short of a minLength, a pattern openapi-sampler
     // cannot read, a oneOf two branches take), the values are fixed as Ajv's errors say.
     const schema = this.responseSchema(operationId, status);
-    const at = (path: string[]) => schemaAt(schema, path);
+    // Ajv's instance paths name array items by their index: a number to `schemaAt`.
+    const at = (path: string[]) =>
+      schemaAt(
+        schema,
+        path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+      );
     for (const candidate of [current, base]) {
       let fixed = candidate;
       beginRepair();
@@ -535,6 +550,23 @@ export interface RequestInfo {
 function textOf(value: unknown): string {
   if (value === undefined || value === null) return '';
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The schema of a resource's item path parameter (what an id must look like to be read back). */
+function itemParamSchema(resource: Resource): Schema | undefined {
+  const param = resource.group.read.parameters.find((p) => p.in === 'path' && p.name === resource.group.itemParam);
+  return flatten(param?.schema as Schema | undefined);
+}
+
+/** Whether an id can stand in the item path: its pattern, lengths and type. */
+function addressable(schema: Schema | undefined, id: unknown): boolean {
+  if (!schema) return true;
+  const text = String(id);
+  if (schema.pattern && !matchesPattern(schema.pattern, text)) return false;
+  if (schema.minLength !== undefined && text.length < schema.minLength) return false;
+  if (schema.maxLength !== undefined && text.length > schema.maxLength) return false;
+  if ((schema.type === 'integer' || schema.type === 'number') && !Number.isFinite(Number(text))) return false;
+  return true;
 }
 
 /** What kind of refusal an error is, to find the documented response that says it. */

@@ -22,7 +22,9 @@ function seeded(text: string): (from: number, to: number) => number {
  * `\d{12}` or `(-[a-z]+)?` literally, so AWS's ARN patterns came out wrong), from a generator
  * seeded by the pattern and the value it replaces; undefined when the pattern is not one it reads.
  */
-export function stringMatching(pattern: string, replacing = ''): string | undefined {
+export function stringMatching(given: string, replacing = '', length: { min?: number; max?: number } = {}): string | undefined {
+  // Inline flags of other regex dialects (`(?s).+`, `(?i)…` in AWS's specs) are not JavaScript's: dropped.
+  const pattern = withoutInlineFlags(given);
   let re: RegExp;
   try {
     re = new RegExp(pattern, 'u');
@@ -30,21 +32,25 @@ export function stringMatching(pattern: string, replacing = ''): string | undefi
     return undefined;
   }
   // randexp misreads a few constructs (`[\S]`, lookaheads): each string is checked, a few tried.
-  for (let attempt = 0; attempt < 5; attempt += 1) {
+  const min = length.min ?? 0;
+  const max = length.max ?? Number.POSITIVE_INFINITY;
+  const fits = (s: string) => re.test(s) && s.length >= min && s.length <= max;
+  for (let attempt = 0; attempt < 8; attempt += 1) {
     try {
       const gen = new RandExp(pattern);
-      gen.max = 4;
+      // Repetitions grow with the attempts, for a pattern whose strings must be long enough.
+      gen.max = 4 * 2 ** Math.floor(attempt / 2);
       gen.randInt = seeded(`${pattern}\u0000${replacing}\u0000${attempt}`);
       // Printable ASCII without spaces: what an identifier-like value looks like.
       gen.defaultRange.subtract(0, 32);
       gen.defaultRange.subtract(127, 0x10ffff);
       const made = gen.gen();
-      if (re.test(made)) return made;
+      if (fits(made)) return made;
     } catch {
       break;
     }
   }
-  return ['x', 'string', 'a1', 'A', '0', 'x-1'].find((c) => re.test(c));
+  return ['x', 'string', 'a1', 'A', '0', 'x-1', 'x'.repeat(Math.max(1, min))].find(fits);
 }
 
 /** Values of the `format`s Ajv checks, for a string that breaks its format. */
@@ -71,3 +77,17 @@ export const BY_FORMAT: Record<string, string> = {
   'json-pointer': '/a',
   'relative-json-pointer': '0',
 };
+
+/** A pattern without the leading inline flags (`(?s)`, `(?i)`) JavaScript's RegExp refuses. */
+export function withoutInlineFlags(pattern: string): string {
+  return pattern.replace(/^\(\?[a-zA-Z]+\)/, '');
+}
+
+/** Whether a string matches a schema's pattern (a pattern JavaScript cannot read matches anything). */
+export function matchesPattern(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(withoutInlineFlags(pattern), 'u').test(value);
+  } catch {
+    return true;
+  }
+}
