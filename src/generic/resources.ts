@@ -62,12 +62,16 @@ export function successSchema(op: OperationInfo | undefined): Schema | undefined
 
 /** The id member: the first of the suite's id members (`idMembers`) the schemas declare, else `id`. */
 function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | undefined } {
-  // The create's answer too: AWS's CreateAccessor sends `Name`-less bodies and answers `{"AccessorId": …}`.
-  const props = {
-    ...(flatten(group.create.requestSchema)?.properties ?? {}),
-    ...(flatten(successSchema(group.create))?.properties ?? {}),
-    ...(flatten(successSchema(group.read))?.properties ?? {}),
-  } as Record<string, Schema>;
+  // The create's answer too (AWS's CreateAccessor answers `{"AccessorId": …}`), and the members of
+  // an envelope the answers wrap the object in (`{"thing": {"thingId": …}}`), after their own.
+  const answers = [successSchema(group.create), successSchema(group.read)].map((s) => flatten(s)?.properties ?? {});
+  const wrapped = answers.flatMap((p) => Object.values(p).map((m) => flatten(m as Schema)?.properties ?? {}));
+  const props = Object.assign(
+    {},
+    ...wrapped,
+    flatten(group.create.requestSchema)?.properties ?? {},
+    ...answers,
+  ) as Record<string, Schema>;
   const found = idMembers(group).find((c) => c in props);
   const param = group.read.parameters.find((p) => p.in === 'path' && p.name === group.itemParam)?.schema as Schema | undefined;
   if (found) {
