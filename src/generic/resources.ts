@@ -22,14 +22,6 @@ import { matchesPattern, stringMatching } from '../spec/values.js';
 import type { KvStore } from '../store/kv.js';
 import { documentedExample } from './shape.js';
 
-function matches(pattern: string, value: string): boolean {
-  try {
-    return new RegExp(pattern, 'u').test(value);
-  } catch {
-    return true;
-  }
-}
-
 type Schema = OpenAPIV3.SchemaObject;
 
 export type RoleKind = 'create' | 'read' | 'list' | 'update' | 'replace' | 'delete';
@@ -66,12 +58,7 @@ function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | un
   // an envelope the answers wrap the object in (`{"thing": {"thingId": …}}`), after their own.
   const answers = [successSchema(group.create), successSchema(group.read)].map((s) => flatten(s)?.properties ?? {});
   const wrapped = answers.flatMap((p) => Object.values(p).map((m) => flatten(m as Schema)?.properties ?? {}));
-  const props = Object.assign(
-    {},
-    ...wrapped,
-    flatten(group.create.requestSchema)?.properties ?? {},
-    ...answers,
-  ) as Record<string, Schema>;
+  const props = Object.assign({}, ...wrapped, flatten(group.create.requestSchema)?.properties ?? {}, ...answers) as Record<string, Schema>;
   const found = idMembers(group).find((c) => c in props);
   const param = group.read.parameters.find((p) => p.in === 'path' && p.name === group.itemParam)?.schema as Schema | undefined;
   if (found) {
