@@ -3,9 +3,9 @@
  * listening; `src/server.ts` listens (and runs the pip expiry timer). Tests
  * call it with fresh stores.
  */
-import type express from 'express';
 import { type AdminTools, createAdmin } from './admin/app.js';
 import type { Config } from './config.js';
+import type { Listener } from './http/answers.js';
 import { createLogger, type Logger } from './log.js';
 import { createMaxscaleApp } from './maxscale/app.js';
 import type { MaxscaleModel } from './maxscale/model.js';
@@ -23,10 +23,11 @@ export interface Stores {
   pip: SessionsStore;
 }
 
+/** Each twin is its Express app behind a front lane (src/http/answers.ts): Node's request listener. */
 export interface Apps {
-  maxscale: express.Express;
+  maxscale: Listener;
   maxscaleModel: MaxscaleModel;
-  pip: express.Express;
+  pip: Listener;
   pipModel: SessionsModel;
   logger: Logger;
   /** The admin API's tools (journal, faults), with `--admin-api` only. */
@@ -42,5 +43,5 @@ export async function createApp(config: Config, store: Stores = memoryStores(), 
   const maxscale = await createMaxscaleApp(config, store.maxscale, { logger, initialState: () => initialState(config), admin });
   const pip = await createPipApp(config, store.pip, { logger, admin });
   admin?.attach({ maxscale: maxscale.model, pip: pip.model, initialMaxscale: () => initialState(config) });
-  return { maxscale: maxscale.app, maxscaleModel: maxscale.model, pip: pip.app, pipModel: pip.model, logger, admin };
+  return { maxscale: maxscale.listener, maxscaleModel: maxscale.model, pip: pip.listener, pipModel: pip.model, logger, admin };
 }

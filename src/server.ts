@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Apps, createApp, type Stores } from './app.js';
 import { type Config, setListeningPorts } from './config.js';
+import type { Listener } from './http/answers.js';
 import { createLogger, type Logger } from './log.js';
 import { withMaxscaleConfig } from './maxscale/state.js';
 import { startExpiryTimer } from './pip/expiry.js';
@@ -27,7 +28,7 @@ export interface RunningServer {
  * every `connectionsCheckingInterval` (30 s by default), so the check runs
  * often enough for the shortest of them.
  */
-export function createHttpServer(app: import('express').Express, timeouts: Config['http']): Server {
+export function createHttpServer(app: Listener, timeouts: Config['http']): Server {
   const shortest = Math.min(...[timeouts.headersTimeout, timeouts.requestTimeout].filter((t) => t > 0), 4000);
   const server = createServer(
     {
@@ -41,7 +42,7 @@ export function createHttpServer(app: import('express').Express, timeouts: Confi
   return server;
 }
 
-function listen(app: import('express').Express, port: number, host: string, timeouts: Config['http']): Promise<Server> {
+function listen(app: Listener, port: number, host: string, timeouts: Config['http']): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createHttpServer(app, timeouts);
     server.once('listening', () => resolve(server));

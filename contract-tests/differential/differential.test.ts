@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createApp } from '../../src/app.js';
@@ -23,7 +24,7 @@ let run: DiffRun;
 before(
   async () => {
     const apps = await createApp(testConfig({ adminApi: false }));
-    twin = apps.pip.listen(0, '127.0.0.1');
+    twin = createServer(apps.pip).listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => twin.once('listening', () => resolve()));
     real = await startRealPip({ timeoutMs: 60_000 });
     run = await runDifferential({

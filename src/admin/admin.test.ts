@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { before, beforeEach, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import type express from 'express';
 import type { OpenAPIV3 } from 'openapi-types';
 import request, { type Response } from 'supertest';
 import { type Apps, createApp } from '../app.js';
 import { type Config, testConfig } from '../config.js';
+import type { Listener } from '../http/answers.js';
 import { loadSpec } from '../spec/load.js';
 import { type TestHttp, testHttp } from '../testing/http.js';
 import { Journal, type JournalEntry } from './journal.js';
@@ -335,7 +335,7 @@ describe('the Prefer header', () => {
 
 describe('state export, import and reset', () => {
   const resources = ['/v1/servers', '/v1/services', '/v1/monitors', '/v1/filters', '/v1/sessions', '/v1/users/inet', '/v1/maxscale/logs'];
-  const answers = async (app: express.Express) => {
+  const answers = async (app: Listener) => {
     const http = await testHttp(app, 'maxscale');
     const bodies = await Promise.all(resources.map(async (path) => (await http.get(path)).body));
     // A listener's session is connected when its listener starts, and a reset or an import starts

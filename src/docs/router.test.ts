@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import type express from 'express';
 import type { OpenAPIV3 } from 'openapi-types';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { type Apps, createApp } from '../app.js';
 import { type Config, testConfig } from '../config.js';
+import type { Listener } from '../http/answers.js';
 import { type ApiName, projectRoot } from '../spec/load.js';
 import { testHttp } from '../testing/http.js';
 import { discoverApis, initializerScript, setListeningPorts, withServers } from './router.js';
@@ -22,9 +22,9 @@ const withEverythingOff = () => {
 };
 
 /** Each twin that has been built, with the spec it serves at /openapi.json. */
-function twins(): { api: ApiName; app: express.Express }[] {
-  const pip = (apps as Partial<Record<'pip', express.Express>>).pip;
-  const all: { api: ApiName; app: express.Express }[] = [{ api: 'maxscale', app: apps.maxscale }];
+function twins(): { api: ApiName; app: Listener }[] {
+  const pip = (apps as Partial<Record<'pip', Listener>>).pip;
+  const all: { api: ApiName; app: Listener }[] = [{ api: 'maxscale', app: apps.maxscale }];
   if (pip) all.push({ api: 'pip-sessions', app: pip });
   return all;
 }

@@ -12,14 +12,29 @@
  *   of the store compared);
  * and at the end that both twins still answer their health requests.
  */
-import type { Server } from 'node:http';
-import http from 'node:http';
+
+/**
+ * The spec-driven fuzzer: requests generated with fast-check from both specs
+ * (every operation; valid and broken paths, queries, headers and bodies),
+ * sent over HTTP to both twins built by `createApp`, in-process, one at a
+ * time. For every response it asserts:
+ *
+ * - no 5xx;
+ * - the response conforms to the spec (`src/spec/conformance.ts`); a request
+ *   that addresses no operation (an unknown path or method, a path that is
+ *   not valid percent-encoding) must get a 4xx with a JSON error body;
+ * - after a 4xx the twin's whole state is what it was before (full snapshots
+ *   of the store compared);
+ * and at the end that both twins still answer their health requests.
+ */
+import http, { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { OpenAPIV3 } from 'openapi-types';
 import { type Apps, createApp } from '../app.js';
 import { testConfig } from '../config.js';
+import type { Listener } from '../http/answers.js';
 import { COLLECTIONS } from '../maxscale/records.js';
 import { initialState } from '../maxscale/state.js';
 import { type ConformanceChecker, createConformanceChecker } from '../spec/conformance.js';
@@ -342,9 +357,9 @@ function pipSnapshot(apps: Apps): string {
   return JSON.stringify(store.find({}, 0, undefined).map((s) => store.get(s.id)));
 }
 
-function listen(app: import('express').Express): Promise<Server> {
+function listen(app: Listener): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(0, '127.0.0.1');
+    const server = createServer(app).listen(0, '127.0.0.1');
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });

@@ -9,7 +9,7 @@
  * A request whose precondition fails is not run, so it changes nothing. The
  * validators themselves belong to the twin (MaxScale: a counter per path).
  */
-import type express from 'express';
+import type { IncomingMessage } from 'node:http';
 import { ApiError, Errors } from '../errors.js';
 
 export interface Validators {
@@ -23,15 +23,9 @@ export interface ConditionalState {
   validators(path: string): Validators;
   /** Called after every successful write (200, 201, 204) to a path. */
   modified(path: string): void;
-  /**
-   * Moves on every change of the whole state (any write, a new state): GET answers are
-   * kept per generation, as one path's write can change another's representation (a
-   * relationship shows on both sides).
-   */
-  generation(): number;
 }
 
-function header(req: express.Request, name: string): string | undefined {
+function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }
@@ -63,7 +57,7 @@ export function validatorHeaders(v: Validators): Record<string, string> {
  * `'not-modified'` (answer 304), throws a 412, or `'proceed'`. An unreadable
  * date counts as no condition.
  */
-export function evaluatePreconditions(req: express.Request, v: Validators): 'proceed' | 'not-modified' {
+export function evaluatePreconditions(req: IncomingMessage, v: Validators): 'proceed' | 'not-modified' {
   const modifiedSince = header(req, 'if-modified-since');
   if (modifiedSince !== undefined) {
     const since = httpDate(modifiedSince);

@@ -7,11 +7,13 @@
  * `{status, body, headers}` → (optionally) the response is validated against
  * the spec → `writeResult` is the one place that writes a response.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorObject } from 'ajv';
 import type express from 'express';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 import { ApiError, Errors, type ErrorTemplate, toApiError } from '../errors.js';
+import { AnswerCache, answerKey, type Cached, rawBodyOf } from './answers.js';
 import { type ConditionalState, evaluatePreconditions, validatorHeaders } from './conditional.js';
 import { AJV_OPTIONS, COERCE_TYPES, installPrecompiled, type PrecompiledValidators, sharedAjv } from './precompiled.js';
 import { IndexedRouter, type Operation } from './route-table.js';
@@ -35,8 +37,11 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   handlers: Record<string, RawHandler<Ctx, Auth>>;
   /** Per-request context handed to handlers (the model, link builders…). */
   context: (req: express.Request) => Ctx;
-  /** Runs before routing (MaxScale checks credentials before anything else); throws an ApiError to refuse. */
-  authenticate: (req: express.Request, operationId: string | undefined) => Auth;
+  /**
+   * Runs before routing (MaxScale checks credentials before anything else); throws an ApiError to
+   * refuse. It reads only the request line and headers: the front lane calls it before Express.
+   */
+  authenticate: (req: IncomingMessage, operationId: string | undefined) => Auth;
   /** Renders an ApiError as the API's own error document. */
   renderError: (err: ApiError, req: express.Request) => HandlerResult;
   /**
@@ -56,11 +61,15 @@ export interface OpenApiRouterOptions<Ctx, Auth> {
   /** Preconditions (304, 412) on every method, and ETag / Last-Modified on GETs (MaxScale); off when not given. */
   conditional?: ConditionalState;
   /**
-   * GET operations whose 200 is a function of the state and the URL alone (no clock, no
-   * randomness): their answer, validated and serialised once, is kept and sent again while
-   * `conditional`'s generation is unchanged. Needs `conditional`; nothing is kept when not given.
+   * Reads whose 200 is a function of the state and the request alone (no clock, no randomness):
+   * their answer, validated and serialised once, is kept under the request's method, URL and body
+   * (answers.ts) and sent again while `generation` is unchanged. Nothing is kept when not given.
    */
-  cacheable?: (operationId: string) => boolean;
+  answers?: {
+    /** Moves on every change of the state (any write, a new state). */
+    generation: () => number;
+    cacheable: (operation: Operation) => boolean;
+  };
   /** Serializes a JSON body (MaxScale's `pretty`). */
   serialize: (body: unknown, req: express.Request) => string;
   /**
@@ -124,7 +133,7 @@ export function validationError(errors: ErrorObject[] | null | undefined, templa
 }
 
 /** Whether a request carries a body (a non-zero Content-Length, or chunked). */
-export function hasBody(req: express.Request): boolean {
+export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   if (length !== undefined) return Number(length) > 0;
   return req.headers['transfer-encoding'] !== undefined;
@@ -145,9 +154,9 @@ function rawQueryOf(queryString: string): Record<string, string | string[]> {
   return out;
 }
 
-export function writeResult(res: express.Response, result: HandlerResult, serialized: string | Buffer | undefined): void {
+export function writeResult(res: ServerResponse, result: HandlerResult, serialized: string | Buffer | undefined): void {
   if (res.headersSent) return;
-  res.status(result.status);
+  res.statusCode = result.status;
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   if (serialized === undefined || result.status === 204 || result.status === 304) {
     res.end();
@@ -163,38 +172,6 @@ export function writeResult(res: express.Response, result: HandlerResult, serial
   res.end(payload);
 }
 
-/** Most answers kept at once; past that the cache starts again (a client walking many URLs). */
-const CACHE_ENTRIES = 256;
-
-interface Cached {
-  result: HandlerResult;
-  bytes: Buffer;
-}
-
-/**
- * GET answers for one generation of the state, by URL. A new generation empties it:
- * every write through the API, and every new state, moves it (ConditionalState).
- */
-class AnswerCache {
-  private generation: string | undefined;
-  private readonly answers = new Map<string, Cached>();
-
-  get(generation: string, url: string): Cached | undefined {
-    if (generation !== this.generation) {
-      this.answers.clear();
-      this.generation = generation;
-      return undefined;
-    }
-    return this.answers.get(url);
-  }
-
-  set(generation: string, url: string, cached: Cached): void {
-    if (generation !== this.generation) return;
-    if (this.answers.size >= CACHE_ENTRIES) this.answers.clear();
-    this.answers.set(url, cached);
-  }
-}
-
 export interface OpenApiRouter {
   /** Express middleware that serves every operation of the spec. */
   handle: express.RequestHandler;
@@ -202,6 +179,11 @@ export interface OpenApiRouter {
   handleError: express.ErrorRequestHandler;
   /** The operationId a method and path route to, if any. */
   operationIdOf: (method: string, path: string) => string | undefined;
+  /**
+   * For the front lane (answers.ts): the answer kept under `key` for the current generation, if
+   * there is one and the request's credentials are accepted (send it with `writeResult`).
+   */
+  keptAnswer: (req: IncomingMessage, key: string) => Cached | undefined;
   backend: OpenAPIBackend;
 }
 
@@ -271,6 +253,7 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
   }
   const handlers = new Map(Object.entries(opts.handlers));
   const cache = new AnswerCache();
+  const answers = opts.answers;
 
   const operationIdOf = (method: string, path: string): string | undefined => router.route(method, path).operation?.operationId;
 
@@ -372,13 +355,14 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       }
       if (operation === undefined || operationId === undefined) throw unrouted(req, pathKnown);
       const read = req.method === 'GET' || req.method === 'HEAD';
-      const cacheKey = conditional && req.method === 'GET' && opts.cacheable?.(operationId) ? String(conditional.generation()) : undefined;
-      // Only a URL that was answered 200 is kept, so it passed validation then; without a body
-      // (and the specs declare no header parameters on these GETs) it would pass again.
-      const cached = cacheKey === undefined || hasBody(req) ? undefined : cache.get(cacheKey, req.originalUrl);
+      // Only a request answered 200 is kept, so it passed validation then; the same method, URL
+      // and body (the specs declare no header parameters on these reads) would pass again.
+      const generation = answers?.generation();
+      const cacheKey = generation !== undefined && answers?.cacheable(operation) ? keyOf(req) : undefined;
+      const cached = cacheKey === undefined || generation === undefined ? undefined : cache.get(generation, cacheKey);
       if (cached) {
-        // Validated and serialised when it was first answered, for this same state and URL; its
-        // validators too, as only a write (a new generation) changes them.
+        // Validated and serialised when it was first answered, for this same state and request;
+        // its validators too, as only a write (a new generation) changes them.
         writeResult(res, cached.result, cached.bytes);
         return;
       }
@@ -411,8 +395,8 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
         }
       }
       const bytes = send(req, res, operation, result);
-      if (cacheKey !== undefined && result.status === 200 && bytes) {
-        cache.set(cacheKey, req.originalUrl, { result, bytes });
+      if (cacheKey !== undefined && generation !== undefined && result.status === 200 && bytes) {
+        cache.set(generation, cacheKey, { result, bytes, operationId });
       }
     } catch (err) {
       fail(req, res, operation, err);
@@ -423,5 +407,25 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
     fail(req, res, router.route(req.method, req.path).operation, err);
   };
 
-  return { handle, handleError, operationIdOf, backend };
+  /** A body not read as JSON (another media type) could not be told from another: no key. */
+  const keyOf = (req: express.Request): string | undefined => {
+    if (!hasBody(req)) return answerKey(req.method, req.originalUrl);
+    const raw = rawBodyOf(req);
+    return raw === undefined ? undefined : answerKey(req.method, req.originalUrl, raw);
+  };
+
+  const keptAnswer = (req: IncomingMessage, key: string): Cached | undefined => {
+    if (answers === undefined) return undefined;
+    const cached = cache.get(answers.generation(), key);
+    if (cached === undefined) return undefined;
+    try {
+      opts.authenticate(req, cached.operationId);
+    } catch {
+      // Refused credentials are answered by the Express app, in the API's own error document.
+      return undefined;
+    }
+    return cached;
+  };
+
+  return { handle, handleError, operationIdOf, keptAnswer, backend };
 }

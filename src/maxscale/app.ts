@@ -1,12 +1,14 @@
 /**
  * The MaxScale twin as an Express app (it does not listen).
  *
- * Request flow: request log → X-HTTP-Method-Override → JSON body parser
+ * Request flow: front lane (a plain GET whose answer is kept: src/http/answers.ts)
+ * → request log → X-HTTP-Method-Override → JSON body parser
  * (application/json and application/vnd.api+json) → the spec router, mounted
  * at /v1 and at / (MaxScale answers both) → Basic auth → openapi-backend
  * routing and validation → handler → response validation → one writer.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { ErrorObject } from 'ajv';
 import express from 'express';
 import type { AdminTools } from '../admin/app.js';
@@ -15,8 +17,9 @@ import type { Config } from '../config.js';
 import { listeningPort, publicUrl } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
+import { answerKey, isPlainRequest, type Listener } from '../http/answers.js';
 import { bodyDepthLimit, headAsGet, ignoreUnknownQuery, pathEncoding, queryRules, refuseProtoKeys } from '../http/guards.js';
-import { createOpenApiRouter, type RawHandler, validationError } from '../http/openapi-router.js';
+import { createOpenApiRouter, type RawHandler, validationError, writeResult } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
 import { type Logger, requestLogger } from '../log.js';
 import { loadSpec, precompiledValidators } from '../spec/load.js';
@@ -116,7 +119,7 @@ const KNOWN_HEADERS = 64;
  * generation (any write or new state moves it: a user deleted, `admin_auth`
  * changed), so a client's next requests skip reading the users and hashing.
  */
-export function authenticator(model: MaxscaleModel): (req: express.Request) => MaxscaleAuth {
+export function authenticator(model: MaxscaleModel): (req: IncomingMessage) => MaxscaleAuth {
   let generation = -1;
   let authDisabled = false;
   const known = new Map<string, MaxscaleAuth>();
@@ -135,7 +138,7 @@ export function authenticator(model: MaxscaleModel): (req: express.Request) => M
       if (known.size >= KNOWN_HEADERS) known.clear();
       known.set(header, auth);
     }
-    if (auth.account !== 'admin' && !READ_METHODS.has(req.method.toUpperCase())) {
+    if (auth.account !== 'admin' && !READ_METHODS.has((req.method ?? '').toUpperCase())) {
       // Resources-User.md: a basic account's POST, PUT, PATCH or DELETE is answered with 401 Unauthorized.
       throw ApiError.from(Errors.READ_ONLY_USER, `User '${auth.user}' has a basic account, which may only read`, {
         headers: { 'WWW-Authenticate': 'Basic realm="maxscale"' },
@@ -160,6 +163,8 @@ function methodOverride(req: express.Request, _res: express.Response, next: expr
 
 export interface MaxscaleApp {
   app: express.Express;
+  /** The app behind its front lane: what the server listens with. */
+  listener: Listener;
   model: MaxscaleModel;
 }
 
@@ -196,10 +201,12 @@ export async function createMaxscaleApp(
     conditional: {
       validators: (path) => model.versions.validators(path),
       modified: (path) => model.versions.modified(path),
-      generation: () => model.versions.generation(),
     },
     // A GET of the state is answered again from what it answered last, until the state changes.
-    cacheable: (operationId) => !NOT_STATE.has(operationId) && !READS_CLOCK.has(operationId),
+    answers: {
+      generation: () => model.versions.generation(),
+      cacheable: ({ method, operationId = '' }) => method === 'get' && !NOT_STATE.has(operationId) && !READS_CLOCK.has(operationId),
+    },
   });
 
   // The operation of a request, under /v1 or not (the admin API's journal and fault rules).
@@ -209,7 +216,8 @@ export async function createMaxscaleApp(
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
-  app.use(requestLogger(opts.logger, 'maxscale'));
+  const logRequest = requestLogger(opts.logger, 'maxscale');
+  app.use(logRequest);
   app.use(pathEncoding);
   app.use(docsRouter({ api: 'maxscale', config })); // Swagger UI and the specs, without auth (issue 7)
   // MaxScale answers HEAD as the GET without its body (its REST API does a GET and drops the body).
@@ -228,5 +236,20 @@ export async function createMaxscaleApp(
   app.use('/v1', router.handle);
   app.use(router.handle);
   app.use(router.handleError);
-  return { app, model };
+
+  // The front lane (src/http/answers.ts): a plain GET or HEAD whose answer is kept for this state
+  // is sent before Express; the admin API's journal and fault rules see every request, so with
+  // them every request goes through Express.
+  const listener: Listener = (req, res) => {
+    if (!opts.admin && (req.method === 'GET' || req.method === 'HEAD') && isPlainRequest(req, 'none')) {
+      // HEAD is the GET without its body (headAsGet); Node leaves the body out of a HEAD response.
+      const kept = router.keptAnswer(req, answerKey('GET', req.url ?? ''));
+      if (kept) {
+        logRequest(req, res, () => writeResult(res, kept.result, kept.bytes));
+        return;
+      }
+    }
+    app(req, res);
+  };
+  return { app, listener, model };
 }

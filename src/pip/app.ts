@@ -1,8 +1,9 @@
 /**
  * The pip-sessions twin as an Express app (it does not listen).
  *
- * Request flow, as the real service's restify stack reads a request: request
- * log → Accept check (406, as restify's acceptParser) → JSON body parser
+ * Request flow, as the real service's restify stack reads a request (behind
+ * the front lane, which sends kept answers of read commands: src/http/answers.ts):
+ * request log → Accept check (406, as restify's acceptParser) → JSON body parser
  * (application/json only, any JSON value, up to the configured size) → the
  * arguments: a body that is not a JSON object (none, another media type,
  * `null`, an array, a string) is `{}`, as Pip.Services' Parameters read it →
@@ -14,6 +15,7 @@
  * writer. What restify refuses has its short `{code, message}` body; the
  * rest is an ErrorDescription.
  */
+import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import express from 'express';
 import type { Operation } from 'openapi-backend';
@@ -23,8 +25,9 @@ import { injectedError } from '../admin/intercept.js';
 import type { Config } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
+import { answerKey, isPlainRequest, type Listener, rawBodyOf, rememberRawBody } from '../http/answers.js';
 import { bodyDepthLimit, ignoreUnknownQuery, pathEncoding, queryRules } from '../http/guards.js';
-import { createOpenApiRouter, type RawHandler } from '../http/openapi-router.js';
+import { createOpenApiRouter, hasBody, type RawHandler, writeResult } from '../http/openapi-router.js';
 import { type Logger, requestLogger } from '../log.js';
 import { loadSpec, precompiledValidators } from '../spec/load.js';
 import { ANONYMOUS, type PipAuth, type PipContext, type ServiceInfo } from './context.js';
@@ -78,6 +81,19 @@ function trailingSlashIsAnotherPath(req: express.Request, _res: express.Response
   next();
 }
 
+/** The commands that only read: their answers are kept until the sessions change (src/http/answers.ts). */
+const READS = new Set(['getSessions', 'getSessionsUnversioned', 'getSessionById', 'getSessionByIdUnversioned']);
+
+/** The paths of those commands, as a request line names them. */
+function readPaths(doc: OpenAPIV3.Document): Set<string> {
+  const paths = new Set<string>();
+  for (const [path, item] of Object.entries(doc.paths ?? {})) if (READS.has(item?.post?.operationId ?? '')) paths.add(path);
+  return paths;
+}
+
+/** Accept headers the front lane takes as they are (what Pip.Services' clients send); any other is judged by Express. */
+const PLAIN_ACCEPT = new Set([undefined, '*/*', 'application/json']);
+
 /** The JSON schema of an operation's request body (openapi-backend hands operations over dereferenced). */
 function requestSchemaOf(operation: Operation | undefined): unknown {
   const body = operation?.requestBody as OpenAPIV3.RequestBodyObject | undefined;
@@ -86,6 +102,8 @@ function requestSchemaOf(operation: Operation | undefined): unknown {
 
 export interface PipApp {
   app: express.Express;
+  /** The app behind its front lane: what the server listens with. */
+  listener: Listener;
   model: SessionsModel;
 }
 
@@ -119,26 +137,41 @@ export async function createPipApp(
     queryErrors: 'ignore',
     validateResponses: config.validateResponses,
     onInternalError: (err, req) => opts.logger.error({ err, method: req.method, path: req.originalUrl }, 'internal error'),
+    // The sessions change only through the store, which counts its writes.
+    answers: { generation: () => store.generation(), cacheable: ({ operationId = '' }) => READS.has(operationId) },
   });
+
+  // strict: false, as restify's JSON parser: a JSON `null`, string or number parses (and counts as `{}`).
+  // The bytes are kept for the answer key of reads.
+  const depthLimit = bodyDepthLimit(config.maxBodyDepth);
+  const parseJson = express.json({
+    type: ['application/json'],
+    limit: config.pip.maxBodyBytes,
+    strict: false,
+    verify: (req, res, raw) => {
+      depthLimit(req as express.Request, res as express.Response, raw);
+      rememberRawBody(req, raw);
+    },
+  });
+  // A body the front lane read and the parser refused: the refusal is Express's to answer, at
+  // the parser's place in the flow (after the Accept check), as if it had been read there.
+  const refusedEarly = new WeakMap<IncomingMessage, unknown>();
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestLogger(opts.logger, 'pip-sessions'));
+  const logRequest = requestLogger(opts.logger, 'pip-sessions');
+  app.use(logRequest);
   app.use(pathEncoding);
   app.use(docsRouter({ api: 'pip-sessions', config })); // Swagger UI and the specs, before content negotiation (issue 7)
   const operationIdOf = (req: express.Request) => router.operationIdOf(req.method, req.path);
   opts.admin?.mount(app, 'pip-sessions', operationIdOf);
   app.use(acceptable);
-  // strict: false, as restify's JSON parser: a JSON `null`, string or number parses (and counts as `{}`).
-  app.use(
-    express.json({
-      type: ['application/json'],
-      limit: config.pip.maxBodyBytes,
-      strict: false,
-      verify: bodyDepthLimit(config.maxBodyDepth),
-    }),
-  );
+  app.use((req, res, next) => {
+    // A body the front lane read is parsed already (the parser passes a finished request by).
+    if (refusedEarly.has(req)) next(refusedEarly.get(req));
+    else parseJson(req, res, next);
+  });
   app.use(argumentsOrEmptyObject);
   app.use(trailingSlashIsAnotherPath);
   app.use(ignoreUnknownQuery(router.operationIdOf, queryRules(definition)));
@@ -157,5 +190,30 @@ export async function createPipApp(
   }
   app.use(router.handle);
   app.use(router.handleError);
-  return { app, model };
+
+  // The front lane (src/http/answers.ts): a read command whose answer is kept for these sessions
+  // is sent before Express once its body is read; anything else, and the admin API's journal and
+  // fault rules, go through Express.
+  const reads = readPaths(definition);
+  const listener: Listener = (req, res) => {
+    const url = req.url ?? '';
+    if (opts.admin || req.method !== 'POST' || !reads.has(url) || !PLAIN_ACCEPT.has(req.headers.accept) || !isPlainRequest(req, 'json')) {
+      app(req, res);
+      return;
+    }
+    parseJson(req, res, (err?: unknown) => {
+      if (err !== undefined) refusedEarly.set(req, err);
+      else {
+        // A body not read as JSON (another media type) has no key.
+        const raw = hasBody(req) ? rawBodyOf(req) : undefined;
+        const kept = hasBody(req) && raw === undefined ? undefined : router.keptAnswer(req, answerKey('POST', url, raw));
+        if (kept) {
+          logRequest(req, res, () => writeResult(res, kept.result, kept.bytes));
+          return;
+        }
+      }
+      app(req, res);
+    });
+  };
+  return { app, listener, model };
 }

@@ -21,6 +21,11 @@ export class MemorySessionsStore implements SessionsStore {
   readonly kind = 'memory';
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly undo = new UndoLog();
+  private changes = 0;
+
+  generation(): number {
+    return this.changes;
+  }
 
   find(query: SessionQuery, skip: number, take: number | undefined): SessionSummary[] {
     const out: SessionSummary[] = [];
@@ -49,12 +54,14 @@ export class MemorySessionsStore implements SessionsStore {
   }
 
   insert(session: SessionRecord): void {
+    this.changes++;
     if (this.sessions.has(session.id)) throw ApiError.from(Errors.CONFLICT, `A session with id '${session.id}' exists`);
     this.undo.record(() => this.sessions.delete(session.id));
     this.sessions.set(session.id, copy(session));
   }
 
   replace(session: SessionRecord): boolean {
+    this.changes++;
     const before = this.sessions.get(session.id);
     if (before === undefined) return false;
     this.undo.record(() => this.sessions.set(session.id, before));
@@ -63,6 +70,7 @@ export class MemorySessionsStore implements SessionsStore {
   }
 
   delete(id: string): SessionRecord | undefined {
+    this.changes++;
     const before = this.sessions.get(id);
     if (before === undefined) return undefined;
     this.undo.recordMapSnapshot(this.sessions);
@@ -75,6 +83,7 @@ export class MemorySessionsStore implements SessionsStore {
   }
 
   clear(): void {
+    this.changes++;
     this.undo.recordMapSnapshot(this.sessions);
     this.sessions.clear();
   }

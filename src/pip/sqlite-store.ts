@@ -128,6 +128,7 @@ function isUniqueViolation(err: unknown): boolean {
 export class SqliteSessionsStore extends SqliteComponentStore implements SessionsStore {
   readonly kind = 'sqlite';
   private readonly cache = new Map<string, Database.Statement>();
+  private changes = 0;
   private readonly stmts: {
     get: Database.Statement<[string], FullRow>;
     insert: Database.Statement<Params>;
@@ -182,7 +183,12 @@ export class SqliteSessionsStore extends SqliteComponentStore implements Session
     return row === undefined ? undefined : toRecord(row);
   }
 
+  generation(): number {
+    return this.changes;
+  }
+
   insert(s: SessionRecord): void {
+    this.changes++;
     try {
       this.stmts.insert.run(s.id, ...columnValues(s));
     } catch (err) {
@@ -192,11 +198,13 @@ export class SqliteSessionsStore extends SqliteComponentStore implements Session
   }
 
   replace(s: SessionRecord): boolean {
+    this.changes++;
     const result = this.stmts.replace.run(...columnValues(s), s.id);
     return result.changes > 0;
   }
 
   delete(id: string): SessionRecord | undefined {
+    this.changes++;
     return this.transaction(() => {
       const before = this.get(id);
       if (before) this.stmts.delete.run(id);
@@ -205,6 +213,7 @@ export class SqliteSessionsStore extends SqliteComponentStore implements Session
   }
 
   clear(): void {
+    this.changes++;
     this.stmts.clear.run();
   }
 }

@@ -57,6 +57,11 @@ export interface SessionsStore {
   transaction<R>(fn: () => R): R;
   /** Removes every session. */
   clear(): void;
+  /**
+   * Moves on every write (insert, replace, delete, clear), whoever makes it (a command, the
+   * expiry timer, a state import): the router keeps read answers per generation.
+   */
+  generation(): number;
   close(): void;
 }
 

@@ -4,8 +4,9 @@
  * Content-Type, body schema, headers). A response that breaks the spec fails
  * the test, so every HTTP test is also a contract test (Backstage's wrapServer).
  */
-import type { Express } from 'express';
+
 import request, { type Response } from 'supertest';
+import type { Listener } from '../http/answers.js';
 import { type ConformanceChecker, createConformanceChecker } from '../spec/conformance.js';
 import type { ApiName } from '../spec/load.js';
 
@@ -32,7 +33,7 @@ export interface TestHttp {
 
 const checkers = new Map<ApiName, Promise<ConformanceChecker>>();
 
-export async function testHttp(app: Express, api: ApiName, defaults: { auth?: [string, string] | null } = {}): Promise<TestHttp> {
+export async function testHttp(app: Listener, api: ApiName, defaults: { auth?: [string, string] | null } = {}): Promise<TestHttp> {
   let checker = checkers.get(api);
   if (!checker) {
     checker = createConformanceChecker(api);
