@@ -346,7 +346,8 @@ export function buildPath(op: OperationInfo, overrides: Record<string, unknown> 
   }
   for (const [k, v] of Object.entries(query)) search.set(k, String(v));
   const qs = search.toString();
-  if (qs) path += `?${qs}`;
+  // A template may carry a query string of its own (icons8's `/categories?platform={platform}`).
+  if (qs) path += `${path.includes('?') ? '&' : '?'}${qs}`;
   return path;
 }
 

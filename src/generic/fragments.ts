@@ -31,13 +31,19 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function fragmentRoutes(doc: OpenAPIV3.Document): Fragments | undefined {
   const paths = doc.paths ?? {};
-  const fragmented = Object.keys(paths).filter((p) => p.includes('#'));
+  // A query string written into the template (icons8's `/categories?platform={platform}`) is routed the same way.
+  const cut = (p: string) => {
+    const hash = p.indexOf('#');
+    const query = p.indexOf('?');
+    return hash < 0 ? query : query < 0 ? hash : Math.min(hash, query);
+  };
+  const fragmented = Object.keys(paths).filter((p) => cut(p) >= 0);
   if (fragmented.length === 0) return undefined;
   const renamedPaths: OpenAPIV3.PathsObject = {};
   const routes: FragmentRoute[] = [];
   let n = 0;
   for (const [path, item] of Object.entries(paths)) {
-    const at = path.indexOf('#');
+    const at = cut(path);
     if (at < 0) {
       renamedPaths[path] = item;
       continue;
@@ -45,14 +51,17 @@ export function fragmentRoutes(doc: OpenAPIV3.Document): Fragments | undefined {
     n += 1;
     const stripped = path.slice(0, at).replace(/\/+$/, '') || '';
     const prefix = `/__fragment${n}`;
-    renamedPaths[`${prefix}${stripped}`] = item;
+    renamedPaths[`${prefix}${stripped}`] = item ? inQuery(item, stripped) : item;
     const terms = path
       .slice(at + 1)
-      .split('&')
+      .split(/[&#?]/)
       .filter(Boolean)
       .map((t): [string, string | undefined] => {
         const eq = t.indexOf('=');
-        return eq < 0 ? [decodeURIComponent(t), undefined] : [decodeURIComponent(t.slice(0, eq)), decodeURIComponent(t.slice(eq + 1))];
+        if (eq < 0) return [decodeURIComponent(t), undefined];
+        const value = decodeURIComponent(t.slice(eq + 1));
+        // `name={param}`: any value of the parameter, so only its presence tells the route.
+        return [decodeURIComponent(t.slice(0, eq)), /^\{[^}]*\}$/.test(value) ? undefined : value];
       });
     const pattern = new RegExp(
       `^${stripped
@@ -100,4 +109,17 @@ export function fragmentRoutes(doc: OpenAPIV3.Document): Fragments | undefined {
     return `${best.route.prefix}${trimmed}`.replace(/\/+$/, '') || '/';
   };
   return { definition: { ...doc, paths: renamedPaths }, rewrite };
+}
+
+/** Path parameters the template names only after its `?` (icons8's `?platform={platform}`) are read from the query string. */
+function inQuery(item: OpenAPIV3.PathItemObject, path: string): OpenAPIV3.PathItemObject {
+  const move = (params: (OpenAPIV3.ParameterObject | OpenAPIV3.ReferenceObject)[] | undefined) =>
+    params?.map((p) => ('in' in p && p.in === 'path' && !path.includes(`{${p.name}}`) ? { ...p, in: 'query' } : p));
+  const out: Record<string, unknown> = { ...item };
+  if (item.parameters) out.parameters = move(item.parameters);
+  for (const method of ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const) {
+    const op = item[method];
+    if (op?.parameters) out[method] = { ...op, parameters: move(op.parameters) };
+  }
+  return out as OpenAPIV3.PathItemObject;
 }

@@ -215,7 +215,9 @@ export class GenericTwin {
   private act(op: OperationInfo, role: Role, req: RawRequest<undefined>): HandlerResult {
     const { resource } = role;
     const params = req.params;
-    this.requireParent(resource, params);
+    // An operation that documents no client error cannot refuse a missing parent within its spec:
+    // its objects are kept under the parent named all the same (Drive's comments of a file it never saw).
+    if (documentsClientErrors(op)) this.requireParent(resource, params);
     const collection = collectionOf(resource, params);
     const store = this.trackingStore();
     const id = params[resource.group.itemParam];
