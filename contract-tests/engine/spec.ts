@@ -342,7 +342,13 @@ export function buildPath(op: OperationInfo, overrides: Record<string, unknown> 
     if (p.in !== 'query') continue;
     if (p.name in query) continue;
     const example = firstExample(p) ?? (p.schema as OpenAPIV3.SchemaObject | undefined)?.example;
-    if (example !== undefined || p.required) addQuery(search, p, example ?? parameterExample(p));
+    if (example === undefined && !p.required) continue;
+    let value = example ?? parameterExample(p);
+    // A required array goes with one item at least (Cloud Storage's `permissions`), else it is not sent at all.
+    if (p.required && Array.isArray(value) && value.length === 0) {
+      value = [sampleFromSchema(itemsOf(flatten(p.schema as OpenAPIV3.SchemaObject | undefined))) ?? 'x'];
+    }
+    addQuery(search, p, value);
   }
   for (const [k, v] of Object.entries(query)) search.set(k, String(v));
   const qs = search.toString();

@@ -66,6 +66,9 @@ const PAGE = /^(page|page_?number|pagenumber|page_?index)$/i;
 /** Names of the array member that carries a list inside an envelope, most likely first. */
 const LIST_MEMBERS = ['data', 'items', 'results', 'value', 'records', 'entries', 'list', 'content', 'elements', 'objects', 'rows'];
 
+/** Array members of an envelope that never carry its list. */
+const NOT_LIST_MEMBERS = /^(errors?|warnings?|messages?|links|_links)$/i;
+
 /** Names of members that carry an error's message or status, filled in error bodies. */
 const MESSAGE_MEMBERS = /^(message|detail|details|error_?description|error_?message|errormessage|description|title|error|msg|reason)$/i;
 const STATUS_MEMBERS = /^(code|status|status_?code|statuscode|http_?status|error_?code)$/i;
@@ -330,8 +333,13 @@ export class GenericTwin {
     const keys = Object.keys(op.responses);
     const twoXX = keys.filter((k) => /^2\d\d$/.test(k)).sort();
     const prefer = purpose === 'create' ? ['201', '200'] : purpose === 'delete' ? ['204', '200'] : ['200'];
+    // No 2xx at all: the redirect it documents (Jira's deletes answer 303 See Other), else `default`.
     const key =
-      prefer.find((k) => twoXX.includes(k)) ?? twoXX[0] ?? keys.find((k) => /^2XX$/i.test(k)) ?? keys.find((k) => k === 'default');
+      prefer.find((k) => twoXX.includes(k)) ??
+      twoXX[0] ??
+      keys.find((k) => /^2XX$/i.test(k)) ??
+      keys.filter((k) => /^3\d\d$/.test(k)).sort()[0] ??
+      keys.find((k) => k === 'default');
     if (key === undefined) return { status: 200, key: '200' };
     return { status: /^\d{3}$/.test(key) ? Number(key) : 200, key };
   }
@@ -432,9 +440,18 @@ export class GenericTwin {
       return items.map((i) => overlay(itemSchema, itemBase, i));
     }
     const props = (flatten(schema)?.properties ?? {}) as Record<string, Schema>;
-    const arrays = Object.entries(props).filter(([, s]) => arrayOf(s));
+    // The envelope's array of these objects: not its errors or warnings; a usual name (`items`,
+    // `data`…) first, else the one whose items declare most of the stored objects' members.
+    const arrays = Object.entries(props).filter(([name, s]) => arrayOf(s) && !NOT_LIST_MEMBERS.test(name));
+    const keys = [...new Set(stored.flatMap((o) => (isObject(o) ? Object.keys(o) : [])))];
+    const fit = (s: Schema | undefined) => {
+      const itemProps = flatten(arrayOf(s))?.properties ?? {};
+      return keys.filter((k) => k in itemProps).length;
+    };
+    const byFit = [...arrays].sort((a, b) => fit(b[1]) - fit(a[1]));
     const member =
-      arrays.find(([name]) => LIST_MEMBERS.includes(name.toLowerCase()))?.[0] ?? (arrays.length === 1 ? arrays[0]?.[0] : undefined);
+      arrays.find(([name]) => LIST_MEMBERS.includes(name.toLowerCase()))?.[0] ??
+      (arrays.length === 1 || (byFit[0] && fit(byFit[0][1]) > 0) ? byFit[0]?.[0] : undefined);
     if (member === undefined || !isObject(base)) return base;
     const itemBase = Array.isArray(base[member]) ? base[member][0] : undefined;
     const memberItems = arrayOf(props[member]);
