@@ -42,12 +42,14 @@ async function call(
   return { status: res.status, text, body: parsed };
 }
 
-export async function lightCheck(generic: GenericApp, url: string): Promise<LightOutcome> {
+/** `onServed`: called once the twin has answered its spec, before the operations are called. */
+export async function lightCheck(generic: GenericApp, url: string, onServed?: () => void): Promise<LightOutcome> {
   const problems: string[] = [];
   let passed = 0;
   const docs = await fetch(`${url}/openapi.json`).catch(() => undefined);
   const served = docs?.status === 200;
   if (!served) problems.push('GET /openapi.json did not answer 200');
+  else onServed?.();
   const base = `${url}${generic.basePath}`;
   for (const op of generic.model.operations) {
     const x = await call(base, op, buildPath(op), true);

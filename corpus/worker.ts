@@ -25,6 +25,16 @@ export interface SpecJob {
 
 export type { SpecResult } from './result.js';
 
+/** What a worker sends its runner: ready for a job; how far the current spec got; its result. */
+export type WorkerMessage =
+  | { ready: true }
+  | { progress: SpecResult }
+  | { result: SpecResult; workerRssMiB: number }
+  | { id: string; error: string; workerRssMiB: number };
+
+/** Tells the runner how far a spec got, so that a timeout is reported at the right stage. */
+const progress = (result: SpecResult) => process.send?.({ progress: result } satisfies WorkerMessage);
+
 function listen(app: import('express').Express): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(0, '127.0.0.1', () => resolve(server));
@@ -63,16 +73,29 @@ export async function runJob(job: SpecJob): Promise<SpecResult> {
     server = await listen(generic.app);
     result.coldStartMs = Math.round(performance.now() - t0);
     result.rssMiB = Math.round(process.memoryUsage().rss / 1048576);
+    progress(result);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     if (job.mode === 'light') {
-      const light = await lightCheck(generic, url);
+      const light = await lightCheck(generic, url, () => progress({ ...result, served: true }));
       result.served = light.served;
       result.passed = light.problems.length === 0;
       result.checks = { passed: light.passed, failed: light.problems.length, skipped: 0 };
       result.reasons.push(...light.problems.slice(0, 5));
       return result;
     }
-    const outcome = await runSuite({ api: job.id, spec: job.file, target: url, timeoutMs: 10_000 });
+    const outcome = await runSuite({
+      api: job.id,
+      spec: job.file,
+      target: url,
+      timeoutMs: 10_000,
+      // The probe passed once the first phase starts: the twin serves the API.
+      onEvent: (e) => {
+        if (e.type === 'phase-start' && !result.served) {
+          result.served = true;
+          progress(result);
+        }
+      },
+    });
     if (outcome.outcome.status === 'target-unusable') {
       result.reasons.push(`serve: ${outcome.outcome.reason}`);
       return result;
@@ -97,13 +120,14 @@ export async function runJob(job: SpecJob): Promise<SpecResult> {
 
 // As a child process: one job per message, one result back.
 if (process.send) {
+  const rss = () => Math.round(process.memoryUsage().rss / 1048576);
   process.on('message', (job: SpecJob) => {
     runJob(job).then(
-      (result) => process.send?.(result),
-      (err: unknown) => process.send?.({ id: job.id, error: String(err) }),
+      (result) => process.send?.({ result, workerRssMiB: rss() } satisfies WorkerMessage),
+      (err: unknown) => process.send?.({ id: job.id, error: String(err), workerRssMiB: rss() } satisfies WorkerMessage),
     );
   });
   // The runner gone (stopped, or killed): nothing will ask for more.
   process.on('disconnect', () => process.exit(0));
-  process.send({ ready: true });
+  process.send({ ready: true } satisfies WorkerMessage);
 }

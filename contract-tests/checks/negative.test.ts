@@ -61,3 +61,15 @@ describe('bodyMutations', () => {
     assert.deepEqual(example.data.parameters, { user: 'maxuser' });
   });
 });
+
+describe('breaks on a recursive schema', () => {
+  // A recursive `$ref` dereferenced is a cycle of objects (DynamoDB's AttributeValue: M and L hold
+  // AttributeValues), which Ajv cannot compile: no mutation can be shown to break it.
+  const value: OpenAPIV3.SchemaObject = { type: 'object', properties: { S: { type: 'string' } } };
+  (value.properties as Record<string, OpenAPIV3.SchemaObject>).L = { type: 'array', items: value };
+
+  test('says the value does not break it, without compiling it', () => {
+    assert.equal(breaks(value, { S: 1 }), false);
+    assert.equal(breaks(value, { L: [{ S: 'x' }] }), false);
+  });
+});

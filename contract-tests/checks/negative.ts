@@ -124,8 +124,25 @@ export function bodyMutations(schema: OpenAPIV3.SchemaObject | undefined, exampl
   return out.slice(0, MAX_BODY_MUTATIONS);
 }
 
-const validators = new WeakMap<object, ValidateFunction>();
+/** Each schema's validator, or null for one Ajv cannot compile (not tried again: a failed compile of a deep recursion is slow). */
+const validators = new WeakMap<object, ValidateFunction | null>();
 let ajv: Ajv | undefined;
+
+/** Whether an object graph reaches itself again (each node explored once: linear in its size). */
+function isCyclic(root: unknown): boolean {
+  const done = new WeakSet<object>();
+  const onPath = new WeakSet<object>();
+  const visit = (node: unknown): boolean => {
+    if (node === null || typeof node !== 'object' || done.has(node)) return false;
+    if (onPath.has(node)) return true;
+    onPath.add(node);
+    for (const value of Object.values(node)) if (visit(value)) return true;
+    onPath.delete(node);
+    done.add(node);
+    return false;
+  };
+  return visit(root);
+}
 
 /** Whether a value breaks a schema (mutations that do not are dropped). */
 export function breaks(schema: OpenAPIV3.SchemaObject, value: unknown): boolean {
@@ -134,16 +151,18 @@ export function breaks(schema: OpenAPIV3.SchemaObject, value: unknown): boolean 
     addFormats.default(ajv);
   }
   let validate = validators.get(schema);
-  if (!validate) {
+  if (validate === undefined) {
     try {
-      validate = ajv.compile(schema as object);
+      // A cyclic schema (a recursive `$ref` dereferenced) overflows Ajv's traversal, after building
+      // paths as long as the stack is deep (a minute on DynamoDB's AttributeValue): not tried.
+      validate = isCyclic(schema) ? null : ajv.compile(schema as object);
     } catch {
       // A schema Ajv cannot compile (a recursion too deep for it): the mutation cannot be shown to break it.
-      return false;
+      validate = null;
     }
     validators.set(schema, validate);
   }
-  return !validate(value);
+  return validate !== null && !validate(value);
 }
 
 /** Every request that breaks the operation's spec. */

@@ -6,7 +6,6 @@
  * of operations act on. Nothing here is specific to one API: new operations
  * in the spec are covered as they appear.
  */
-import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
 import { type ApiName, loadSpec } from '../../src/spec/load.js';
 import { normalizeForAjv } from '../../src/spec/normalize.js';
@@ -131,6 +130,8 @@ export const isOurApi = (api: string): api is ApiName => (OUR_APIS as readonly s
  * judges a twin by the same document it serves; one that is not OpenAPI at all still fails.
  */
 export async function loadSpecFrom(source: string): Promise<OpenAPIV3.Document> {
+  // Loaded here, not with this module: the generic twin (`serve --spec`) builds its model without it.
+  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
   let doc: { openapi?: string };
   try {
     doc = (await SwaggerParser.validate(source)) as { openapi?: string };
@@ -166,7 +167,13 @@ export function loadSpecModel(api: string, source?: string): Promise<SpecModel> 
 }
 
 export async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): Promise<SpecModel> {
-  const document = (await SwaggerParser.dereference(structuredClone(bundled))) as OpenAPIV3.Document;
+  // swagger-parser's dereferencing is json-schema-ref-parser's: the same, without loading its validators.
+  // The default export, which is the module's exports under Node and in the command's bundle alike.
+  const { default: $RefParser } = await import('@apidevtools/json-schema-ref-parser');
+  // Bundled: no `$ref` points outside it, so none is looked for (a crawl of the whole document).
+  const document = (await $RefParser.dereference(structuredClone(bundled) as never, {
+    resolve: { external: false },
+  })) as unknown as OpenAPIV3.Document;
   const operations: OperationInfo[] = [];
   const globalSecurity = document.security ?? [];
   for (const [path, item] of Object.entries(document.paths ?? {})) {
@@ -206,10 +213,10 @@ export async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): 
     }
   }
   // A POST to a collection whose items a GET reads creates one, whatever its verb (MaxScale's enableUnixUser).
+  const itemReads = itemReadsByCollection(operations);
   for (const op of operations) {
     if (op.method !== 'POST' || op.kind !== 'update' || op.path.endsWith('}')) continue;
-    const item = new RegExp(`^${escapeRe(op.path)}/\\{[^}/]+\\}$`);
-    if (operations.some((o) => o.method === 'GET' && item.test(o.path))) op.kind = 'create';
+    if (itemReads.has(op.path)) op.kind = 'create';
   }
   const byId = new Map(operations.map((o) => [o.id, o]));
   const firstServer = document.servers?.[0]?.url;
@@ -228,13 +235,22 @@ function requiredBodyFields(op: OperationInfo): string[] {
 
 function findRpcGroups(operations: OperationInfo[], groups: ResourceGroup[]): RpcGroup[] {
   const out: RpcGroup[] = [];
+  const grouped = new Set(groups.map((g) => g.create));
+  const postsByFolder = new Map<string, OperationInfo[]>();
+  for (const o of operations) {
+    if (o.method !== 'POST') continue;
+    const folder = folderOf(o.path);
+    const posts = postsByFolder.get(folder);
+    if (posts) posts.push(o);
+    else postsByFolder.set(folder, [o]);
+  }
   for (const create of operations.filter((o) => o.kind === 'create' && o.method === 'POST' && !o.path.includes('{'))) {
-    if (groups.some((g) => g.create === create)) continue;
+    if (grouped.has(create)) continue;
     const noun = create.id.replace(CREATE_VERBS_PREFIX, '').replace(/Unversioned$/, '');
     if (!noun) continue;
     const idField = `${snake(noun)}_id`;
     const folder = folderOf(create.path);
-    const siblings = operations.filter((o) => o !== create && o.method === 'POST' && folderOf(o.path) === folder);
+    const siblings = (postsByFolder.get(folder) ?? []).filter((o) => o !== create);
     const naming = siblings.filter((o) => requiredBodyFields(o).includes(idField));
     if (naming.length === 0) continue;
     out.push({
@@ -261,15 +277,23 @@ function findRpcGroups(operations: OperationInfo[], groups: ResourceGroup[]): Rp
  */
 function findGroups(operations: OperationInfo[]): ResourceGroup[] {
   const groups: ResourceGroup[] = [];
-  const at = (method: string, path: string) => operations.find((o) => o.method === method && o.path === path);
+  // Indexes, so that inference stays linear in the operations (Microsoft Graph has 22,361).
+  const byRoute = new Map<string, OperationInfo>();
+  for (const o of operations) if (!byRoute.has(`${o.method} ${o.path}`)) byRoute.set(`${o.method} ${o.path}`, o);
+  const at = (method: string, path: string) => byRoute.get(`${method} ${path}`);
+  const itemReads = itemReadsByCollection(operations);
+  const byItemPath = new Map<string, ResourceGroup[]>();
   const creates = operations.filter((o) => o.method === 'POST' && o.kind === 'create').sort((a, b) => a.path.length - b.path.length);
   for (const create of creates) {
-    const itemPathRe = new RegExp(`^${escapeRe(create.path)}/\\{([^}/]+)\\}$`);
-    const read = operations.find((o) => o.method === 'GET' && itemPathRe.test(o.path));
-    if (!read) continue;
-    const itemParam = itemPathRe.exec(read.path)?.[1] ?? '';
-    const parent = groups.filter((g) => create.path.startsWith(`${g.itemPath}/`)).sort((a, b) => b.itemPath.length - a.itemPath.length)[0];
-    groups.push({
+    const found = itemReads.get(create.path);
+    if (!found) continue;
+    const { read, itemParam } = found;
+    // The parent: the group with the longest item path that is a prefix of this collection.
+    let parent: ResourceGroup | undefined;
+    for (let cut = create.path.lastIndexOf('/'); cut > 0 && !parent; cut = create.path.lastIndexOf('/', cut - 1)) {
+      parent = byItemPath.get(create.path.slice(0, cut))?.[0];
+    }
+    const group: ResourceGroup = {
       name: create.path.replace(/^\//, ''),
       collectionPath: create.path,
       itemPath: read.path,
@@ -280,9 +304,27 @@ function findGroups(operations: OperationInfo[]): ResourceGroup[] {
       update: at('PATCH', read.path) ?? at('PUT', read.path),
       delete: at('DELETE', read.path),
       parent,
-    });
+    };
+    groups.push(group);
+    const same = byItemPath.get(read.path);
+    if (same) same.push(group);
+    else byItemPath.set(read.path, [group]);
   }
   return groups;
+}
+
+/**
+ * The first GET (in spec order) of an item of each collection path: `GET /x/{id}` under `/x`,
+ * with the name of its last path parameter.
+ */
+function itemReadsByCollection(operations: readonly OperationInfo[]): Map<string, { read: OperationInfo; itemParam: string }> {
+  const out = new Map<string, { read: OperationInfo; itemParam: string }>();
+  for (const o of operations) {
+    if (o.method !== 'GET') continue;
+    const m = /^(.*)\/\{([^}/]+)\}$/.exec(o.path);
+    if (m && !out.has(m[1] ?? '')) out.set(m[1] ?? '', { read: o, itemParam: m[2] ?? '' });
+  }
+  return out;
 }
 
 const singular = (word: string) =>
@@ -300,10 +342,6 @@ const singular = (word: string) =>
 export function idMembers(group: ResourceGroup): string[] {
   const noun = singular(group.collectionPath.split('/').pop() ?? '');
   return [...new Set([group.itemParam, 'id', `${noun}Id`, `${noun}_id`, 'name', 'key', 'uuid', 'slug'])];
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The path parameters of a template, in order. */

@@ -82,6 +82,9 @@ export function inferResources(model: SpecModel): { resources: Resource[]; roles
   const resources: Resource[] = [];
   const byGroup = new Map<ResourceGroup, Resource>();
   const roles = new Map<string, Role>();
+  // PATCH and PUT by path: one lookup per group, not a scan of every operation (inference stays linear).
+  const byRoute = new Map<string, OperationInfo>();
+  for (const o of model.operations) if (!byRoute.has(`${o.method} ${o.path}`)) byRoute.set(`${o.method} ${o.path}`, o);
   for (const group of model.groups) {
     const parent = group.parent ? byGroup.get(group.parent) : undefined;
     const resource: Resource = { group, ...idPropOf(group), parentParams: pathParams(group.collectionPath), parent, children: [] };
@@ -95,7 +98,7 @@ export function inferResources(model: SpecModel): { resources: Resource[]; roles
     claim(group.read, 'read');
     claim(group.list, 'list');
     claim(group.delete, 'delete');
-    const at = (method: string) => model.operations.find((o) => o.method === method && o.path === group.itemPath);
+    const at = (method: string) => byRoute.get(`${method} ${group.itemPath}`);
     claim(at('PATCH'), 'update');
     claim(at('PUT'), 'replace');
   }
