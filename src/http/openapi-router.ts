@@ -10,13 +10,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorObject } from 'ajv';
 import type express from 'express';
-import { OpenAPIBackend } from 'openapi-backend';
+import type { OpenAPIBackend } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 import { ApiError, Errors, type ErrorTemplate, toApiError } from '../errors.js';
 import { AnswerCache, answerKey, type Cached, rawBodyOf } from './answers.js';
 import { type ConditionalState, evaluatePreconditions, validatorHeaders } from './conditional.js';
-import { AJV_OPTIONS, COERCE_TYPES, installPrecompiled, type PrecompiledValidators, sharedAjv } from './precompiled.js';
-import { IndexedRouter, type Operation } from './route-table.js';
+import { COERCE_TYPES, indexedBackend, installPrecompiled, type PrecompiledValidators } from './precompiled.js';
+import type { Operation } from './route-table.js';
 import type { HandlerResult } from './types.js';
 
 export interface RawRequest<Auth> {
@@ -217,27 +217,15 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
 
   const isQueryError = (e: ErrorObject) => e.instancePath === '/query' || e.instancePath.startsWith('/query/');
 
-  const backend: OpenAPIBackend = new OpenAPIBackend({
-    definition: structuredClone(opts.definition) as OpenAPIBackend['definition'],
+  // Each operation's validators are compiled the first time it is asked for, unless `make generate`
+  // compiled them. Handlers are registered after the router swap: openapi-backend looks up each
+  // operationId as it registers it, which its own router does with a fresh list every time.
+  const { backend, router } = await indexedBackend(opts.definition, {
     strict: true,
-    validate: true,
-    // quick: no second validation of the document at each start (swagger-parser validated it when
-    // `make generate` bundled it, and src/spec/spec.test.ts does in every test run), a synchronous
-    // dereference, and each operation's validators compiled the first time it is asked for.
-    quick: true,
     coerceTypes: COERCE_TYPES,
     ignoreTrailingSlashes: true,
     apiRoot: '/',
-    ajvOpts: { ...AJV_OPTIONS },
-    customizeAjv: sharedAjv(),
   });
-  await backend.init();
-  // The same routes from tables built once (see route-table.ts); the validator looks operations up
-  // through it too. Handlers are registered after the swap: openapi-backend looks up each
-  // operationId as it registers it, which its own router does with a fresh list every time.
-  const router = new IndexedRouter(backend.definition as OpenAPIV3.Document);
-  backend.router = router;
-  backend.validator.router = router;
   if (opts.validators) installPrecompiled(backend.validator, opts.validators);
   backend.register({
     ...Object.fromEntries(Object.keys(opts.handlers).map((id) => [id, notCalled])),

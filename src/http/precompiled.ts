@@ -17,7 +17,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Ajv, Options as AjvOptions, ValidateFunction } from 'ajv';
-import { type AjvCustomizer, OpenAPIBackend, type OpenAPIValidator } from 'openapi-backend';
+import { type AjvCustomizer, OpenAPIBackend, type OpenAPIValidator, type Options } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 import { IndexedRouter } from './route-table.js';
 
@@ -113,6 +113,31 @@ export function loadPrecompiled(path: string): PrecompiledValidators {
 }
 
 /**
+ * An openapi-backend over a copy of `definition`, as the twins, the conformance checker and the
+ * build use it: a synchronous dereference and no second validation of the document (`quick`:
+ * swagger-parser validated it when it was loaded or bundled), our Ajv options with one shared Ajv,
+ * and its router (the validator's too) replaced by IndexedRouter, which lists operations once.
+ */
+export async function indexedBackend(
+  definition: OpenAPIV3.Document,
+  options: Omit<Options, 'definition'> = {},
+): Promise<{ backend: OpenAPIBackend; router: IndexedRouter }> {
+  const backend = new OpenAPIBackend({
+    definition: structuredClone(definition) as OpenAPIBackend['definition'],
+    validate: true,
+    quick: true,
+    ajvOpts: { ...AJV_OPTIONS },
+    customizeAjv: sharedAjv(),
+    ...options,
+  });
+  await backend.init();
+  const router = new IndexedRouter(backend.definition as OpenAPIV3.Document);
+  backend.router = router;
+  backend.validator.router = router;
+  return { backend, router };
+}
+
+/**
  * Build time (`make generate`): compiles every operation's validators with openapi-backend's own
  * builders and returns them as CommonJS modules of Ajv standalone code, by path under generated/:
  * `<api>.validators.cjs` (the index) and `<api>.validators/<operationId>.cjs` (one per operation).
@@ -127,14 +152,12 @@ export async function precompiledSources(
   // CommonJS: module.exports is the function, and carries itself as `default` too.
   const standaloneCode = (await import('ajv/dist/standalone/index.js')).default.default;
   const ajvs = new Map<boolean, Ajv>();
-  const backend = new OpenAPIBackend({
-    definition: structuredClone(definition) as OpenAPIBackend['definition'],
+  const { backend, router } = await indexedBackend(definition, {
     strict: true,
-    validate: true,
-    quick: true,
     coerceTypes: COERCE_TYPES,
     apiRoot: '/',
     ajvOpts: { ...AJV_OPTIONS, code: { source: true } },
+    // One Ajv per coercion setting (not the shared one), whose compiled code standaloneCode exports.
     customizeAjv: (original, ajvOpts) => {
       const key = ajvOpts.coerceTypes === true;
       const ajv = ajvs.get(key) ?? original;
@@ -142,10 +165,7 @@ export async function precompiledSources(
       return ajv;
     },
   });
-  await backend.init();
-  const router = new IndexedRouter(backend.definition as OpenAPIV3.Document);
   const validator = backend.validator;
-  validator.router = router;
 
   // Each compiled function gets a name in the Ajv that compiled it (addSchema on the very schema
   // object it was compiled from returns that compiled schema), so that standaloneCode can export it.

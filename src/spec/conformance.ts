@@ -6,11 +6,10 @@
  * checked) and by the contract suite.
  */
 import type { ErrorObject } from 'ajv';
-import { OpenAPIBackend, type Operation } from 'openapi-backend';
+import type { Operation } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 import { isValidPercentEncoding } from '../http/guards.js';
-import { AJV_OPTIONS, installPrecompiled, sharedAjv } from '../http/precompiled.js';
-import { IndexedRouter } from '../http/route-table.js';
+import { indexedBackend, installPrecompiled } from '../http/precompiled.js';
 import { type ApiName, loadSpec, precompiledValidators } from './load.js';
 
 export interface Exchange {
@@ -123,21 +122,8 @@ export function describeSchemaErrors(errors: readonly ErrorObject[]): string {
  */
 export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document): Promise<ConformanceChecker> {
   const definition = structuredClone(typeof api === 'string' ? await loadSpec(api) : api);
-  const backend = new OpenAPIBackend({
-    definition: structuredClone(definition) as OpenAPIBackend['definition'],
-    validate: true,
-    // quick: a synchronous dereference, no second validation of the document (swagger-parser
-    // validated it when it was loaded), and each validator compiled the first time it is needed.
-    quick: true,
-    ignoreTrailingSlashes: true,
-    ajvOpts: { ...AJV_OPTIONS },
-    customizeAjv: sharedAjv(),
-  });
-  await backend.init();
-  // Operations found from tables built once (openapi-backend's own router lists them anew per call).
-  const router = new IndexedRouter(backend.definition as OpenAPIV3.Document);
-  backend.router = router;
-  backend.validator.router = router;
+  // Each validator compiled the first time it is needed.
+  const { backend, router } = await indexedBackend(definition, { ignoreTrailingSlashes: true });
   const precompiled = typeof api === 'string' ? precompiledValidators(api) : undefined;
   // Only the response validators: they are built with the same options as here (no coercion).
   if (precompiled) installPrecompiled(backend.validator, { ...precompiled, request: {} });
