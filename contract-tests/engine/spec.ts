@@ -484,12 +484,33 @@ export function typesOf(schema: OpenAPIV3.SchemaObject | undefined): string[] {
   return [];
 }
 
+/** Whether a value is of the JSON type a schema declares (any, where it declares none). */
+function ofType(s: OpenAPIV3.SchemaObject, value: unknown): boolean {
+  switch (s.type) {
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return isObject(value);
+    default:
+      return true;
+  }
+}
+
 /** A minimal valid value made from a schema: required properties only. */
 export function sampleFromSchema(schema: OpenAPIV3.SchemaObject | undefined, depth = 0): unknown {
   const s = flatten(schema);
   if (!s || depth > 8) return undefined;
-  if (s.example !== undefined) return s.example;
-  if (s.default !== undefined) return s.default;
+  // A schema's own example or default, where it is of the schema's type (noosh documents `"1"` for an integer).
+  if (s.example !== undefined && ofType(s, s.example)) return s.example;
+  if (s.default !== undefined && ofType(s, s.default)) return s.default;
   if (s.enum?.length) return s.enum[0];
   const branch = (s.oneOf ?? s.anyOf)?.[0] as OpenAPIV3.SchemaObject | undefined;
   if (branch) return sampleFromSchema(branch, depth + 1);
