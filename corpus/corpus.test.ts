@@ -17,7 +17,7 @@ const ids = readFileSync(new URL('./sample.txt', import.meta.url), 'utf8')
   .map((l) => l.trim())
   .filter((l) => l && !l.startsWith('#'));
 
-test('the 100-spec corpus sample: at least 99 load and serve, at least 60 pass the light pass', { timeout: 600_000 }, async () => {
+test('the 100-spec corpus sample: at least 99 load and serve, at least 95 pass the light pass', { timeout: 600_000 }, async () => {
   assert.equal(ids.length, 100);
   const started = performance.now();
   const results = await runCorpus({ ids, mode: 'light', jobs: 2, timeoutMs: 120_000 });
@@ -25,7 +25,7 @@ test('the 100-spec corpus sample: at least 99 load and serve, at least 60 pass t
   const failures = results.filter((r) => !r.passed).map((r) => `${r.id}: ${r.reasons.join(' | ')}`);
   assert.ok(totals.loaded >= 99, `loaded ${totals.loaded}/100:\n${failures.join('\n')}`);
   assert.ok(totals.served >= 99, `served ${totals.served}/100:\n${failures.join('\n')}`);
-  // The target is 95; 65 pass today (responses the sampler builds that their schema still refuses,
-  // see corpus/results.md). This floor keeps what works from going backwards.
-  assert.ok(totals.passed >= 60, `passed ${totals.passed}/100:\n${failures.join('\n')}`);
+  // The issue's target is 95; 98 pass today (Jira's and Zuora's are left, see corpus/results.md).
+  // This floor keeps what works from going backwards, with a little margin.
+  assert.ok(totals.passed >= 95, `passed ${totals.passed}/100:\n${failures.join('\n')}`);
 });

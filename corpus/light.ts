@@ -4,10 +4,11 @@
  * every operation called once with its documented example request, and no
  * answer may be a 5xx (the twin validates each response against the spec and
  * answers 500 when one breaks it); then each inferred resource's round trip:
- * create, read back (2xx), delete, read again (404).
+ * create, read back (2xx), delete, read again (404, or the status the read documents for
+ * "not found").
  */
 import { exampleBody } from '../contract-tests/engine/requests.js';
-import { buildPath, isObject, type OperationInfo } from '../contract-tests/engine/spec.js';
+import { buildPath, documentsClientErrors, isObject, notFoundStatuses, type OperationInfo } from '../contract-tests/engine/spec.js';
 import type { GenericApp } from '../src/generic/app.js';
 import { collectionOf } from '../src/generic/resources.js';
 
@@ -92,7 +93,10 @@ export async function lightCheck(generic: GenericApp, url: string, onServed?: ()
     const deleted = await call(base, group.delete, buildPath(group.delete, params), false);
     if (deleted.status >= 300 || deleted.status === 0) problems.push(`${group.name}: delete of ${String(id)} answered ${deleted.status}`);
     const after = await call(base, group.read, buildPath(group.read, params), false);
-    if (after.status !== 404 && after.status < 500) problems.push(`${group.name}: read after delete answered ${after.status}`);
+    // Gone is what the contract suite takes for gone: 404, or the status the read documents for it
+    // (AWS's 48x ResourceNotFoundException); a read that documents no client error cannot say it.
+    const gone = !documentsClientErrors(group.read) || notFoundStatuses(group.read).includes(after.status);
+    if (!gone && after.status < 500) problems.push(`${group.name}: read after delete answered ${after.status}`);
     else passed += 1;
   }
   return { served, passed, problems };

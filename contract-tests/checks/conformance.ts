@@ -15,10 +15,23 @@ export async function runConformancePhase(ctx: RunContext): Promise<void> {
   const { spec } = ctx;
   ctx.beginPhase('conformance');
   const skipReasons = new Map<string, string>();
+  // An operation that documents only 1xx (101 Switching Protocols: a WebSocket) answers an upgrade,
+  // which no plain HTTP exchange can give: it is left out, with its reason.
+  const upgradeOnly = (op: OperationInfo) => {
+    const statuses = Object.keys(op.responses);
+    return statuses.length > 0 && statuses.every((k) => /^1/.test(k));
+  };
+  for (const op of spec.operations.filter(upgradeOnly)) {
+    skipReasons.set(
+      op.id,
+      `it documents only ${Object.keys(op.responses).join(', ')} (a protocol upgrade), which a plain HTTP request cannot exercise`,
+    );
+  }
+  const operations = spec.operations.filter((o) => !upgradeOnly(o));
   const byPath = (a: OperationInfo, b: OperationInfo) => a.path.localeCompare(b.path) || a.id.localeCompare(b.id);
 
   // Error statuses get their schema checked too: an object that does not exist, where 404 is documented.
-  for (const op of [...spec.operations].sort(byPath)) {
+  for (const op of [...operations].sort(byPath)) {
     const last = objectParam(op);
     if (!last || !isDocumented(op, 404) || !op.responses['404']) continue;
     ctx.progress(`${op.id}: missing object`);
@@ -28,7 +41,7 @@ export async function runConformancePhase(ctx: RunContext): Promise<void> {
   }
 
   // Reads, with the documented examples; where an example object is not on the target, the first listed one.
-  for (const op of spec.operations.filter((o) => o.kind === 'read').sort(byPath)) {
+  for (const op of operations.filter((o) => o.kind === 'read').sort(byPath)) {
     ctx.progress(op.id);
     const x = await ctx.send(request(ctx, op));
     const group = spec.groups.find((g) => g.read === op);
@@ -41,7 +54,7 @@ export async function runConformancePhase(ctx: RunContext): Promise<void> {
   }
 
   // Creates, parents first, once per documented media type, each object with its own fresh name.
-  const creates = spec.operations.filter((o) => o.kind === 'create').sort((a, b) => a.path.length - b.path.length || byPath(a, b));
+  const creates = operations.filter((o) => o.kind === 'create').sort((a, b) => a.path.length - b.path.length || byPath(a, b));
   for (const op of creates) {
     const group = spec.groups.find((g) => g.create === op);
     const parentParams = createdParams(ctx, group?.parent) ?? {};
@@ -68,7 +81,7 @@ export async function runConformancePhase(ctx: RunContext): Promise<void> {
   }
 
   // Updates, only on objects this run created; a shared setting is put back; an action the suite cannot undo only with --allow-destructive.
-  for (const op of spec.operations.filter((o) => o.kind === 'update').sort(byPath)) {
+  for (const op of operations.filter((o) => o.kind === 'update').sort(byPath)) {
     const plan = planOf(spec, op);
     const group = groupOf(ctx, op);
     const params = createdParams(ctx, group) ?? {};
@@ -95,7 +108,7 @@ export async function runConformancePhase(ctx: RunContext): Promise<void> {
   }
 
   // Deletes: only objects this run created (never the target's own), deepest collections first.
-  for (const op of spec.operations.filter((o) => o.kind === 'delete').sort((a, b) => b.path.length - a.path.length || byPath(a, b))) {
+  for (const op of operations.filter((o) => o.kind === 'delete').sort((a, b) => b.path.length - a.path.length || byPath(a, b))) {
     const group = groupOf(ctx, op);
     if (group && op.path === group.itemPath) {
       const mine = [...(ctx.created.get(group.name) ?? [])];

@@ -177,10 +177,16 @@ export function mutationsOf(ctx: RunContext, op: OperationInfo): Mutation[] {
     if (plan.kind === 'object' && plan.rpc && isObject(base) && typeof base[plan.rpc.idField] === 'string') {
       base[plan.rpc.idField] = ctx.fresh('missing');
     }
+    // A form carries text: a wrong JSON type or a JSON string is no longer one once it is a form
+    // field, so a form body is only broken by what a form can say (a missing field, a value outside an enum).
+    const isJson = /json/i.test(json.mediaType);
     for (const m of bodyMutations(op.requestSchema, base)) {
+      if (!isJson && !/^(missing required field|value outside the enum)/.test(m.description)) continue;
       if (breaks(op.requestSchema, m.body)) out.push({ ...m, contentType: json.mediaType });
     }
-    out.push({ description: 'malformed JSON', raw: `${JSON.stringify(base).slice(0, -1)},`, contentType: json.mediaType });
+    if (isJson) {
+      out.push({ description: 'malformed JSON', raw: `${(JSON.stringify(base) ?? '{}').slice(0, -1)},`, contentType: json.mediaType });
+    }
     const mediaTypes = Object.keys(op.requestBody.content ?? {});
     if (!mediaTypes.includes('text/plain')) {
       out.push({

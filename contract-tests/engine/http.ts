@@ -47,7 +47,7 @@ export function createHttpClient(
       // Fetch cannot send a body with GET or HEAD (a spec may still document one): it goes without.
       const bodyless = ['GET', 'HEAD'].includes(opts.method.toUpperCase());
       if (opts.body !== undefined && !bodyless) {
-        body = opts.raw ? String(opts.body) : JSON.stringify(opts.body);
+        body = opts.raw ? String(opts.body) : encodeBody(opts.body, opts.contentType);
         headers['Content-Type'] = opts.contentType ?? 'application/json';
       } else if (opts.contentType) {
         headers['Content-Type'] = opts.contentType;
@@ -105,4 +105,19 @@ export function toCurl(req: RecordedRequest): string {
   if (req.body !== undefined) parts.push('--data-raw', shellQuote(req.body));
   parts.push(shellQuote(req.url));
   return parts.join(' ');
+}
+
+/** A body as its media type carries it: a form's members as `application/x-www-form-urlencoded` (arrays repeated), else JSON. */
+export function encodeBody(body: unknown, contentType: string | undefined): string {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded' && typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(body)) {
+      for (const item of Array.isArray(v) ? v : [v]) {
+        if (item !== undefined) form.append(k, typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item));
+      }
+    }
+    return form.toString();
+  }
+  return JSON.stringify(body);
 }

@@ -109,6 +109,8 @@ export function createdId(sentBody: unknown, exchange: HttpExchange, group?: Res
 
 /** Whether an object (a list's item) has this id in one of the group's id members. */
 export function hasId(item: unknown, id: string, group?: ResourceGroup): boolean {
+  // A list of ids (AWS's ListDetectors answers `{"DetectorIds": ["…"]}`).
+  if (typeof item === 'string' || typeof item === 'number') return String(item) === id;
   if (!isObject(item)) return false;
   return (group ? idMembers(group) : ['id']).some((key) => item[key] !== undefined && item[key] !== null && String(item[key]) === id);
 }

@@ -6,7 +6,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { OpenAPIV3 } from 'openapi-types';
-import { buildPath, flatten, kindOf, loadSpecModel, type OperationInfo, objectParam, typesOf } from './spec.js';
+import { encodeBody } from './http.js';
+import { hasId } from './requests.js';
+import {
+  buildPath,
+  flatten,
+  kindOf,
+  loadSpecModel,
+  notFoundStatuses,
+  type OperationInfo,
+  objectParam,
+  sampleFromSchema,
+  typesOf,
+} from './spec.js';
 
 describe('kindOf', () => {
   // REST methods say it; POST-only RPC APIs (pip) say it with the verb of their verbNoun operationId.
@@ -89,4 +101,80 @@ describe('schema helpers', () => {
   for (const [name, schema, want] of types) {
     test(`typesOf reads ${name}`, () => assert.deepEqual(typesOf(schema), want));
   }
+});
+
+describe('what real-world specs need of the suite', () => {
+  const op = (responses: Record<string, OpenAPIV3.ResponseObject>, parameters: OpenAPIV3.ParameterObject[] = []): OperationInfo => ({
+    id: 'op',
+    method: 'GET',
+    path: '/things/{id}',
+    summary: '',
+    kind: 'read',
+    parameters,
+    requestBody: undefined,
+    bodyExamples: [],
+    requestSchema: undefined,
+    responses,
+    secured: false,
+    securitySchemes: [],
+  });
+  const named = (description: string): OpenAPIV3.ResponseObject => ({ description });
+
+  // Which status says "no such object": what use_after_free expects after a delete.
+  const notFound: [string, { responses: Record<string, OpenAPIV3.ResponseObject>; want: number[] }][] = [
+    [
+      '404 where documented',
+      { responses: { '200': named('ok'), '404': named('nope'), '480': named('ResourceNotFoundException') }, want: [404] },
+    ],
+    [
+      "AWS's 48x named ResourceNotFoundException",
+      { responses: { '200': named('ok'), '480': named('ValidationException'), '481': named('ResourceNotFoundException') }, want: [481] },
+    ],
+    ['404 where a 4XX range or default stands for it', { responses: { '200': named('ok'), default: named('error') }, want: [404] }],
+    [
+      'any documented client error but authentication ones, where none names it',
+      { responses: { '200': named('ok'), '400': named('bad'), '401': named('auth') }, want: [400] },
+    ],
+  ];
+  for (const [name, { responses, want }] of notFound) {
+    test(`notFoundStatuses: ${name}`, () => assert.deepEqual(notFoundStatuses(op(responses)), want));
+  }
+
+  test('flatten keeps what an allOf part says of a member (its items, pattern, lengths)', () => {
+    const flat = flatten({ allOf: [{ type: 'array', items: { type: 'string' }, minItems: 1 }] } as OpenAPIV3.SchemaObject);
+    assert.deepEqual(flat, { type: 'array', items: { type: 'string' }, minItems: 1 });
+    assert.equal(flatten({ allOf: [{ type: 'string', pattern: '^a+$' }] } as OpenAPIV3.SchemaObject)?.pattern, '^a+$');
+  });
+
+  test('values made from a schema meet its pattern, length, format and minItems', () => {
+    const id = sampleFromSchema({ type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}$', minLength: 13 });
+    assert.match(String(id), /^[0-9a-f]{8}-[0-9a-f]{4}$/);
+    assert.match(String(sampleFromSchema({ type: 'string', pattern: '(?s).+' })), /.+/);
+    assert.equal(sampleFromSchema({ type: 'string', format: 'email' }), 'user@example.com');
+    assert.deepEqual(sampleFromSchema({ type: 'array', minItems: 2, items: { type: 'integer' } }), [1, 1]);
+  });
+
+  test('a deepObject query parameter is sent as name[key]=value', () => {
+    const p: OpenAPIV3.ParameterObject = {
+      name: 'start',
+      in: 'query',
+      style: 'deepObject',
+      explode: true,
+      example: { gte: '1', lte: '2' },
+    };
+    assert.equal(decodeURIComponent(buildPath({ ...op({}), path: '/bookings', parameters: [p] })), '/bookings?start[gte]=1&start[lte]=2');
+  });
+
+  test('a form body is sent form-encoded, arrays as repeated fields; any other as JSON', () => {
+    assert.equal(
+      encodeBody({ name: 'dev', level: 3, tags: ['a', 'b'] }, 'application/x-www-form-urlencoded'),
+      'name=dev&level=3&tags=a&tags=b',
+    );
+    assert.equal(encodeBody({ name: 'dev' }, 'application/json'), '{"name":"dev"}');
+  });
+
+  test('a list of ids lists the object whose id it holds', () => {
+    assert.ok(hasId('abc', 'abc'));
+    assert.ok(!hasId('abd', 'abc'));
+  });
 });

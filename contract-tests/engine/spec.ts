@@ -9,6 +9,7 @@
 import type { OpenAPIV3 } from 'openapi-types';
 import { type ApiName, loadSpec } from '../../src/spec/load.js';
 import { normalizeForAjv } from '../../src/spec/normalize.js';
+import { BY_FORMAT, stringMatching } from '../../src/spec/values.js';
 
 export type OperationKind = 'read' | 'create' | 'update' | 'delete';
 
@@ -122,12 +123,29 @@ const cache = new Map<string, Promise<SpecModel>>();
 export const OUR_APIS: readonly ApiName[] = ['maxscale', 'pip-sessions', 'apitwin-admin'];
 export const isOurApi = (api: string): api is ApiName => (OUR_APIS as readonly string[]).includes(api);
 
-/** Any OpenAPI 3 spec, from a file or a URL: validated (a clear error when it is not one), then bundled. */
+/**
+ * Any OpenAPI 3 spec, from a file or a URL: validated, then bundled. A document the validator
+ * refuses (a Swagger 2.0 one, or one with the small mistakes real specs have: GitLab's, Xero's)
+ * is read as `apitwin serve --spec` reads it (converted, mended where it can be), so the suite
+ * judges a twin by the same document it serves; one that is not OpenAPI at all still fails.
+ */
 export async function loadSpecFrom(source: string): Promise<OpenAPIV3.Document> {
   // Loaded here, not with this module: the generic twin (`serve --spec`) builds its model without it.
   const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
-  const doc = (await SwaggerParser.validate(source)) as { openapi?: string };
-  if (typeof doc.openapi !== 'string' || !doc.openapi.startsWith('3.')) throw new Error(`${source} is not an OpenAPI 3 document`);
+  let doc: { openapi?: string };
+  try {
+    doc = (await SwaggerParser.validate(source)) as { openapi?: string };
+  } catch (err) {
+    const { loadAnySpec } = await import('../../src/generic/load.js');
+    const loaded = await loadAnySpec(source).catch(() => {
+      throw err;
+    });
+    return loaded.bundled;
+  }
+  if (typeof doc.openapi !== 'string' || !doc.openapi.startsWith('3.')) {
+    const { loadAnySpec } = await import('../../src/generic/load.js');
+    return (await loadAnySpec(source)).bundled;
+  }
   const bundled = (await SwaggerParser.bundle(source)) as OpenAPIV3.Document;
   normalizeForAjv(bundled);
   return bundled;
@@ -362,11 +380,18 @@ export function buildPath(op: OperationInfo, overrides: Record<string, unknown> 
     if (p.in !== 'query') continue;
     if (p.name in query) continue;
     const example = firstExample(p) ?? (p.schema as OpenAPIV3.SchemaObject | undefined)?.example;
-    if (example !== undefined || p.required) addQuery(search, p, example ?? parameterExample(p));
+    if (example === undefined && !p.required) continue;
+    let value = example ?? parameterExample(p);
+    // A required array goes with one item at least (Cloud Storage's `permissions`), else it is not sent at all.
+    if (p.required && Array.isArray(value) && value.length === 0) {
+      value = [sampleFromSchema(itemsOf(flatten(p.schema as OpenAPIV3.SchemaObject | undefined))) ?? 'x'];
+    }
+    addQuery(search, p, value);
   }
   for (const [k, v] of Object.entries(query)) search.set(k, String(v));
   const qs = search.toString();
-  if (qs) path += `?${qs}`;
+  // A template may carry a query string of its own (icons8's `/categories?platform={platform}`).
+  if (qs) path += `${path.includes('?') ? '&' : '?'}${qs}`;
   return path;
 }
 
@@ -386,11 +411,14 @@ export function exampleHeaders(op: OperationInfo): Record<string, string> {
 /**
  * A query parameter's value the way OpenAPI's default `style: form` sends
  * it: an exploded object as its own keys (`?a=1&b=2`), an exploded array as
- * the name repeated, anything else as one value.
+ * the name repeated, anything else as one value; a `deepObject` as `name[key]=value`.
  */
 function addQuery(search: URLSearchParams, p: OpenAPIV3.ParameterObject, value: unknown): void {
   const explode = p.explode ?? (p.style === undefined || p.style === 'form');
-  if (isObject(value)) {
+  if (isObject(value) && p.style === 'deepObject') {
+    // `?start[lte]=…&start[gte]=…` (OpenAPI 3.0.3 §4.7.12.4.1).
+    for (const [k, v] of Object.entries(value)) search.append(`${p.name}[${k}]`, v === null || v === undefined ? '' : String(v));
+  } else if (isObject(value)) {
     if (explode) for (const [k, v] of Object.entries(value)) search.append(k, v === null || v === undefined ? '' : String(v));
     else search.set(p.name, Object.entries(value).flat().map(String).join(','));
   } else if (Array.isArray(value)) {
@@ -400,6 +428,20 @@ function addQuery(search: URLSearchParams, p: OpenAPIV3.ParameterObject, value: 
     search.set(p.name, String(value));
   }
 }
+
+/** Keywords `flatten` merges itself; any other keyword of an allOf part is taken where the schema has none. */
+const FLATTENED_KEYWORDS = new Set([
+  'allOf',
+  'properties',
+  'required',
+  'type',
+  'additionalProperties',
+  'oneOf',
+  'anyOf',
+  'not',
+  'description',
+  'title',
+]);
 
 /** Flattens `allOf` so a schema's properties, required names and additionalProperties can be read directly. */
 export function flatten(schema: OpenAPIV3.SchemaObject | undefined): OpenAPIV3.SchemaObject | undefined {
@@ -413,6 +455,11 @@ export function flatten(schema: OpenAPIV3.SchemaObject | undefined): OpenAPIV3.S
     Object.assign(properties, part.properties ?? {});
     for (const r of part.required ?? []) required.add(r);
     if (part.type && !merged.type) Object.assign(merged, { type: part.type });
+    // A member wrapped in an allOf (AWS wraps every member so) keeps what its part says of it:
+    // an array's items, a string's pattern, format and lengths, an enum, bounds.
+    for (const [k, v] of Object.entries(part)) {
+      if (!FLATTENED_KEYWORDS.has(k) && !(k in merged)) Object.assign(merged, { [k]: v });
+    }
     // One branch forbidding unknown fields makes the whole allOf forbid them.
     if (part.additionalProperties === false) merged.additionalProperties = false;
     else if (merged.additionalProperties === undefined && part.additionalProperties !== undefined)
@@ -437,12 +484,33 @@ export function typesOf(schema: OpenAPIV3.SchemaObject | undefined): string[] {
   return [];
 }
 
+/** Whether a value is of the JSON type a schema declares (any, where it declares none). */
+function ofType(s: OpenAPIV3.SchemaObject, value: unknown): boolean {
+  switch (s.type) {
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return isObject(value);
+    default:
+      return true;
+  }
+}
+
 /** A minimal valid value made from a schema: required properties only. */
 export function sampleFromSchema(schema: OpenAPIV3.SchemaObject | undefined, depth = 0): unknown {
   const s = flatten(schema);
   if (!s || depth > 8) return undefined;
-  if (s.example !== undefined) return s.example;
-  if (s.default !== undefined) return s.default;
+  // A schema's own example or default, where it is of the schema's type (noosh documents `"1"` for an integer).
+  if (s.example !== undefined && ofType(s, s.example)) return s.example;
+  if (s.default !== undefined && ofType(s, s.default)) return s.default;
   if (s.enum?.length) return s.enum[0];
   const branch = (s.oneOf ?? s.anyOf)?.[0] as OpenAPIV3.SchemaObject | undefined;
   if (branch) return sampleFromSchema(branch, depth + 1);
@@ -452,18 +520,26 @@ export function sampleFromSchema(schema: OpenAPIV3.SchemaObject | undefined, dep
       for (const name of s.required ?? []) out[name] = sampleFromSchema(s.properties?.[name] as OpenAPIV3.SchemaObject, depth + 1);
       return out;
     }
-    case 'array':
-      return [];
+    case 'array': {
+      // As many items as it must have (AWS's `Rules: minItems 1`), each made from the item schema.
+      const item = (s.minItems ?? 0) > 0 ? sampleFromSchema(itemsOf(s), depth + 1) : undefined;
+      return item === undefined ? [] : Array.from({ length: s.minItems ?? 1 }, () => structuredClone(item));
+    }
     case 'integer':
     case 'number':
-      return s.minimum ?? 1;
+      return s.minimum ?? (s.maximum !== undefined && s.maximum < 1 ? s.maximum : 1);
     case 'boolean':
       return true;
-    case 'string':
+    case 'string': {
       if (s.format === 'date-time') return new Date(0).toISOString();
-      return 'x'.repeat(Math.max(1, s.minLength ?? 1));
+      if (s.format && BY_FORMAT[s.format] !== undefined) return BY_FORMAT[s.format];
+      const plain = 'x'.repeat(Math.max(1, s.minLength ?? 1));
+      // A value its pattern takes (a spec without examples still gets a request it accepts).
+      return s.pattern ? (stringMatching(s.pattern, '', { min: s.minLength, max: s.maxLength }) ?? plain) : plain;
+    }
     default:
-      return undefined;
+      // A schema that says nothing of its type takes anything: a value, so a required member is sent.
+      return 'x';
   }
 }
 
@@ -505,3 +581,54 @@ export function describeOperation(op: OperationInfo): string {
 }
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What an error answer says, to find the documented response that says it. */
+export type ErrorKind = 'not-found' | 'invalid' | 'conflict' | 'unsupported-media' | 'too-large';
+
+/** Words of a response's description or schema name that name each kind of error (`ResourceNotFoundException`, `ValidationError`…). */
+const ERROR_WORDS: Record<ErrorKind, RegExp> = {
+  'not-found': /not.?found|no.?such|does.?not.?exist|doesn.?t.?exist|\bgone\b|\bmissing\b/i,
+  invalid: /validation|invalid|bad.?request|malformed|unprocessable|illegal|unsupported|not.?valid|syntax/i,
+  conflict: /conflict|already.?exists|in.?use|duplicate/i,
+  'unsupported-media': /media.?type|content.?type|unsupported/i,
+  'too-large': /too.?large|too.?big|limit.?exceeded|size/i,
+};
+
+/** The words a documented response is known by: its description and its schema's title. */
+function responseWords(r: OpenAPIV3.ResponseObject | undefined, names: string[] = []): string {
+  const schemas = Object.values(r?.content ?? {}).map((m) => (m.schema as OpenAPIV3.SchemaObject | undefined)?.title ?? '');
+  return [r?.description ?? '', ...schemas, ...names].join(' ');
+}
+
+/**
+ * The documented 4xx responses (exact codes, AWS's 480–489 among them) whose description or schema
+ * name says they answer an error of `kind`, in the order documented. `names` adds words a
+ * response is known by that the dereferenced model has lost (its schema's `$ref` name).
+ */
+export function errorResponsesFor(op: OperationInfo, kind: ErrorKind, names: (key: string) => string[] = () => []): string[] {
+  const words = ERROR_WORDS[kind];
+  return Object.keys(op.responses).filter((k) => /^4\d\d$/.test(k) && words.test(responseWords(op.responses[k], names(k))));
+}
+
+/**
+ * The statuses by which an operation says "no such object": 404 (and 410) where documented, else
+ * a documented 4xx whose description or schema says not-found (AWS documents
+ * `480: ResourceNotFoundException` and no 404); where it documents none of them but a 4XX range
+ * or `default`, 404; else any 4xx it documents that is not an authentication refusal (how it says
+ * it cannot do what was asked); else 404.
+ */
+export function notFoundStatuses(op: OperationInfo | undefined): number[] {
+  if (!op) return [404];
+  const exact = ['404', '410'].filter((k) => op.responses[k] !== undefined).map(Number);
+  if (exact.length) return exact;
+  const named = errorResponsesFor(op, 'not-found').map(Number);
+  if (named.length) return named;
+  if (Object.keys(op.responses).some((k) => /^4XX$/i.test(k) || k === 'default')) return [404];
+  const clientErrors = Object.keys(op.responses)
+    .filter((k) => /^4\d\d$/.test(k) && !['401', '403', '407'].includes(k))
+    .map(Number);
+  return clientErrors.length ? clientErrors : [404];
+}
+
+/** Whether an operation documents a client error (a 4xx, a 4XX range or `default`): one that documents none cannot refuse within its contract. */
+export const documentsClientErrors = (op: OperationInfo): boolean => Object.keys(op.responses).some((k) => /^4/.test(k) || k === 'default');

@@ -239,3 +239,263 @@ describe('loading other specs', () => {
     await assert.rejects(loadAnySpec(file), /not a valid Openapi API definition|not an OpenAPI 3.0 \/ 3.1 or Swagger 2.0 document/);
   });
 });
+
+describe('answering what real-world specs document', () => {
+  /** An AWS-style spec: members wrapped in allOf, patterns, envelopes, errors as 48x statuses named by their exception. */
+  const aws = {
+    openapi: '3.0.0',
+    info: { title: 'Things', version: '1' },
+    paths: {
+      '/things': {
+        post: {
+          operationId: 'CreateThing',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { type: 'object', required: ['name'], properties: { name: { $ref: '#/components/schemas/Name' } } },
+              },
+            },
+          },
+          responses: {
+            '201': { description: 'Success', content: { 'application/json': { schema: { $ref: '#/components/schemas/ThingEnvelope' } } } },
+            '480': {
+              description: 'ValidationException',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/ValidationException' } } },
+            },
+          },
+        },
+        get: {
+          operationId: 'ListThings',
+          responses: {
+            '200': {
+              description: 'Success',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      ThingIds: { allOf: [{ type: 'array', items: { type: 'string' } }] },
+                      NextToken: { type: 'string', pattern: '[\\S]+' },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/things/{thingId}': {
+        get: {
+          operationId: 'GetThing',
+          parameters: [{ name: 'thingId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'Success', content: { 'application/json': { schema: { $ref: '#/components/schemas/ThingEnvelope' } } } },
+            '480': {
+              description: 'InternalServerException',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/InternalServerException' } } },
+            },
+            '481': {
+              description: 'ResourceNotFoundException',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/ResourceNotFoundException' } } },
+            },
+          },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Name: { type: 'string', pattern: '^[a-z]+$' },
+        Arn: { type: 'string', pattern: '^arn:aws:things:[a-z]{2}-[a-z]+-\\d:\\d{12}:thing/\\w+$' },
+        Thing: {
+          type: 'object',
+          properties: {
+            thingId: { allOf: [{ type: 'string', minLength: 8, maxLength: 8 }] },
+            name: { allOf: [{ $ref: '#/components/schemas/Name' }] },
+            arn: { allOf: [{ $ref: '#/components/schemas/Arn' }] },
+          },
+        },
+        ThingEnvelope: { type: 'object', properties: { thing: { $ref: '#/components/schemas/Thing' } } },
+        ValidationException: {},
+        InternalServerException: {},
+        ResourceNotFoundException: {},
+      },
+    },
+  };
+
+  test('an unknown object is answered with the documented status that names it (481 ResourceNotFoundException), its message in the body', async () => {
+    const generic = await createGenericApp(specFile('aws.json', aws));
+    const res = await request(generic.app).get('/things/nothere').expect(481);
+    assert.match(res.body.message, /nothere/);
+  });
+
+  test('an invalid body is answered with the documented status whose name says validation (480), never an undocumented 400', async () => {
+    const generic = await createGenericApp(specFile('aws.json', aws));
+    await request(generic.app).post('/things').send({ name: 'NOT-LOWER' }).expect(480);
+  });
+
+  test('a created object sits in its envelope member, its ARN made to its pattern, its id in the length its schema asks, and it is listed by id', async () => {
+    const generic = await createGenericApp(specFile('aws.json', aws));
+    const created = await request(generic.app).post('/things').send({ name: 'rex' }).expect(201);
+    const thing = created.body.thing;
+    assert.equal(thing.name, 'rex');
+    assert.match(thing.arn, /^arn:aws:things:[a-z]{2}-[a-z]+-\d:\d{12}:thing\/\w+$/);
+    assert.equal(thing.thingId.length, 8);
+    const read = await request(generic.app).get(`/things/${thing.thingId}`).expect(200);
+    assert.equal(read.body.thing.name, 'rex');
+    const listed = await request(generic.app).get('/things').expect(200);
+    assert.ok(listed.body.ThingIds.includes(thing.thingId), JSON.stringify(listed.body));
+    assert.match(listed.body.NextToken, /^\S+$/);
+  });
+
+  test('an operation that documents no client error answers a read of an unknown id as documented, and changes nothing', async () => {
+    const generic = await createGenericApp(
+      specFile('no-errors.json', {
+        openapi: '3.0.0',
+        info: { title: 'Only 2xx', version: '1' },
+        paths: {
+          '/notes': {
+            post: {
+              operationId: 'createNote',
+              requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Note' } } } },
+              responses: {
+                '201': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Note' } } } },
+              },
+            },
+          },
+          '/notes/{id}': {
+            get: {
+              operationId: 'getNote',
+              parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+              responses: {
+                '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Note' } } } },
+              },
+            },
+          },
+        },
+        components: { schemas: { Note: { type: 'object', properties: { id: { type: 'string' }, text: { type: 'string' } } } } },
+      }),
+    );
+    const before = generic.twin.exportState();
+    const res = await request(generic.app).get('/notes/abc').expect(200);
+    assert.equal(res.body.id, 'abc');
+    assert.deepEqual(generic.twin.exportState(), before);
+  });
+
+  test('a form body is read as the types its schema gives, and a required Content-Type header parameter is ignored as OpenAPI says', async () => {
+    const generic = await createGenericApp(
+      specFile('form.json', {
+        openapi: '3.0.0',
+        info: { title: 'Forms', version: '1' },
+        paths: {
+          '/groups': {
+            post: {
+              operationId: 'createGroup',
+              parameters: [{ name: 'Content-Type', in: 'header', required: true, schema: { type: 'string' } }],
+              requestBody: {
+                content: {
+                  'application/x-www-form-urlencoded': {
+                    schema: {
+                      type: 'object',
+                      required: ['name', 'level'],
+                      properties: { name: { type: 'string' }, level: { type: 'integer' }, open: { type: 'boolean' } },
+                    },
+                  },
+                },
+              },
+              responses: {
+                '201': {
+                  description: 'ok',
+                  content: {
+                    'application/json': {
+                      schema: {
+                        type: 'object',
+                        properties: {
+                          id: { type: 'string' },
+                          name: { type: 'string' },
+                          level: { type: 'integer' },
+                          open: { type: 'boolean' },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '/groups/{id}': {
+            get: {
+              operationId: 'getGroup',
+              parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: {
+                    'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, level: { type: 'integer' } } } },
+                  },
+                },
+              },
+            },
+          },
+          '/health': {
+            get: {
+              operationId: 'health',
+              parameters: [{ name: 'Content-Type', in: 'header', required: true, schema: { type: 'string' } }],
+              responses: { '204': { description: 'up' } },
+            },
+          },
+        },
+      }),
+    );
+    const created = await request(generic.app).post('/groups').type('form').send('name=dev&level=3&open=true').expect(201);
+    assert.equal(created.body.level, 3);
+    assert.equal(created.body.open, true);
+    await request(generic.app).get('/health').expect(204);
+  });
+
+  test('a fragment route with a path is reached by its query string', async () => {
+    const generic = await createGenericApp(
+      specFile('search.json', {
+        openapi: '3.0.0',
+        info: { title: 'Search', version: '1' },
+        paths: {
+          '/2013-01-01/search#format=sdk&q': {
+            get: {
+              operationId: 'Search',
+              parameters: [
+                { name: 'format', in: 'query', required: true, schema: { type: 'string', enum: ['sdk'] } },
+                { name: 'q', in: 'query', required: true, schema: { type: 'string' } },
+              ],
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { type: 'object', properties: { hits: { type: 'integer' } } } } },
+                },
+              },
+            },
+          },
+        },
+      }),
+    );
+    await request(generic.app).get('/2013-01-01/search?format=sdk&q=x').expect(200);
+  });
+});
+
+describe('the conformance checker on answers that never carry a body', () => {
+  test('a HEAD, a 204 and a 304 are judged by their headers, whatever content the spec gives them (RFC 9110 §9.3.2, §15.3.5)', async () => {
+    const json = { 'application/json': { schema: { type: 'object' } } };
+    const checker = await createConformanceChecker({
+      openapi: '3.0.0',
+      info: { title: 'Bodiless', version: '1' },
+      paths: {
+        '/things/{id}': {
+          head: { operationId: 'checkThing', responses: { '200': { description: 'exists', content: json } } },
+          delete: { operationId: 'deleteThing', responses: { '204': { description: 'gone', content: json } } },
+        },
+      },
+    } as never);
+    const bodiless = { headers: {}, body: undefined, text: '' };
+    assert.deepEqual(checker.check({ method: 'HEAD', path: '/things/1', status: 200, ...bodiless }), []);
+    assert.deepEqual(checker.check({ method: 'DELETE', path: '/things/1', status: 204, ...bodiless }), []);
+  });
+});

@@ -15,17 +15,19 @@
  *   → route (404 / 405 with Allow) → validate path, query, headers, body (400, or the nearest documented 4xx)
  *   → handler (twin.ts) → response validated against the spec (a mismatch is a 500 naming it) → written
  */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import express from 'express';
 import type { OpenAPIV3 } from 'openapi-types';
-import { buildSpecModel, type SpecModel } from '../../contract-tests/engine/spec.js';
+import { buildSpecModel, flatten, isObject, type SpecModel } from '../../contract-tests/engine/spec.js';
 import { specDocsRouter } from '../docs/router.js';
 import { ApiError, Errors, toApiError } from '../errors.js';
 import { bodyDepthLimit, headAsGet, pathEncoding } from '../http/guards.js';
 import { createOpenApiRouter, describeValidationError, hasBody, type OpenApiRouter } from '../http/openapi-router.js';
 import type { Operation } from '../http/route-table.js';
 import { fragmentRoutes } from './fragments.js';
-import { type LoadedSpec, loadAnySpec } from './load.js';
-import { isJsonMediaType } from './shape.js';
+import { HTTP_METHODS, type LoadedSpec, loadAnySpec } from './load.js';
+import { isJsonMediaType, pickMediaType } from './shape.js';
 import { GenericTwin, RawBody, type RequestInfo } from './twin.js';
 
 export interface GenericAppOptions {
@@ -74,13 +76,121 @@ export function acceptsMediaType(declared: readonly string[], contentType: strin
   });
 }
 
+const isFormBody = (req: express.Request) =>
+  (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded' && isObject(req.body);
+
 /**
- * openapi-backend cannot compile some real-world schemas (its restoring of a recursive `$ref`
- * can put one where a `properties` map is). Such an operation's requests and responses are then
- * served unvalidated rather than answered 500: the failure is reported once per operation.
+ * A form's values are text: each is read as the type its schema gives it (an integer, a number,
+ * a boolean, an array of them), as a form-reading server does, before the body is validated.
  */
-function tolerateUncompilable(router: OpenApiRouter, report: ((err: unknown) => void) | undefined): void {
+function coerceForm(req: express.Request, route: Operation): void {
+  const content = (route.requestBody as OpenAPIV3.RequestBodyObject).content ?? {};
+  const media = Object.keys(content).find((t) => t.toLowerCase().startsWith('application/x-www-form-urlencoded'));
+  const props = flatten(content[media ?? '']?.schema as OpenAPIV3.SchemaObject | undefined)?.properties ?? {};
+  const one = (schema: OpenAPIV3.SchemaObject | undefined, v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    const type = flatten(schema)?.type;
+    if ((type === 'integer' || type === 'number') && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+    if (type === 'boolean' && (v === 'true' || v === 'false')) return v === 'true';
+    if ((type === 'object' || type === 'array') && /^[[{]/.test(v)) {
+      try {
+        return JSON.parse(v);
+      } catch {
+        return v;
+      }
+    }
+    return v;
+  };
+  const body = req.body as Record<string, unknown>;
+  for (const [k, v] of Object.entries(body)) {
+    const schema = flatten(props[k] as OpenAPIV3.SchemaObject | undefined);
+    if (schema?.type === 'array') {
+      const items = 'items' in schema ? (schema.items as OpenAPIV3.SchemaObject) : undefined;
+      body[k] = (Array.isArray(v) ? v : [v]).map((i) => one(items, i));
+    } else body[k] = one(schema, v);
+  }
+}
+
+/** A JSON pointer's segment, written into a `$ref` URI fragment (RFC 6901 §3, RFC 3986 §3.5). */
+const pointerSegment = (s: string) => encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'));
+
+/**
+ * Validators compiled straight from the bundled document, whose internal `$ref`s keep a
+ * recursive schema finite: for the operations whose schemas openapi-backend cannot compile (its
+ * restoring of a recursive `$ref` can put one where a `properties` map is, so Gmail's recursive
+ * `MessagePart` fails). The schema is addressed by a JSON pointer into the document, through the
+ * `$ref` of a shared response or request body.
+ */
+class DocumentValidators {
+  private ajv: Ajv | undefined;
+  private readonly compiled = new Map<string, ValidateFunction | null>();
+  private readonly located = new Map<string, { path: string; method: string }>();
+
+  constructor(private readonly doc: OpenAPIV3.Document) {
+    for (const [path, item] of Object.entries(doc.paths ?? {})) {
+      for (const method of HTTP_METHODS) {
+        const id = item?.[method]?.operationId;
+        if (id) this.located.set(id, { path, method });
+      }
+    }
+  }
+
+  /** The pointer of the JSON schema at `steps` from an operation, following the `$ref`s met on the way. */
+  private pointer(operationId: string, steps: string[]): string | undefined {
+    const at = this.located.get(operationId);
+    if (!at) return undefined;
+    let segments = ['paths', at.path, at.method];
+    let node: unknown = this.doc.paths?.[at.path]?.[at.method as (typeof HTTP_METHODS)[number]];
+    for (const step of steps) {
+      for (let hops = 0; isObject(node) && typeof node.$ref === 'string' && hops < 10; hops += 1) {
+        if (!node.$ref.startsWith('#/')) return undefined;
+        segments = node.$ref
+          .slice(2)
+          .split('/')
+          .map((p) => decodeURIComponent(p).replace(/~1/g, '/').replace(/~0/g, '~'));
+        node = segments.reduce<unknown>((n, k) => (isObject(n) ? n[k] : undefined), this.doc);
+      }
+      node = isObject(node) ? node[step] : undefined;
+      segments = [...segments, step];
+      if (node === undefined) return undefined;
+    }
+    return `#/${segments.map(pointerSegment).join('/')}`;
+  }
+
+  /** Errors of `value` against the schema at `steps` from the operation; undefined when none can be compiled. */
+  validate(operationId: string, steps: string[], value: unknown): ErrorObject[] | undefined {
+    const key = `${operationId}\u0000${steps.join('\u0000')}`;
+    let validate = this.compiled.get(key);
+    if (validate === undefined) {
+      validate = null;
+      const pointer = this.pointer(operationId, steps);
+      if (pointer) {
+        try {
+          if (!this.ajv) {
+            this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, logger: false });
+            addFormats.default(this.ajv);
+            this.ajv.addSchema(this.doc as object, 'spec');
+          }
+          validate = this.ajv.compile({ $ref: `spec${pointer}` });
+        } catch {
+          validate = null;
+        }
+      }
+      this.compiled.set(key, validate);
+    }
+    if (!validate) return undefined;
+    return validate(value) ? [] : [...(validate.errors ?? [])];
+  }
+}
+
+/**
+ * openapi-backend cannot compile some real-world schemas. Such an operation's bodies are then
+ * validated against the bundled document's schema (`DocumentValidators`); only where that fails
+ * too is it served unvalidated rather than answered 500, and the failure reported once per operation.
+ */
+function tolerateUncompilable(router: OpenApiRouter, doc: OpenAPIV3.Document, report: ((err: unknown) => void) | undefined): void {
   const validator = router.backend.validator;
+  const fallback = new DocumentValidators(doc);
   const reported = new Set<string>();
   const once = (operationId: string | undefined, side: string, err: unknown) => {
     const key = `${operationId}:${side}`;
@@ -92,12 +202,25 @@ function tolerateUncompilable(router: OpenApiRouter, report: ((err: unknown) => 
       ),
     );
   };
+  const idOf = (operation: string | { operationId?: string } | undefined) =>
+    typeof operation === 'string' ? operation : operation?.operationId;
   const validateResponse = validator.validateResponse.bind(validator);
   validator.validateResponse = (res, operation, statusCode) => {
     try {
       return validateResponse(res, operation, statusCode);
     } catch (err) {
-      once(typeof operation === 'string' ? operation : operation.operationId, 'response', err);
+      const id = idOf(operation);
+      const op = id === undefined ? undefined : router.backend.router.getOperation(id);
+      const responses = (op?.responses ?? {}) as Record<string, OpenAPIV3.ResponseObject>;
+      const s = String(statusCode ?? 200);
+      const key = [s, `${s[0]}XX`, 'default'].find((k) => responses[k] !== undefined);
+      const media = key === undefined ? undefined : pickMediaType(responses[key]?.content);
+      const errors =
+        id !== undefined && key !== undefined && media !== undefined
+          ? fallback.validate(id, ['responses', key, 'content', media, 'schema'], res)
+          : undefined;
+      if (errors) return { valid: errors.length === 0, errors: errors.length ? errors : null };
+      once(id, 'response', err);
       return { valid: true, errors: null };
     }
   };
@@ -106,14 +229,56 @@ function tolerateUncompilable(router: OpenApiRouter, report: ((err: unknown) => 
     try {
       return validateRequest(req, operation);
     } catch (err) {
-      once(typeof operation === 'string' ? operation : operation?.operationId, 'request', err);
+      // The body at least, as openapi-backend reports it (`/requestBody/…`); parameters go unvalidated.
+      const id = idOf(operation);
+      const op = id === undefined ? undefined : router.backend.router.getOperation(id);
+      const body = op?.requestBody as OpenAPIV3.RequestBodyObject | undefined;
+      const media = pickMediaType(body?.content);
+      const errors =
+        id !== undefined && media !== undefined && isJsonMediaType(media) && req.body !== undefined
+          ? fallback.validate(id, ['requestBody', 'content', media, 'schema'], req.body)
+          : undefined;
+      if (errors) {
+        const prefixed = errors.map((e) => ({ ...e, instancePath: `/requestBody${e.instancePath}` }));
+        return { valid: errors.length === 0, errors: prefixed.length ? prefixed : null };
+      }
+      once(id, 'request', err);
       return { valid: true, errors: null };
     }
   };
 }
 
+/**
+ * Header parameters named Accept, Content-Type or Authorization are dropped: OpenAPI says such a
+ * definition "SHALL be ignored" (3.0.3 §4.7.12.1), as the media types and security schemes say
+ * what those headers carry; validated, a required `Content-Type` header would refuse every GET.
+ */
+export function withoutIgnoredHeaders(doc: OpenAPIV3.Document): void {
+  const ignored = (p: unknown): boolean => {
+    let param = p;
+    if (isObject(param) && typeof param.$ref === 'string' && param.$ref.startsWith('#/components/parameters/')) {
+      param = doc.components?.parameters?.[decodeURIComponent(param.$ref.slice('#/components/parameters/'.length))];
+    }
+    return (
+      isObject(param) &&
+      param.in === 'header' &&
+      typeof param.name === 'string' &&
+      /^(accept|content-type|authorization)$/i.test(param.name)
+    );
+  };
+  for (const item of Object.values(doc.paths ?? {})) {
+    if (!item) continue;
+    if (Array.isArray(item.parameters)) item.parameters = item.parameters.filter((p) => !ignored(p));
+    for (const method of HTTP_METHODS) {
+      const op = item[method];
+      if (op && Array.isArray(op.parameters)) op.parameters = op.parameters.filter((p) => !ignored(p));
+    }
+  }
+}
+
 export async function createGenericApp(source: string | LoadedSpec, opts: GenericAppOptions = {}): Promise<GenericApp> {
   const loaded = typeof source === 'string' ? await loadAnySpec(source) : source;
+  withoutIgnoredHeaders(loaded.bundled);
   const model = await buildSpecModel(loaded.bundled.info?.title ?? 'api', loaded.bundled);
   const twin = new GenericTwin({ model, bundled: loaded.bundled, seed: opts.data === undefined });
   if (opts.data !== undefined) twin.importState(opts.data);
@@ -141,7 +306,7 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
     validateResponses: opts.validateResponses ?? true,
     onInternalError: (err) => opts.onInternalError?.(err),
   });
-  tolerateUncompilable(router, opts.onInternalError);
+  tolerateUncompilable(router, loaded.bundled, opts.onInternalError);
   twin.validate = (operationId, status, body) => {
     const op = router?.backend.router.getOperation(operationId);
     if (!op) return [];
@@ -186,7 +351,7 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
       const at = req.url.indexOf('?');
       const query = new URLSearchParams(at < 0 ? '' : req.url.slice(at + 1));
       const routable = router?.operationIdOf(req.method, req.path) !== undefined;
-      const target = fragments.rewrite(req.method, req.path, query, routable);
+      const target = fragments.rewrite(req.method, req.path, query, routable, req.headers['content-type']);
       if (target !== undefined) req.url = `${target}${at < 0 ? '' : req.url.slice(at)}`;
       next();
     });
@@ -207,6 +372,7 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
     if (!hasBody(req)) return next();
     const route = router?.backend.router.matchOperation({ method: req.method, path: req.path, headers: {} }) as Operation | undefined;
     const declared = declaredMediaTypes(route);
+    if (route?.requestBody && isFormBody(req)) coerceForm(req, route);
     if (route?.requestBody && !acceptsMediaType(declared, req.headers['content-type'])) {
       return next(
         ApiError.from(

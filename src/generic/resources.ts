@@ -18,6 +18,7 @@ import {
   type ResourceGroup,
   type SpecModel,
 } from '../../contract-tests/engine/spec.js';
+import { matchesPattern, stringMatching } from '../spec/values.js';
 import type { KvStore } from '../store/kv.js';
 import { documentedExample } from './shape.js';
 
@@ -53,13 +54,26 @@ export function successSchema(op: OperationInfo | undefined): Schema | undefined
 
 /** The id member: the first of the suite's id members (`idMembers`) the schemas declare, else `id`. */
 function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | undefined } {
-  const props = {
-    ...(flatten(group.create.requestSchema)?.properties ?? {}),
-    ...(flatten(successSchema(group.read))?.properties ?? {}),
-  } as Record<string, Schema>;
+  // The create's answer too (AWS's CreateAccessor answers `{"AccessorId": …}`), and the members of
+  // an envelope the answers wrap the object in (`{"thing": {"thingId": …}}`), after their own.
+  const answers = [successSchema(group.create), successSchema(group.read)].map((s) => flatten(s)?.properties ?? {});
+  const wrapped = answers.flatMap((p) => Object.values(p).map((m) => flatten(m as Schema)?.properties ?? {}));
+  const props = Object.assign({}, ...wrapped, flatten(group.create.requestSchema)?.properties ?? {}, ...answers) as Record<string, Schema>;
   const found = idMembers(group).find((c) => c in props);
   const param = group.read.parameters.find((p) => p.in === 'path' && p.name === group.itemParam)?.schema as Schema | undefined;
-  if (found) return { idProp: found, idSchema: flatten(props[found]) ?? param };
+  if (found) {
+    // The member's schema, with what the path parameter demands of an id besides (Azure's machine
+    // group names are UUIDs in the path, free strings in the body): a made id must be readable back.
+    const member = flatten(props[found]);
+    const inPath = flatten(param);
+    if (!member) return { idProp: found, idSchema: inPath };
+    const demands = Object.fromEntries(
+      (['type', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'enum'] as const).flatMap((k) =>
+        inPath?.[k] !== undefined && member[k] === undefined ? [[k, inPath[k]]] : [],
+      ),
+    );
+    return { idProp: found, idSchema: { ...member, ...demands } };
+  }
   return { idProp: 'id', idSchema: flatten(param) };
 }
 
@@ -114,9 +128,13 @@ export class IdGenerator {
     if (schema?.format === 'date-time') return new Date(Date.UTC(2000, 0, 1) + n * 1000).toISOString();
     if (schema?.format === 'date') return new Date(Date.UTC(2000, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
     if (schema?.enum?.length) return String(schema.enum[0]);
-    const id = `${n}`;
+    const counted = `${n}`;
     const min = Math.max(1, schema?.minLength ?? 1);
-    return id.length >= min ? id : `${'0'.repeat(min - id.length)}${id}`;
+    const id = counted.length >= min ? counted : `${'0'.repeat(min - counted.length)}${counted}`;
+    // An id with a pattern (AWS's `^[0-9a-f]{8}-…`, ARNs): a string it matches, one per count.
+    return schema?.pattern && !matchesPattern(schema.pattern, id)
+      ? (stringMatching(schema.pattern, counted, { min: schema.minLength, max: schema.maxLength }) ?? id)
+      : id;
   }
 }
 

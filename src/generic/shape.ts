@@ -9,6 +9,7 @@ import type { ErrorObject } from 'ajv';
 import { sample } from 'openapi-sampler';
 import type { OpenAPIV3 } from 'openapi-types';
 import { flatten, isObject } from '../../contract-tests/engine/spec.js';
+import { BY_FORMAT, stringMatching } from '../spec/values.js';
 
 type Schema = OpenAPIV3.SchemaObject;
 type SamplerSchema = Parameters<typeof sample>[0];
@@ -35,14 +36,20 @@ export function contentTypeFor(mediaType: string): string {
   const m = mediaType.split(';')[0]?.trim() ?? mediaType;
   if (m === '*/*' || m === 'application/*') return 'application/json';
   if (m.endsWith('/*')) return `${m.slice(0, -1)}octet-stream`;
-  return m;
+  // As documented, parameters included (`application/json; charset=utf-8`): a client may compare it whole.
+  return mediaType.trim();
 }
 
 /** A documented example of a media type or parameter: `example`, else the first of `examples`. */
-export function documentedExample(media: { example?: unknown; examples?: Record<string, unknown> } | undefined): unknown {
+export function documentedExample(
+  media: { example?: unknown; examples?: Record<string, unknown> } | undefined,
+  resolve: (example: unknown) => unknown = (example) => example,
+): unknown {
   if (!media) return undefined;
   if (media.example !== undefined) return media.example;
-  for (const ex of Object.values(media.examples ?? {})) {
+  for (const entry of Object.values(media.examples ?? {})) {
+    // An Example Object, or a `$ref` to one in components/examples (SoundCloud's are all so).
+    const ex = resolve(entry);
     if (isObject(ex) && ex.value !== undefined) return ex.value;
   }
   return undefined;
@@ -184,11 +191,20 @@ function valueOfType(type: string): unknown {
 
 /**
  * Fixes a value where Ajv's errors say how: a length or bound to meet, an enum or const value,
- * a type, a member to drop or to add; what it cannot fix (a pattern, a oneOf) it leaves.
+ * a pattern (randexp), a format, a type, a member to drop or to add, an array too short, a
+ * oneOf/anyOf no branch of which it fits. `schemaAt` gives the schema at an instance path, where
+ * a value must be made (a missing member, the item of an empty array, a oneOf's branch).
  */
-export function fixByErrors(value: unknown, errors: readonly ErrorObject[]): unknown {
+export function fixByErrors(
+  value: unknown,
+  errors: readonly ErrorObject[],
+  schemaAt: (path: string[]) => Schema | undefined = () => undefined,
+  doc?: OpenAPIV3.Document,
+): unknown {
+  const make = (schema: Schema | undefined): unknown => (schema && doc ? sampleOf(schema, doc) : undefined);
   const copy = structuredClone(value);
   let changed = false;
+  const oneOfTries = fixTries;
   const set = (path: string[], v: unknown) => {
     if (path.length === 0) return;
     const parent = at(copy, path.slice(0, -1));
@@ -204,6 +220,18 @@ export function fixByErrors(value: unknown, errors: readonly ErrorObject[]): unk
       .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     const current = at(copy, path);
     const params = e.params as Record<string, unknown>;
+    // A member that keeps failing, round after round, is one no value can satisfy (WhatsApp's
+    // `type: integer` with a string enum): an optional one is left out; a required one stays,
+    // and its spec contradicts itself.
+    const where = path.join('/');
+    const failures = (stuck.get(where) ?? 0) + 1;
+    stuck.set(where, failures);
+    const parentOf = at(copy, path.slice(0, -1));
+    if (failures > 3 && isObject(parentOf) && path.length > 0) {
+      delete parentOf[path[path.length - 1] as string];
+      changed = true;
+      continue;
+    }
     const limit = typeof params.limit === 'number' ? params.limit : undefined;
     switch (e.keyword) {
       case 'minLength':
@@ -233,17 +261,38 @@ export function fixByErrors(value: unknown, errors: readonly ErrorObject[]): unk
         break;
       case 'type': {
         const wanted = String(params.type ?? '').split(',')[0] ?? '';
-        set(path, valueOfType(wanted));
+        const made = make(schemaAt(path));
+        set(path, made !== undefined && typesMatch(made, wanted) ? made : valueOfType(wanted));
         break;
       }
       case 'minItems':
-        if (Array.isArray(current) && limit !== undefined && current.length > 0) {
-          set(
-            path,
-            Array.from({ length: limit }, (_, i) => structuredClone(current[i % current.length])),
-          );
+        if (Array.isArray(current) && limit !== undefined) {
+          const items = current.length > 0 ? current : [make(itemsOfSchema(schemaAt(path)))].filter((v) => v !== undefined);
+          if (items.length > 0)
+            set(
+              path,
+              Array.from({ length: limit }, (_, i) => structuredClone(items[i % items.length])),
+            );
         }
         break;
+      case 'pattern':
+        if (typeof current === 'string' && typeof params.pattern === 'string') {
+          const lengths = flatten(schemaAt(path));
+          const matching = stringMatching(params.pattern, current, { min: lengths?.minLength, max: lengths?.maxLength });
+          if (matching !== undefined && matching !== current) set(path, matching);
+        }
+        break;
+      case 'oneOf':
+      case 'anyOf': {
+        // A value no branch takes (or, for oneOf, more than one): the sample of one branch, tried in turn.
+        const branches = (flatten(schemaAt(path))?.[e.keyword] ?? []) as Schema[];
+        const tried = oneOfTries.get(path.join('/')) ?? 0;
+        const branch = branches[tried % Math.max(1, branches.length)];
+        oneOfTries.set(path.join('/'), tried + 1);
+        const made = make(branch);
+        if (made !== undefined) set(path, made);
+        break;
+      }
       case 'maxItems':
         if (Array.isArray(current) && limit !== undefined) set(path, current.slice(0, limit));
         break;
@@ -257,25 +306,13 @@ export function fixByErrors(value: unknown, errors: readonly ErrorObject[]): unk
       }
       case 'required': {
         const member = String(params.missingProperty);
-        if (isObject(current) && !(member in current)) set([...path, member], '');
+        if (isObject(current) && !(member in current)) set([...path, member], make(schemaAt([...path, member])) ?? '');
         break;
       }
       case 'format':
         if (typeof current === 'string') {
           const f = String(params.format);
-          const byFormat: Record<string, string> = {
-            'date-time': '2000-01-01T00:00:00Z',
-            date: '2000-01-01',
-            time: '00:00:00Z',
-            email: 'user@example.com',
-            uri: 'https://example.com/',
-            url: 'https://example.com/',
-            uuid: '00000000-0000-4000-8000-000000000000',
-            ipv4: '192.0.2.1',
-            ipv6: '2001:db8::1',
-            hostname: 'example.com',
-          };
-          if (byFormat[f]) set(path, byFormat[f]);
+          if (BY_FORMAT[f] !== undefined) set(path, BY_FORMAT[f]);
         }
         break;
       default:
@@ -283,4 +320,29 @@ export function fixByErrors(value: unknown, errors: readonly ErrorObject[]): unk
     }
   }
   return changed ? copy : value;
+}
+
+/** How many oneOf/anyOf branches were tried at each path, across the rounds of one repair (reset by `beginRepair`). */
+const fixTries = new Map<string, number>();
+
+/** How many rounds each instance path has failed in, across the rounds of one repair. */
+const stuck = new Map<string, number>();
+
+/** Starts a new repair: the branches of each oneOf are tried from the first again, and no path has failed yet. */
+export function beginRepair(): void {
+  fixTries.clear();
+  stuck.clear();
+}
+
+function itemsOfSchema(schema: Schema | undefined): Schema | undefined {
+  const s = flatten(schema);
+  return s && 'items' in s ? (s.items as Schema) : undefined;
+}
+
+function typesMatch(value: unknown, type: string): boolean {
+  if (type === 'integer') return Number.isInteger(value);
+  if (type === 'array') return Array.isArray(value);
+  if (type === 'object') return isObject(value);
+  if (type === 'null') return value === null;
+  return typeof value === type;
 }

@@ -17,16 +17,36 @@
 import type { ErrorObject } from 'ajv';
 import { sample } from 'openapi-sampler';
 import type { OpenAPIV3 } from 'openapi-types';
-import { isObject, type OperationInfo, type SpecModel } from '../../contract-tests/engine/spec.js';
+import {
+  documentsClientErrors,
+  type ErrorKind,
+  errorResponsesFor,
+  flatten,
+  isObject,
+  type OperationInfo,
+  type SpecModel,
+  schemaAt,
+} from '../../contract-tests/engine/spec.js';
 import { DocumentedResponses, deref, parsePrefer } from '../admin/responses.js';
 import { ApiError, Errors } from '../errors.js';
 import type { RawHandler, RawRequest } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
+import { matchesPattern } from '../spec/values.js';
 import type { KvStore } from '../store/kv.js';
 import { MemoryKvStore } from '../store/memory.js';
 import { HTTP_METHODS } from './load.js';
 import { collectionOf, IdGenerator, idKey, inferResources, type Resource, type Role, seedFromExamples } from './resources.js';
-import { contentTypeFor, documentedExample, fixByErrors, isJsonMediaType, overlay, pickMediaType, repair, sampleOf } from './shape.js';
+import {
+  beginRepair,
+  contentTypeFor,
+  documentedExample,
+  fixByErrors,
+  isJsonMediaType,
+  overlay,
+  pickMediaType,
+  repair,
+  sampleOf,
+} from './shape.js';
 
 type Schema = OpenAPIV3.SchemaObject;
 
@@ -45,6 +65,9 @@ const PAGE = /^(page|page_?number|pagenumber|page_?index)$/i;
 
 /** Names of the array member that carries a list inside an envelope, most likely first. */
 const LIST_MEMBERS = ['data', 'items', 'results', 'value', 'records', 'entries', 'list', 'content', 'elements', 'objects', 'rows'];
+
+/** Array members of an envelope that never carry its list. */
+const NOT_LIST_MEMBERS = /^(errors?|warnings?|messages?|links|_links)$/i;
 
 /** Names of members that carry an error's message or status, filled in error bodies. */
 const MESSAGE_MEMBERS = /^(message|detail|details|error_?description|error_?message|errormessage|description|title|error|msg|reason)$/i;
@@ -176,13 +199,28 @@ export class GenericTwin {
     }
     const role = this.roles.get(op.id);
     if (!role) return this.answer(op, undefined);
-    return this.store.transaction(() => this.act(op, role, req));
+    try {
+      return this.store.transaction(() => this.act(op, role, req));
+    } catch (err) {
+      // An operation that documents no client error at all cannot say "no such object" within its
+      // spec (GitLab's v3 documents only 200 for its reads): it answers its documented response, as
+      // a stateless mock (Prism) would, with the id asked for, and the state is left as it was.
+      if (err instanceof ApiError && err.code === Errors.NOT_FOUND.code && !documentsClientErrors(op)) {
+        const id = req.params[role.resource.group.itemParam];
+        const purpose = role.kind === 'create' || role.kind === 'delete' || role.kind === 'list' ? role.kind : undefined;
+        const stored = role.kind === 'list' ? [] : id === undefined ? undefined : { [role.resource.idProp]: id };
+        return this.answer(op, stored, purpose, role.resource.idProp);
+      }
+      throw err;
+    }
   }
 
   private act(op: OperationInfo, role: Role, req: RawRequest<undefined>): HandlerResult {
     const { resource } = role;
     const params = req.params;
-    this.requireParent(resource, params);
+    // An operation that documents no client error cannot refuse a missing parent within its spec:
+    // its objects are kept under the parent named all the same (Drive's comments of a file it never saw).
+    if (documentsClientErrors(op)) this.requireParent(resource, params);
     const collection = collectionOf(resource, params);
     const store = this.trackingStore();
     const id = params[resource.group.itemParam];
@@ -196,7 +234,15 @@ export class GenericTwin {
       case 'create': {
         const given = body[resource.idProp];
         const readOnly = resource.idSchema?.readOnly === true;
-        const newId = given !== undefined && given !== null && !isObject(given) && !readOnly ? given : this.ids.make(resource.idSchema);
+        // The id the body names, where the item path can address it (Amplify names apps freely but
+        // reads them at `/apps/{appId}` with `appId: d[a-z0-9]+`); else one made in the path's format.
+        const pathSchema = itemParamSchema(resource);
+        const usable = given !== undefined && given !== null && !isObject(given) && !readOnly;
+        const made = () => {
+          const id = this.ids.make(resource.idSchema);
+          return addressable(pathSchema, id) ? id : this.ids.make(pathSchema);
+        };
+        const newId = usable && addressable(pathSchema, given) ? given : made();
         this.ids.reserve(newId);
         const object = { ...body, [resource.idProp]: newId };
         store.put(collection, idKey(newId), object);
@@ -210,7 +256,7 @@ export class GenericTwin {
       case 'read':
         return this.answer(op, existing());
       case 'list':
-        return this.answer(op, this.page(op, store.list(collection), req.query), 'list');
+        return this.answer(op, this.page(op, store.list(collection), req.query), 'list', resource.idProp);
       case 'update': {
         const object = { ...existing(), ...body, [resource.idProp]: existing()[resource.idProp] };
         store.put(collection, idKey(id), object);
@@ -287,20 +333,25 @@ export class GenericTwin {
     const keys = Object.keys(op.responses);
     const twoXX = keys.filter((k) => /^2\d\d$/.test(k)).sort();
     const prefer = purpose === 'create' ? ['201', '200'] : purpose === 'delete' ? ['204', '200'] : ['200'];
+    // No 2xx at all: the redirect it documents (Jira's deletes answer 303 See Other), else `default`.
     const key =
-      prefer.find((k) => twoXX.includes(k)) ?? twoXX[0] ?? keys.find((k) => /^2XX$/i.test(k)) ?? keys.find((k) => k === 'default');
+      prefer.find((k) => twoXX.includes(k)) ??
+      twoXX[0] ??
+      keys.find((k) => /^2XX$/i.test(k)) ??
+      keys.filter((k) => /^3\d\d$/.test(k)).sort()[0] ??
+      keys.find((k) => k === 'default');
     if (key === undefined) return { status: 200, key: '200' };
     return { status: /^\d{3}$/.test(key) ? Number(key) : 200, key };
   }
 
   /** The answer of an operation, shaped by its documented success response and built from `stored` where given. */
-  answer(op: OperationInfo, stored: unknown, purpose?: 'create' | 'list' | 'delete'): HandlerResult {
+  answer(op: OperationInfo, stored: unknown, purpose?: 'create' | 'list' | 'delete', idProp?: string): HandlerResult {
     const { status, key } = this.successStatus(op, purpose);
-    return this.respond(op, status, key, stored, purpose === 'list');
+    return this.respond(op, status, key, stored, purpose === 'list', idProp);
   }
 
   /** A documented response (its status's or range's or default's) with a body from `stored` laid over the documented one. */
-  respond(op: OperationInfo, status: number, key: string, stored: unknown, list = false): HandlerResult {
+  respond(op: OperationInfo, status: number, key: string, stored: unknown, list = false, idProp?: string): HandlerResult {
     const response = op.responses[key];
     const headers = this.headersOf(op, key);
     const media = pickMediaType(response?.content);
@@ -309,9 +360,11 @@ export class GenericTwin {
     const mediaObject = response.content?.[media];
     const schema = mediaObject?.schema as Schema | undefined;
     const base = this.baseBody(op, key, media);
-    if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(textOf(base)) };
+    // Not JSON (audio, images, text): the documented example or sample, else a few bytes, never nothing where a body is documented.
+    if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(textOf(base) || 'apitwin') };
     let body = base;
-    if (stored !== undefined) body = list ? this.listBody(schema, base, stored as unknown[]) : overlay(schema, base, stored);
+    if (stored !== undefined)
+      body = list ? this.listBody(schema, base, stored as unknown[], idProp) : this.objectBody(schema, base, stored);
     return { status, headers, body: this.conforming(op.id, status, body, base) };
   }
 
@@ -324,7 +377,9 @@ export class GenericTwin {
       ? deref<OpenAPIV3.ResponseObject>(this.bundled, bundledOp.responses?.[key] ?? { description: '' })
       : undefined;
     const bundledMedia = response?.content?.[media];
-    let base = documentedExample(bundledMedia as { example?: unknown; examples?: Record<string, unknown> } | undefined);
+    let base = documentedExample(bundledMedia as { example?: unknown; examples?: Record<string, unknown> } | undefined, (ex) =>
+      deref(this.bundled, ex as OpenAPIV3.ReferenceObject),
+    );
     if (isObject(base) && typeof base.$ref === 'string') base = undefined;
     const valid = base !== undefined && (!isJsonMediaType(media) || this.validate(op.id, Number(key) || 200, base).length === 0);
     if (!valid) base = sampleOf(bundledMedia?.schema, this.bundled);
@@ -334,22 +389,73 @@ export class GenericTwin {
     return structuredClone(base);
   }
 
+  /**
+   * An object response: the stored object laid over the body, or over its envelope's member where
+   * the object sits in one (AWS answers `{"graphqlApi": {…}}`): the member whose schema declares
+   * more of the object's members than the body's own schema does.
+   */
+  private objectBody(schema: Schema | undefined, base: unknown, stored: unknown): unknown {
+    const top = flatten(schema);
+    if (!isObject(stored) || !top?.properties || !isObject(base)) return overlay(schema, base, stored);
+    const keys = Object.keys(stored);
+    const declared = (s: Schema | undefined) => {
+      const props = flatten(s)?.properties ?? {};
+      return keys.filter((k) => k in props).length;
+    };
+    let best: string | undefined;
+    let score = declared(top);
+    for (const [name, member] of Object.entries(top.properties) as [string, Schema][]) {
+      if (keys.includes(name)) continue;
+      const n = declared(member);
+      if (n > score) {
+        best = name;
+        score = n;
+      }
+    }
+    if (best === undefined) return overlay(schema, base, stored);
+    const member = top.properties[best] as Schema;
+    return { ...base, [best]: overlay(member, base[best], stored) };
+  }
+
   /** A list response: each stored object shaped as an item, in the array itself or the envelope's array member. */
-  private listBody(schema: Schema | undefined, base: unknown, items: unknown[]): unknown {
-    const arrayOf = (s: Schema | undefined): Schema | undefined =>
-      s && (s.type === 'array' || 'items' in s) ? ((s as OpenAPIV3.ArraySchemaObject).items as Schema) : undefined;
+  private listBody(schema: Schema | undefined, base: unknown, stored: unknown[], idProp?: string): unknown {
+    // AWS's specs wrap each member in an allOf: flattened, it is the array it stands for.
+    const arrayOf = (s: Schema | undefined): Schema | undefined => {
+      if (!s) return undefined;
+      if ('items' in s) return (s as OpenAPIV3.ArraySchemaObject).items as Schema;
+      for (const part of (s.allOf ?? []) as Schema[]) {
+        const items = arrayOf(part);
+        if (items) return items;
+      }
+      return undefined;
+    };
+    // A list of ids rather than objects (`{"DetectorIds": ["…"]}`): each object's id.
+    const scalar = (s: Schema | undefined) => ['string', 'integer', 'number'].includes(String(flatten(s)?.type));
+    const itemsFor = (s: Schema | undefined) =>
+      scalar(s) && idProp !== undefined ? stored.map((o) => (isObject(o) ? o[idProp] : o)) : stored;
     const itemSchema = arrayOf(schema);
+    const items = itemsFor(itemSchema);
     if (itemSchema || Array.isArray(base)) {
       const itemBase = Array.isArray(base) ? base[0] : undefined;
       return items.map((i) => overlay(itemSchema, itemBase, i));
     }
-    const props = (schema?.properties ?? {}) as Record<string, Schema>;
-    const arrays = Object.entries(props).filter(([, s]) => arrayOf(s));
+    const props = (flatten(schema)?.properties ?? {}) as Record<string, Schema>;
+    // The envelope's array of these objects: not its errors or warnings; a usual name (`items`,
+    // `data`…) first, else the one whose items declare most of the stored objects' members.
+    const arrays = Object.entries(props).filter(([name, s]) => arrayOf(s) && !NOT_LIST_MEMBERS.test(name));
+    const keys = [...new Set(stored.flatMap((o) => (isObject(o) ? Object.keys(o) : [])))];
+    const fit = (s: Schema | undefined) => {
+      const itemProps = flatten(arrayOf(s))?.properties ?? {};
+      return keys.filter((k) => k in itemProps).length;
+    };
+    const byFit = [...arrays].sort((a, b) => fit(b[1]) - fit(a[1]));
     const member =
-      arrays.find(([name]) => LIST_MEMBERS.includes(name.toLowerCase()))?.[0] ?? (arrays.length === 1 ? arrays[0]?.[0] : undefined);
+      arrays.find(([name]) => LIST_MEMBERS.includes(name.toLowerCase()))?.[0] ??
+      (arrays.length === 1 || (byFit[0] && fit(byFit[0][1]) > 0) ? byFit[0]?.[0] : undefined);
     if (member === undefined || !isObject(base)) return base;
     const itemBase = Array.isArray(base[member]) ? base[member][0] : undefined;
-    return { ...base, [member]: items.map((i) => overlay(arrayOf(props[member]), itemBase, i)) };
+    const memberItems = arrayOf(props[member]);
+    return { ...base, [member]: itemsFor(memberItems).map((i) => overlay(memberItems, itemBase, i)) };
   }
 
   /** `body` where the schema accepts it; where it does not, the documented values put back; at worst the documented body. */
@@ -363,19 +469,37 @@ export class GenericTwin {
       if (repaired === current) break;
       current = repaired;
     }
-    // …and where those break it too (a sample short of a minLength, an example out of its enum),
-    // the values are fixed as Ajv's errors say.
+    // …and where those break it too (a sample short of a minLength, a pattern openapi-sampler
+    // cannot read, a oneOf two branches take), the values are fixed as Ajv's errors say.
+    const schema = this.responseSchema(operationId, status);
+    // Ajv's instance paths name array items by their index: a number to `schemaAt`.
+    const at = (path: string[]) =>
+      schemaAt(
+        schema,
+        path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+      );
     for (const candidate of [current, base]) {
       let fixed = candidate;
-      for (let round = 0; round < 4; round += 1) {
+      beginRepair();
+      for (let round = 0; round < 8; round += 1) {
         const errors = this.validate(operationId, status, fixed);
         if (errors.length === 0) return fixed;
-        const next = fixByErrors(fixed, errors);
+        const next = fixByErrors(fixed, errors, at, this.bundled);
         if (next === fixed) break;
         fixed = next;
       }
     }
     return base;
+  }
+
+  /** The JSON schema of an operation's documented response for a status (its own, its range's or default's). */
+  private responseSchema(operationId: string, status: number): Schema | undefined {
+    const op = this.model.byId.get(operationId);
+    if (!op) return undefined;
+    const s = String(status);
+    const response = op.responses[s] ?? op.responses[`${s[0]}XX`] ?? op.responses[`${s[0]}xx`] ?? op.responses.default;
+    const media = pickMediaType(response?.content);
+    return media === undefined ? undefined : (response?.content?.[media]?.schema as Schema | undefined);
   }
 
   /** Documented response headers: their example, else a sample of their schema. */
@@ -400,6 +524,19 @@ export class GenericTwin {
     return { ...chosen, headers, body: isJsonMediaType(media) ? chosen.body : new RawBody(textOf(chosen.body)) };
   }
 
+  /** The names a response of an operation is known by in the bundled document: its own `$ref` and its schemas' (`ResourceNotFoundException`). */
+  private refNames(operationId: string, key: string): string[] {
+    const raw = this.bundledOps.get(operationId)?.responses?.[key];
+    const names: string[] = [];
+    const nameOf = (v: unknown) => {
+      if (isObject(v) && typeof v.$ref === 'string') names.push(v.$ref.slice(v.$ref.lastIndexOf('/') + 1));
+    };
+    nameOf(raw);
+    const response = raw ? deref<OpenAPIV3.ResponseObject>(this.bundled, raw) : undefined;
+    for (const media of Object.values(response?.content ?? {})) nameOf(media.schema);
+    return names;
+  }
+
   /**
    * An error as the operation documents it: the status itself where documented, else the
    * nearest documented client error (a twin answers only what its spec documents); the body
@@ -407,7 +544,7 @@ export class GenericTwin {
    */
   renderError(err: ApiError, operationId: string | undefined): HandlerResult {
     const op = operationId === undefined ? undefined : this.model.byId.get(operationId);
-    const found = op ? documentedErrorStatus(op, err) : undefined;
+    const found = op ? documentedErrorStatus(op, err, (key) => this.refNames(op.id, key)) : undefined;
     if (!op || !found) return problem(err, err.status);
     const { status, key } = found;
     const response = op.responses[key];
@@ -417,7 +554,9 @@ export class GenericTwin {
     headers['Content-Type'] = contentTypeFor(media);
     const base = this.baseBody(op, key, media);
     if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(err.detail) };
-    const filled = withMessage(structuredClone(base), err.detail, status);
+    // A schema that says nothing of the body (AWS's `ResourceNotFoundException: {}`): the message, as AWS sends it.
+    const said = base === null || base === undefined || (isObject(base) && Object.keys(base).length === 0) ? { message: err.detail } : base;
+    const filled = withMessage(structuredClone(said), err.detail, status);
     return { status, headers, body: this.conforming(op.id, status, filled, base) };
   }
 }
@@ -432,27 +571,98 @@ function textOf(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Which documented statuses may stand for an error, most fitting first. */
-function errorCandidates(err: ApiError): string[] {
-  const s = String(err.status);
-  const clientError = ['400', '422', '4XX', 'default'];
-  if (err.status === 404 && err.code === Errors.NOT_FOUND.code) return ['404', '410', '4XX', 'default', '400', '422'];
-  if (err.status === 404) return ['404', '400', '422', '4XX', 'default'];
-  if (err.status >= 500) return [s, '5XX', 'default'];
-  return [s, `${s[0]}XX`, ...clientError];
+/** The schema of a resource's item path parameter (what an id must look like to be read back). */
+function itemParamSchema(resource: Resource): Schema | undefined {
+  const param = resource.group.read.parameters.find((p) => p.in === 'path' && p.name === resource.group.itemParam);
+  return flatten(param?.schema as Schema | undefined);
 }
 
-export function documentedErrorStatus(op: OperationInfo, err: ApiError): { status: number; key: string } | undefined {
+/** Whether an id can stand in the item path: its pattern, lengths and type. */
+function addressable(schema: Schema | undefined, id: unknown): boolean {
+  if (!schema) return true;
+  const text = String(id);
+  if (schema.pattern && !matchesPattern(schema.pattern, text)) return false;
+  if (schema.minLength !== undefined && text.length < schema.minLength) return false;
+  if (schema.maxLength !== undefined && text.length > schema.maxLength) return false;
+  if ((schema.type === 'integer' || schema.type === 'number') && !Number.isFinite(Number(text))) return false;
+  return true;
+}
+
+/** What kind of refusal an error is, to find the documented response that says it. */
+function errorKind(err: ApiError): ErrorKind | undefined {
+  switch (err.status) {
+    case 404:
+    case 410:
+      return 'not-found';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'too-large';
+    case 415:
+      return 'unsupported-media';
+    case 400:
+    case 422:
+      return 'invalid';
+    default:
+      return undefined;
+  }
+}
+
+/** Authentication refusals: a client reads them as its credentials refused, never as "no such object" or "invalid input". */
+const AUTH_STATUSES = new Set(['401', '403', '407']);
+
+/**
+ * The documented status that answers an error, and its response's key. A twin answers only what its
+ * spec documents, so where the error's own status is not documented it takes the one a client of
+ * that API would expect for it:
+ * 1. the status itself, or its range (`4XX`), or `default`…
+ * 2. …else a documented 4xx whose description or schema name says this kind of error: AWS documents
+ *    `480: ResourceNotFoundException`, `481: ValidationException` and no 404 or 400, and its SDKs
+ *    tell errors apart by that name, not by the code;
+ * 3. …else the usual stand-ins: a 404 as 410, a 4XX range, `default`, 400 or 422 (the generic client errors);
+ * 4. …else the closest documented 4xx that is not an authentication refusal, then any documented 4xx.
+ * Undefined when the operation documents no client error at all (the caller answers problem+json).
+ * `names` gives the names a response is known by in the bundled document (its schema's `$ref`).
+ */
+export function documentedErrorStatus(
+  op: OperationInfo,
+  err: ApiError,
+  names: (key: string) => string[] = () => [],
+): { status: number; key: string } | undefined {
   const keys = Object.keys(op.responses);
-  for (const candidate of errorCandidates(err)) {
-    const key = keys.find((k) => k.toUpperCase() === candidate.toUpperCase());
-    if (key === undefined) continue;
+  const find = (candidate: string) => keys.find((k) => k.toUpperCase() === candidate.toUpperCase());
+  const answer = (key: string): { status: number; key: string } => {
     if (/^\d{3}$/.test(key)) return { status: Number(key), key };
     // A range answers the error's own status when it is in the range, else the range's first.
     if (/^\dXX$/i.test(key)) return { status: String(err.status)[0] === key[0] ? err.status : Number(`${key[0]}00`), key };
     return { status: err.status, key };
+  };
+  const s = String(err.status);
+  for (const candidate of [s, `${s[0]}XX`]) {
+    const key = find(candidate);
+    if (key !== undefined) return answer(key);
   }
-  return undefined;
+  if (err.status >= 500) {
+    const key = find('default');
+    return key === undefined ? undefined : answer(key);
+  }
+  const kind = errorKind(err);
+  const kinds: ErrorKind[] = kind === 'unsupported-media' || kind === 'too-large' ? [kind, 'invalid'] : kind ? [kind] : [];
+  for (const k of kinds) {
+    const named = errorResponsesFor(op, k, names)[0];
+    if (named !== undefined) return answer(named);
+  }
+  const standIns = kind === 'not-found' ? ['410', 'default', '400', '422'] : ['default', '400', '422'];
+  for (const candidate of standIns) {
+    const key = find(candidate);
+    if (key !== undefined) return answer(key);
+  }
+  const clientErrors = keys.filter((k) => /^4\d\d$/.test(k));
+  const distance = (k: string) => Math.abs(Number(k) - err.status);
+  const closest = [...clientErrors].sort(
+    (a, b) => Number(AUTH_STATUSES.has(a)) - Number(AUTH_STATUSES.has(b)) || distance(a) - distance(b),
+  )[0];
+  return closest === undefined ? undefined : answer(closest);
 }
 
 /** RFC 9457 problem details, for a status the operation does not document. */
