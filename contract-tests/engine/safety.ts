@@ -18,7 +18,7 @@
  */
 import type { RunContext, SendRequest } from './context.js';
 import { exampleBody, request } from './requests.js';
-import { isObject, type OperationInfo, type ResourceGroup, type RpcGroup, type SpecModel } from './spec.js';
+import { isObject, type OperationInfo, type ResourceGroup, type RpcGroup, type SpecModel, valueAt } from './spec.js';
 import type { HttpExchange } from './types.js';
 
 export type WritePlan =
@@ -52,13 +52,6 @@ export function actionReason(op: OperationInfo): string {
   return `${op.method} ${op.path} changes the target in a way the suite cannot undo; replayed only with --allow-destructive`;
 }
 
-/** The value at a path of a JSON document. */
-function at(doc: unknown, path: string[]): unknown {
-  let node = doc;
-  for (const key of path) node = isObject(node) ? node[key] : undefined;
-  return node;
-}
-
 /** The sent body with each value replaced by the one the target had before: what puts the setting back. */
 export function restoringBody(sent: unknown, before: unknown, path: string[] = []): unknown {
   if (isObject(sent)) {
@@ -69,7 +62,7 @@ export function restoringBody(sent: unknown, before: unknown, path: string[] = [
     }
     return Object.keys(out).length ? out : undefined;
   }
-  return at(before, path);
+  return valueAt(before, path);
 }
 
 const is2xx = (x: HttpExchange): boolean => x.response.status >= 200 && x.response.status < 300;

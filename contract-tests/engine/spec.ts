@@ -632,3 +632,10 @@ export function notFoundStatuses(op: OperationInfo | undefined): number[] {
 
 /** Whether an operation documents a client error (a 4xx, a 4XX range or `default`): one that documents none cannot refuse within its contract. */
 export const documentsClientErrors = (op: OperationInfo): boolean => Object.keys(op.responses).some((k) => /^4/.test(k) || k === 'default');
+
+/** The value at a path of member names and array indexes (`['data', '0', 'id']`), or undefined. */
+export function valueAt(root: unknown, path: readonly string[]): unknown {
+  let node = root;
+  for (const key of path) node = isObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}

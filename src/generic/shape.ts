@@ -8,7 +8,7 @@
 import type { ErrorObject } from 'ajv';
 import { sample } from 'openapi-sampler';
 import type { OpenAPIV3 } from 'openapi-types';
-import { flatten, isObject } from '../../contract-tests/engine/spec.js';
+import { flatten, isObject, valueAt } from '../../contract-tests/engine/spec.js';
 import { BY_FORMAT, stringMatching } from '../spec/values.js';
 
 type Schema = OpenAPIV3.SchemaObject;
@@ -127,12 +127,8 @@ export function overlay(schema: Schema | undefined, base: unknown, stored: unkno
   return fits ? stored : base;
 }
 
-/** The value at a JSON pointer-ish path (`/a/0/b`). */
-function at(root: unknown, path: string[]): unknown {
-  let node = root;
-  for (const key of path) node = isObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
-  return node;
-}
+/** The value at a path (`['a', '0', 'b']`): the suite's own helper. */
+const at = valueAt;
 
 /**
  * Puts back, where Ajv's errors point, what `fallback` has at the same place (or drops a member
