@@ -8,26 +8,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { API_DIR } from '../corpus/run.js';
+import { freePort } from '../src/testing/ports.js';
 
 const root = join(import.meta.dirname, '..');
 const CLI = join(root, 'dist', 'src', 'cli.js');
 const PRISM = join(root, 'bench', 'prism', 'node_modules', '.bin', 'prism');
 const LOAD_TIMEOUT_MS = 30_000;
 const RUNS = 3;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a server and waits for any HTTP answer on `/`: the time it took, or undefined when it exited or took too long. */
 async function coldStart(command: string, args: (port: number) => string[]): Promise<number | undefined> {
