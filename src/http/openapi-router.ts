@@ -139,6 +139,16 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
+/**
+ * The key a request's answer is kept under (answers.ts), for the router and the front lanes alike;
+ * a body not read as JSON (another media type) could not be told from another: no key.
+ */
+export function requestAnswerKey(req: IncomingMessage, method: string, url: string): string | undefined {
+  if (!hasBody(req)) return answerKey(method, url);
+  const raw = rawBodyOf(req);
+  return raw === undefined ? undefined : answerKey(method, url, raw);
+}
+
 function queryStringOf(req: express.Request): string {
   const at = req.originalUrl.indexOf('?');
   return at < 0 ? '' : req.originalUrl.slice(at + 1);
@@ -346,7 +356,8 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       // Only a request answered 200 is kept, so it passed validation then; the same method, URL
       // and body (the specs declare no header parameters on these reads) would pass again.
       const generation = answers?.generation();
-      const cacheKey = generation !== undefined && answers?.cacheable(operation) ? keyOf(req) : undefined;
+      const cacheKey =
+        generation !== undefined && answers?.cacheable(operation) ? requestAnswerKey(req, req.method, req.originalUrl) : undefined;
       const cached = cacheKey === undefined || generation === undefined ? undefined : cache.get(generation, cacheKey);
       if (cached) {
         // Validated and serialised when it was first answered, for this same state and request;
@@ -393,13 +404,6 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
 
   const handleError: express.ErrorRequestHandler = (err, req, res, _next) => {
     fail(req, res, router.route(req.method, req.path).operation, err);
-  };
-
-  /** A body not read as JSON (another media type) could not be told from another: no key. */
-  const keyOf = (req: express.Request): string | undefined => {
-    if (!hasBody(req)) return answerKey(req.method, req.originalUrl);
-    const raw = rawBodyOf(req);
-    return raw === undefined ? undefined : answerKey(req.method, req.originalUrl, raw);
   };
 
   const keptAnswer = (req: IncomingMessage, key: string): Cached | undefined => {

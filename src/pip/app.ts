@@ -25,9 +25,9 @@ import { injectedError } from '../admin/intercept.js';
 import type { Config } from '../config.js';
 import { docsRouter } from '../docs/router.js';
 import { ApiError, Errors } from '../errors.js';
-import { answerKey, isPlainRequest, type Listener, rawBodyOf, rememberRawBody } from '../http/answers.js';
+import { isPlainRequest, type Listener, rememberRawBody } from '../http/answers.js';
 import { bodyDepthLimit, ignoreUnknownQuery, pathEncoding, queryRules } from '../http/guards.js';
-import { createOpenApiRouter, hasBody, type RawHandler, writeResult } from '../http/openapi-router.js';
+import { createOpenApiRouter, type RawHandler, requestAnswerKey, writeResult } from '../http/openapi-router.js';
 import { type Logger, requestLogger } from '../log.js';
 import { loadSpec, precompiledValidators } from '../spec/load.js';
 import { ANONYMOUS, type PipAuth, type PipContext, type ServiceInfo } from './context.js';
@@ -204,9 +204,8 @@ export async function createPipApp(
     parseJson(req, res, (err?: unknown) => {
       if (err !== undefined) refusedEarly.set(req, err);
       else {
-        // A body not read as JSON (another media type) has no key.
-        const raw = hasBody(req) ? rawBodyOf(req) : undefined;
-        const kept = hasBody(req) && raw === undefined ? undefined : router.keptAnswer(req, answerKey('POST', url, raw));
+        const key = requestAnswerKey(req, 'POST', url);
+        const kept = key === undefined ? undefined : router.keptAnswer(req, key);
         if (kept) {
           logRequest(req, res, () => writeResult(res, kept.result, kept.bytes));
           return;
