@@ -24,6 +24,7 @@ import {
   isObject,
   notFoundStatuses,
   type OperationInfo,
+  parameterExample,
   type ResourceGroup,
   type RpcGroup,
   schemaAt,
@@ -112,6 +113,14 @@ function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
         if (!made.handle) return made;
         parents.push({ adapter: parentAdapter, handle: made.handle });
         parentParams = made.handle.params;
+      }
+      // The collection path's other parameters (a parent the inference could not pair with its group:
+      // LUIS's `/prebuilts/{entityId}/roles` under `/prebuilts/{prebuiltId}`) take the create's
+      // example, kept for every later step: each operation documents an example of its own.
+      for (const p of group.create.parameters) {
+        if (p.in === 'path' && parentParams[p.name] === undefined && p.name !== group.itemParam) {
+          parentParams = { ...parentParams, [p.name]: String(parameterExample(p)) };
+        }
       }
       const body = exampleBody(group.create, 'application/json')?.value ?? exampleBody(group.create)?.value;
       freshen(ctx, body);

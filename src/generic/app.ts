@@ -240,7 +240,10 @@ function tolerateUncompilable(router: OpenApiRouter, doc: OpenAPIV3.Document, re
           : undefined;
       if (errors) {
         const prefixed = errors.map((e) => ({ ...e, instancePath: `/requestBody${e.instancePath}` }));
-        return { valid: errors.length === 0, errors: prefixed.length ? prefixed : null };
+        // The parameters as sent (uncoerced): the handler still needs the path's ids (Drive's comments of `{fileId}`).
+        const parsed = op ? router.backend.router.parseRequest(req, op) : undefined;
+        const coerced = { ...req, params: parsed?.params ?? {}, query: parsed?.query ?? {} };
+        return { valid: errors.length === 0, errors: prefixed.length ? prefixed : null, coerced };
       }
       once(id, 'request', err);
       return { valid: true, errors: null };

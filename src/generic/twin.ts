@@ -22,6 +22,7 @@ import {
   type ErrorKind,
   errorResponsesFor,
   flatten,
+  idMembers,
   isObject,
   type OperationInfo,
   type SpecModel,
@@ -209,7 +210,7 @@ export class GenericTwin {
         const id = req.params[role.resource.group.itemParam];
         const purpose = role.kind === 'create' || role.kind === 'delete' || role.kind === 'list' ? role.kind : undefined;
         const stored = role.kind === 'list' ? [] : id === undefined ? undefined : { [role.resource.idProp]: id };
-        return this.answer(op, stored, purpose, role.resource.idProp);
+        return this.answer(op, stored, purpose, role.resource);
       }
       throw err;
     }
@@ -256,7 +257,7 @@ export class GenericTwin {
       case 'read':
         return this.answer(op, existing());
       case 'list':
-        return this.answer(op, this.page(op, store.list(collection), req.query), 'list', resource.idProp);
+        return this.answer(op, this.page(op, store.list(collection), req.query), 'list', resource);
       case 'update': {
         const object = { ...existing(), ...body, [resource.idProp]: existing()[resource.idProp] };
         store.put(collection, idKey(id), object);
@@ -345,13 +346,13 @@ export class GenericTwin {
   }
 
   /** The answer of an operation, shaped by its documented success response and built from `stored` where given. */
-  answer(op: OperationInfo, stored: unknown, purpose?: 'create' | 'list' | 'delete', idProp?: string): HandlerResult {
+  answer(op: OperationInfo, stored: unknown, purpose?: 'create' | 'list' | 'delete', resource?: Resource): HandlerResult {
     const { status, key } = this.successStatus(op, purpose);
-    return this.respond(op, status, key, stored, purpose === 'list', idProp);
+    return this.respond(op, status, key, stored, purpose === 'list', resource);
   }
 
   /** A documented response (its status's or range's or default's) with a body from `stored` laid over the documented one. */
-  respond(op: OperationInfo, status: number, key: string, stored: unknown, list = false, idProp?: string): HandlerResult {
+  respond(op: OperationInfo, status: number, key: string, stored: unknown, list = false, resource?: Resource): HandlerResult {
     const response = op.responses[key];
     const headers = this.headersOf(op, key);
     const media = pickMediaType(response?.content);
@@ -364,7 +365,7 @@ export class GenericTwin {
     if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(textOf(base) || 'apitwin') };
     let body = base;
     if (stored !== undefined)
-      body = list ? this.listBody(schema, base, stored as unknown[], idProp) : this.objectBody(schema, base, stored);
+      body = list ? this.listBody(schema, base, stored as unknown[], resource) : this.objectBody(schema, base, stored);
     return { status, headers, body: this.conforming(op.id, status, body, base) };
   }
 
@@ -418,7 +419,8 @@ export class GenericTwin {
   }
 
   /** A list response: each stored object shaped as an item, in the array itself or the envelope's array member. */
-  private listBody(schema: Schema | undefined, base: unknown, stored: unknown[], idProp?: string): unknown {
+  private listBody(schema: Schema | undefined, base: unknown, stored: unknown[], resource?: Resource): unknown {
+    const idProp = resource?.idProp;
     // AWS's specs wrap each member in an allOf: flattened, it is the array it stands for.
     const arrayOf = (s: Schema | undefined): Schema | undefined => {
       if (!s) return undefined;
@@ -432,7 +434,7 @@ export class GenericTwin {
     // A list of ids rather than objects (`{"DetectorIds": ["…"]}`): each object's id.
     const scalar = (s: Schema | undefined) => ['string', 'integer', 'number'].includes(String(flatten(s)?.type));
     const itemsFor = (s: Schema | undefined) =>
-      scalar(s) && idProp !== undefined ? stored.map((o) => (isObject(o) ? o[idProp] : o)) : stored;
+      scalar(s) && idProp !== undefined ? stored.map((o) => (isObject(o) ? o[idProp] : o)) : withIdAlias(s, stored, resource);
     const itemSchema = arrayOf(schema);
     const items = itemsFor(itemSchema);
     if (itemSchema || Array.isArray(base)) {
@@ -569,6 +571,21 @@ export interface RequestInfo {
 function textOf(value: unknown): string {
   if (value === undefined || value === null) return '';
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * Listed objects whose items do not declare the id member the object is stored by, with the id in
+ * the first id-like member the items declare instead (OnSched creates an email template by
+ * `templateName` and lists templates by `name`): a client finds the object in the list by it.
+ */
+function withIdAlias(itemSchema: Schema | undefined, stored: unknown[], resource: Resource | undefined): unknown[] {
+  const props = flatten(itemSchema)?.properties;
+  if (!resource || !props || resource.idProp in props) return stored;
+  const alias = idMembers(resource.group).find(
+    (m) => m in props && !/^(object|array|boolean)$/.test(String(flatten(props[m] as Schema)?.type)),
+  );
+  if (alias === undefined) return stored;
+  return stored.map((o) => (isObject(o) && o[alias] === undefined ? { ...o, [alias]: o[resource.idProp] } : o));
 }
 
 /** The schema of a resource's item path parameter (what an id must look like to be read back). */
