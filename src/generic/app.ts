@@ -22,7 +22,7 @@ import type { OpenAPIV3 } from 'openapi-types';
 import { buildSpecModel, flatten, isObject, type SpecModel } from '../../contract-tests/engine/spec.js';
 import { specDocsRouter } from '../docs/router.js';
 import { ApiError, Errors, toApiError } from '../errors.js';
-import { bodyDepthLimit, headAsGet, pathEncoding } from '../http/guards.js';
+import { bodyDepthLimit, headAsGet, ignoreUnknownQuery, pathEncoding, queryRules } from '../http/guards.js';
 import { createOpenApiRouter, describeValidationError, hasBody, type OpenApiRouter } from '../http/openapi-router.js';
 import type { Operation } from '../http/route-table.js';
 import { fragmentRoutes } from './fragments.js';
@@ -359,6 +359,13 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
       next();
     });
   }
+  // Query parameters the operation does not declare are ignored, as real servers (and the hand-made
+  // twins) ignore them: icons8's templates name `{term}` in their query without declaring it.
+  app.use(
+    ignoreUnknownQuery((method, path) => router?.operationIdOf(method, path), queryRules(fragments?.definition ?? model.document), {
+      keepRepeated: true,
+    }),
+  );
   const limit = opts.maxBodySize ?? 10 * 1024 * 1024;
   app.use(
     express.json({

@@ -170,10 +170,13 @@ function leniently(s: string): string {
  * first of a repeated one, so that validation judges only what the real
  * service would read. `operationOf` routes a method and path (undefined for
  * no operation: the query is then left alone, the request is refused anyway).
+ * `keepRepeated`: a repeated parameter keeps every value (a generic twin reads
+ * `?tag=a&tag=b` as the array an exploded form parameter is).
  */
 export function ignoreUnknownQuery(
   operationOf: (method: string, path: string) => string | undefined,
   rules: ReadonlyMap<string, QueryRule>,
+  opts: { keepRepeated?: boolean } = {},
 ): express.RequestHandler {
   return (req, _res, next) => {
     const at = req.url.indexOf('?');
@@ -194,7 +197,7 @@ export function ignoreUnknownQuery(
       .filter((token) => {
         const name = leniently(token.split('=')[0] ?? '');
         if (!rule.names.has(name)) return rule.freeForm;
-        if (seen.has(name)) return false;
+        if (seen.has(name)) return opts.keepRepeated === true;
         seen.add(name);
         return true;
       });
