@@ -187,11 +187,12 @@ export function mutationsOf(ctx: RunContext, op: OperationInfo): Mutation[] {
     if (isJson) {
       out.push({ description: 'malformed JSON', raw: `${(JSON.stringify(base) ?? '{}').slice(0, -1)},`, contentType: json.mediaType });
     }
-    const mediaTypes = Object.keys(op.requestBody.content ?? {});
-    if (!mediaTypes.includes('text/plain')) {
+    // Only where text/plain is not documented: not by name, nor by a range that covers it (`*/*`, `text/*`).
+    const mediaTypes = Object.keys(op.requestBody.content ?? {}).map((t) => t.split(';')[0]?.trim().toLowerCase() ?? t);
+    if (!mediaTypes.some((t) => t === 'text/plain' || t === 'text/*' || t === '*/*')) {
       out.push({
         description: 'a body sent as text/plain, an undocumented Content-Type',
-        raw: JSON.stringify(base),
+        raw: JSON.stringify(base) ?? 'contract-test',
         contentType: 'text/plain',
       });
     }

@@ -46,7 +46,12 @@ export function createHttpClient(
       let body: string | undefined;
       // Fetch cannot send a body with GET or HEAD (a spec may still document one): it goes without.
       const bodyless = ['GET', 'HEAD'].includes(opts.method.toUpperCase());
-      if (opts.body !== undefined && !bodyless) {
+      if (opts.body !== undefined && !bodyless && !opts.raw && isMultipart(opts.contentType) && isPlainObject(opts.body)) {
+        // A multipart form as fetch writes one (its boundary in the Content-Type), kept as text for the report.
+        const encoded = new Response(multipartForm(opts.body));
+        body = await encoded.text();
+        headers['Content-Type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
+      } else if (opts.body !== undefined && !bodyless) {
         body = opts.raw ? String(opts.body) : encodeBody(opts.body, opts.contentType);
         headers['Content-Type'] = opts.contentType ?? 'application/json';
       } else if (opts.contentType) {
@@ -105,6 +110,20 @@ export function toCurl(req: RecordedRequest): string {
   if (req.body !== undefined) parts.push('--data-raw', shellQuote(req.body));
   parts.push(shellQuote(req.url));
   return parts.join(' ');
+}
+
+const isMultipart = (contentType: string | undefined) => contentType?.split(';')[0]?.trim().toLowerCase() === 'multipart/form-data';
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A body's members as the parts of a multipart form: text as it is, anything else as JSON, an array's items repeated. */
+export function multipartForm(body: Record<string, unknown>): FormData {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(body)) {
+    for (const item of Array.isArray(v) ? v : [v]) {
+      if (item !== undefined) form.append(k, typeof item === 'string' ? item : JSON.stringify(item));
+    }
+  }
+  return form;
 }
 
 /** A body as its media type carries it: a form's members as `application/x-www-form-urlencoded` (arrays repeated), else JSON. */

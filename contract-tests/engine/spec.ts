@@ -191,7 +191,9 @@ export async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): 
       const bodyExamples: BodyExample[] = [];
       for (const [mediaType, media] of Object.entries(content)) {
         const value = firstExample(media) ?? (media.schema as OpenAPIV3.SchemaObject | undefined)?.example;
-        bodyExamples.push({ mediaType, value: value === undefined ? sampleFromSchema(media.schema as OpenAPIV3.SchemaObject) : value });
+        const schema = media.schema as OpenAPIV3.SchemaObject | undefined;
+        const sampled = value === undefined ? sampleFromSchema(schema) : value;
+        bodyExamples.push({ mediaType, value: isFormMedia(mediaType) ? withFormArraysFilled(schema, sampled) : sampled });
       }
       const jsonMedia = content['application/json'] ?? Object.values(content)[0];
       const security = op.security ?? globalSecurity;
@@ -541,6 +543,25 @@ export function sampleFromSchema(schema: OpenAPIV3.SchemaObject | undefined, dep
       // A schema that says nothing of its type takes anything: a value, so a required member is sent.
       return 'x';
   }
+}
+
+const isFormMedia = (mediaType: string) => /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(mediaType);
+
+/**
+ * A form carries an array as its repeated field, so an empty array is no field at all: a required
+ * one is given an item (Twilio's `TestUsers: []` would be sent as a form without `TestUsers`).
+ */
+export function withFormArraysFilled(schema: OpenAPIV3.SchemaObject | undefined, value: unknown): unknown {
+  const s = flatten(schema);
+  if (!s || !isObject(value)) return value;
+  const out = { ...value };
+  for (const name of s.required ?? []) {
+    const member = flatten(s.properties?.[name] as OpenAPIV3.SchemaObject | undefined);
+    if (Array.isArray(out[name]) && (out[name] as unknown[]).length === 0 && member && (member.maxItems ?? 1) > 0) {
+      out[name] = [sampleFromSchema(itemsOf(member)) ?? 'x'];
+    }
+  }
+  return out;
 }
 
 /** The item schema of an array schema. */

@@ -18,6 +18,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import express from 'express';
+import multer from 'multer';
+import type { Request as BackendRequest } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 import { buildSpecModel, flatten, isObject, type SpecModel } from '../../contract-tests/engine/spec.js';
 import { specDocsRouter } from '../docs/router.js';
@@ -76,8 +78,12 @@ export function acceptsMediaType(declared: readonly string[], contentType: strin
   });
 }
 
-const isFormBody = (req: express.Request) =>
-  (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded' && isObject(req.body);
+/** The media type of a request, without parameters, in lower case. */
+const mediaTypeOf = (req: express.Request) => (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+
+const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data']);
+
+const isFormBody = (req: express.Request) => FORM_TYPES.has(mediaTypeOf(req)) && isObject(req.body);
 
 /**
  * A form's values are text: each is read as the type its schema gives it (an integer, a number,
@@ -85,7 +91,8 @@ const isFormBody = (req: express.Request) =>
  */
 function coerceForm(req: express.Request, route: Operation): void {
   const content = (route.requestBody as OpenAPIV3.RequestBodyObject).content ?? {};
-  const media = Object.keys(content).find((t) => t.toLowerCase().startsWith('application/x-www-form-urlencoded'));
+  const sent = mediaTypeOf(req);
+  const media = Object.keys(content).find((t) => t.toLowerCase().startsWith(sent));
   const props = flatten(content[media ?? '']?.schema as OpenAPIV3.SchemaObject | undefined)?.properties ?? {};
   const one = (schema: OpenAPIV3.SchemaObject | undefined, v: unknown): unknown => {
     if (typeof v !== 'string') return v;
@@ -224,31 +231,75 @@ function tolerateUncompilable(router: OpenApiRouter, doc: OpenAPIV3.Document, re
       return { valid: true, errors: null };
     }
   };
+  const operationOf = (operation: string | { operationId?: string } | undefined) => {
+    const id = idOf(operation);
+    return { id, op: id === undefined ? undefined : (router.backend.router.getOperation(id) as Operation | undefined) };
+  };
+  /** The body's errors against the bundled document's schema of the media type sent; undefined where that cannot be judged. */
+  const bodyErrors = (id: string, op: Operation, req: BackendRequest): ErrorObject[] | undefined => {
+    const body = op.requestBody as OpenAPIV3.RequestBodyObject | undefined;
+    if (!body) return [];
+    if (req.body === undefined) return body.required && !sentBody(req.headers) ? [MISSING_BODY] : [];
+    const media = mediaTypeFor(body.content, req.headers['content-type']);
+    if (media === undefined || !isJsonMediaType(media)) return undefined;
+    return fallback
+      .validate(id, ['requestBody', 'content', media, 'schema'], req.body)
+      ?.map((e) => ({ ...e, instancePath: `/requestBody${e.instancePath}` }));
+  };
   const validateRequest = validator.validateRequest.bind(validator);
   validator.validateRequest = (req, operation) => {
+    const { id, op } = operationOf(operation);
+    let result: ReturnType<typeof validateRequest>;
     try {
-      return validateRequest(req, operation);
+      result = validateRequest(req, operation);
     } catch (err) {
       // The body at least, as openapi-backend reports it (`/requestBody/…`); parameters go unvalidated.
-      const id = idOf(operation);
-      const op = id === undefined ? undefined : router.backend.router.getOperation(id);
-      const body = op?.requestBody as OpenAPIV3.RequestBodyObject | undefined;
-      const media = pickMediaType(body?.content);
-      const errors =
-        id !== undefined && media !== undefined && isJsonMediaType(media) && req.body !== undefined
-          ? fallback.validate(id, ['requestBody', 'content', media, 'schema'], req.body)
-          : undefined;
-      if (errors) {
-        const prefixed = errors.map((e) => ({ ...e, instancePath: `/requestBody${e.instancePath}` }));
-        // The parameters as sent (uncoerced): the handler still needs the path's ids (Drive's comments of `{fileId}`).
-        const parsed = op ? router.backend.router.parseRequest(req, op) : undefined;
-        const coerced = { ...req, params: parsed?.params ?? {}, query: parsed?.query ?? {} };
-        return { valid: errors.length === 0, errors: prefixed.length ? prefixed : null, coerced };
-      }
-      once(id, 'request', err);
-      return { valid: true, errors: null };
+      const errors = id !== undefined && op ? bodyErrors(id, op, req) : undefined;
+      if (!errors) once(id, 'request', err);
+      // The parameters as sent (uncoerced): the handler still needs the path's ids (Drive's comments of `{fileId}`).
+      const parsed = op ? router.backend.router.parseRequest(req, op) : undefined;
+      const coerced = { ...req, params: parsed?.params ?? {}, query: parsed?.query ?? {} };
+      return { valid: !errors?.length, errors: errors?.length ? errors : null, coerced };
     }
+    // openapi-backend validates only a body of exactly `application/json` or a form: another JSON
+    // type (Zuora's `application/json; charset=utf-8`, `text/json`, `*/*`) is validated here.
+    if (id !== undefined && op && !backendValidatesBody(op)) {
+      const errors = bodyErrors(id, op, req) ?? [];
+      if (errors.length) return { ...result, valid: false, errors: [...(result.errors ?? []), ...errors] };
+    }
+    return result;
   };
+}
+
+/** What openapi-backend reports for a required body that is missing. */
+const MISSING_BODY: ErrorObject = {
+  keyword: 'required',
+  instancePath: '',
+  schemaPath: '#/required',
+  params: { missingProperty: 'requestBody' },
+  message: "must have required property 'requestBody'",
+};
+
+/** The media types whose schema openapi-backend validates a body against (its validation.js). */
+const BACKEND_BODY_TYPES = ['application/json', 'multipart/form-data', 'application/x-www-form-urlencoded'];
+
+const backendValidatesBody = (op: Operation) =>
+  BACKEND_BODY_TYPES.some((t) => (op.requestBody as OpenAPIV3.RequestBodyObject | undefined)?.content?.[t]?.schema !== undefined);
+
+/** Whether a request carried body bytes (a body no parser read is still a body). */
+function sentBody(headers: BackendRequest['headers']): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > 0);
+}
+
+/** The declared media type of the request's Content-Type (parameters aside), else the one the twin would pick. */
+function mediaTypeFor(
+  content: Record<string, OpenAPIV3.MediaTypeObject> | undefined,
+  contentType: string | string[] | undefined,
+): string | undefined {
+  const base = (t: string) => t.split(';')[0]?.trim().toLowerCase() ?? t;
+  const sent = base(String(Array.isArray(contentType) ? contentType[0] : (contentType ?? '')));
+  return Object.keys(content ?? {}).find((t) => base(t) === sent) ?? pickMediaType(content);
 }
 
 /**
@@ -377,6 +428,25 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
   );
   app.use(express.urlencoded({ extended: false, limit }));
   app.use(express.text({ type: ['text/*', 'application/xml'], limit }));
+  // Multipart forms, read only for operations that document them (another is refused below): each
+  // file part as its text, beside the text fields, so the form validates as the schema describes it.
+  const multipart = multer({ storage: multer.memoryStorage(), limits: { fieldSize: limit, fileSize: limit } }).any();
+  app.use((req, res, next) => {
+    if (mediaTypeOf(req) !== 'multipart/form-data' || !hasBody(req)) return next();
+    const route = router?.backend.router.matchOperation({ method: req.method, path: req.path, headers: {} }) as Operation | undefined;
+    if (!declaredMediaTypes(route).includes('multipart/form-data')) return next();
+    multipart(req, res, (err: unknown) => {
+      if (err) return next(ApiError.from(Errors.BAD_REQUEST, `The multipart body could not be read: ${(err as Error).message}`));
+      const body: Record<string, unknown> = { ...(req.body as Record<string, unknown>) };
+      for (const file of (req.files ?? []) as Express.Multer.File[]) {
+        const text = file.buffer.toString('utf8');
+        const had = body[file.fieldname];
+        body[file.fieldname] = had === undefined ? text : Array.isArray(had) ? [...had, text] : [had, text];
+      }
+      req.body = body;
+      next();
+    });
+  });
   // The operation's declared media types: another is refused before validation (openapi-backend never checks, its #229).
   app.use((req, _res, next) => {
     if (!hasBody(req)) return next();
