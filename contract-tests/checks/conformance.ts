@@ -7,7 +7,18 @@
  * response_schema_conformance and response_headers_conformance.
  */
 import type { RunContext } from '../engine/context.js';
-import { createdId, createdParams, forget, freshen, groupOf, is2xx, remember, request } from '../engine/requests.js';
+import {
+  createdId,
+  createdParams,
+  exampleBodies,
+  exampleBody,
+  forget,
+  freshen,
+  groupOf,
+  is2xx,
+  remember,
+  request,
+} from '../engine/requests.js';
 import { actionReason, planOf, sendRestoring } from '../engine/safety.js';
 import { isDocumented, isObject, type OperationInfo, objectParam } from '../engine/spec.js';
 
@@ -35,7 +46,7 @@ export async function runConformancePhase(ctx: RunContext): Promise<void> {
     const last = objectParam(op);
     if (!last || !isDocumented(op, 404) || !op.responses['404']) continue;
     ctx.progress(`${op.id}: missing object`);
-    const body = structuredClone(op.bodyExamples[0]?.value);
+    const body = exampleBody(op)?.value;
     if (op.kind === 'create') freshen(ctx, body);
     await ctx.send(request(ctx, op, { params: { [last]: ctx.fresh('missing') }, ...(body !== undefined ? { body } : {}) }));
   }
@@ -58,10 +69,11 @@ export async function runConformancePhase(ctx: RunContext): Promise<void> {
   for (const op of creates) {
     const group = spec.groups.find((g) => g.create === op);
     const parentParams = createdParams(ctx, group?.parent) ?? {};
-    const examples = op.bodyExamples.length ? op.bodyExamples : [undefined];
+    const bodies = exampleBodies(op);
+    const examples = bodies.length ? bodies : [undefined];
     for (const example of examples) {
       ctx.progress(`${op.id}${example ? ` (${example.mediaType})` : ''}`);
-      const body = structuredClone(example?.value);
+      const body = example?.value;
       freshen(ctx, body);
       const x = await ctx.send(
         request(ctx, op, {
@@ -93,10 +105,11 @@ export async function runConformancePhase(ctx: RunContext): Promise<void> {
       skipReasons.set(op.id, 'no object created by this run to change (the target’s own objects are never changed)');
       continue;
     }
-    const examples = op.bodyExamples.length ? op.bodyExamples : [undefined];
+    const bodies = exampleBodies(op);
+    const examples = bodies.length ? bodies : [undefined];
     for (const example of examples) {
       ctx.progress(`${op.id}${example ? ` (${example.mediaType})` : ''}`);
-      const body = structuredClone(example?.value);
+      const body = example?.value;
       // A JSON API update names its object; it must be the one addressed.
       if (group && params[group.itemParam] && isObject(body) && isObject(body.data) && typeof body.data.id === 'string') {
         body.data.id = params[group.itemParam];

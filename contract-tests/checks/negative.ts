@@ -6,12 +6,11 @@
  * accepts would be a false alarm). The other conformance checks still judge
  * the error responses; their status is this check's business.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import type { OpenAPIV3 } from 'openapi-types';
+import { breaks } from '../engine/conform.js';
 import type { RunContext } from '../engine/context.js';
 import { describeResponse } from '../engine/context.js';
-import { createdId, freshen, remember, request } from '../engine/requests.js';
+import { createdId, exampleBody, freshen, remember, request } from '../engine/requests.js';
 import { actionReason, planOf, sendRestoring } from '../engine/safety.js';
 import {
   describeOperation,
@@ -25,6 +24,8 @@ import {
   typesOf,
 } from '../engine/spec.js';
 import type { Failure, HttpExchange } from '../engine/types.js';
+
+export { breaks };
 
 export interface Mutation {
   /** What was broken, e.g. `missing required field /data/id`. */
@@ -124,53 +125,12 @@ export function bodyMutations(schema: OpenAPIV3.SchemaObject | undefined, exampl
   return out.slice(0, MAX_BODY_MUTATIONS);
 }
 
-/** Each schema's validator, or null for one Ajv cannot compile (not tried again: a failed compile of a deep recursion is slow). */
-const validators = new WeakMap<object, ValidateFunction | null>();
-let ajv: Ajv | undefined;
-
-/** Whether an object graph reaches itself again (each node explored once: linear in its size). */
-function isCyclic(root: unknown): boolean {
-  const done = new WeakSet<object>();
-  const onPath = new WeakSet<object>();
-  const visit = (node: unknown): boolean => {
-    if (node === null || typeof node !== 'object' || done.has(node)) return false;
-    if (onPath.has(node)) return true;
-    onPath.add(node);
-    for (const value of Object.values(node)) if (visit(value)) return true;
-    onPath.delete(node);
-    done.add(node);
-    return false;
-  };
-  return visit(root);
-}
-
-/** Whether a value breaks a schema (mutations that do not are dropped). */
-export function breaks(schema: OpenAPIV3.SchemaObject, value: unknown): boolean {
-  if (!ajv) {
-    ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true });
-    addFormats.default(ajv);
-  }
-  let validate = validators.get(schema);
-  if (validate === undefined) {
-    try {
-      // A cyclic schema (a recursive `$ref` dereferenced) overflows Ajv's traversal, after building
-      // paths as long as the stack is deep (a minute on DynamoDB's AttributeValue): not tried.
-      validate = isCyclic(schema) ? null : ajv.compile(schema as object);
-    } catch {
-      // A schema Ajv cannot compile (a recursion too deep for it): the mutation cannot be shown to break it.
-      validate = null;
-    }
-    validators.set(schema, validate);
-  }
-  return validate !== null && !validate(value);
-}
-
 /** Every request that breaks the operation's spec. */
 export function mutationsOf(ctx: RunContext, op: OperationInfo): Mutation[] {
   const out: Mutation[] = [];
-  const json = op.bodyExamples.find((b) => b.mediaType === 'application/json') ?? op.bodyExamples[0];
+  const json = exampleBody(op, 'application/json') ?? exampleBody(op);
   if (op.requestBody && json && op.requestSchema) {
-    const base = structuredClone(json.value);
+    const base = json.value;
     if (op.kind === 'create') freshen(ctx, base);
     // An RPC command names an object nothing has, so an invalid request wrongly accepted changes nothing.
     const plan = planOf(ctx.spec, op);

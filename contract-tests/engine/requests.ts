@@ -4,14 +4,31 @@
  * Type examples with fresh names where creating the example object twice
  * would collide.
  */
+import type { OpenAPIV3 } from 'openapi-types';
+import { conformingBody } from './conform.js';
 import type { RunContext, SendRequest } from './context.js';
-import { buildPath, exampleHeaders, idMembers, isObject, type OperationInfo, type ResourceGroup } from './spec.js';
+import { type BodyExample, buildPath, exampleHeaders, idMembers, isObject, type OperationInfo, type ResourceGroup } from './spec.js';
 import type { HttpExchange } from './types.js';
 
-/** The example body of an operation for one media type (application/json first). */
+/** Each JSON example as its schema accepts it (conform.ts), worked out once. */
+const conforming = new WeakMap<BodyExample, unknown>();
+
+/** The example body of an operation for one media type (application/json first), as its schema accepts it. */
 export function exampleBody(op: OperationInfo, mediaType?: string): { mediaType: string; value: unknown } | undefined {
   const found = mediaType ? op.bodyExamples.find((b) => b.mediaType === mediaType) : op.bodyExamples[0];
-  return found && { mediaType: found.mediaType, value: structuredClone(found.value) };
+  if (!found) return undefined;
+  if (!conforming.has(found)) {
+    const schema = /json/i.test(found.mediaType)
+      ? (op.requestBody?.content?.[found.mediaType]?.schema as OpenAPIV3.SchemaObject | undefined)
+      : undefined;
+    conforming.set(found, schema ? conformingBody(schema, found.value) : found.value);
+  }
+  return { mediaType: found.mediaType, value: structuredClone(conforming.get(found)) };
+}
+
+/** Every example body of an operation, one per media type, each as its schema accepts it. */
+export function exampleBodies(op: OperationInfo): { mediaType: string; value: unknown }[] {
+  return op.bodyExamples.flatMap((b) => exampleBody(op, b.mediaType) ?? []);
 }
 
 /**
