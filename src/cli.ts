@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exposureWarnings, startupBanner } from './admin/startup.js';
 import { type Config, ConfigError, loadConfig, OPTIONS } from './config.js';
-import { type RunningServer, startServer } from './server.js';
+import type { RunningServer } from './server.js';
 import { projectRoot } from './spec/load.js';
 
 const MAIN_USAGE = `Usage: apitwin <command> [options]
@@ -128,6 +128,8 @@ async function serveSpec(config: Config): Promise<void> {
 async function serve(argv: string[]): Promise<void> {
   const config = loadConfig(argv, process.env);
   if (config.spec !== undefined) return serveSpec(config);
+  // Imported here, not above: `serve --spec` does not load the two hand-made twins.
+  const { startServer } = await import('./server.js');
   let server: RunningServer;
   try {
     server = await startServer(config);

@@ -49,6 +49,12 @@ export interface DreddRunOptions {
   isolate?: boolean;
   /** Replay examples that change the target's own objects (a switchover, a deleted admin). */
   allowDestructive?: boolean;
+  /**
+   * Why the spec refuses a request, if it does: the generic hooks skip a transaction Dredd built
+   * incomplete from the examples (a required query parameter with no example left out), which no
+   * implementation could answer with the documented 2xx.
+   */
+  requestRefusal?: DreddHookSettings['requestRefusal'];
 }
 
 export interface DreddTest {
@@ -270,7 +276,9 @@ function dreddRun(config: Record<string, unknown>, content: string, registered: 
       try {
         await new Promise<void>((resolve, reject) => dredd.run((err) => (err ? reject(err) : resolve())));
       } catch (err) {
-        if (!registered() && refusals.length) throw new DreddRefusedError(refusals);
+        // Before its transactions run, Dredd is reading the document: its parser refused it, or
+        // failed on it (api-elements throws a TypeError on some documents, cloudmersive.com/ocr's).
+        if (!registered()) throw new DreddRefusedError(refusals.length ? refusals : [(err as Error).message]);
         throw err;
       } finally {
         if (logger && log) logger.log = log;
@@ -326,6 +334,7 @@ export async function runDredd(opts: DreddRunOptions): Promise<DreddResult> {
     allowDestructive: opts.allowDestructive ?? false,
     user: opts.user,
     password: opts.password,
+    ...(opts.requestRefusal ? { requestRefusal: opts.requestRefusal } : {}),
   };
   setHookSettings(settings);
   skipReasons.clear();

@@ -12,6 +12,8 @@ export interface DreddHookSettings {
   allowDestructive: boolean;
   user: string | undefined;
   password: string | undefined;
+  /** Why the spec refuses a request Dredd built (see DreddRunOptions), if it does. */
+  requestRefusal?: (request: { method: string; path: string; headers: Record<string, string>; body?: string }) => string | undefined;
 }
 
 const KEY = Symbol.for('apitwin.dredd.settings');

@@ -44,6 +44,11 @@ export interface Violation {
 export interface ConformanceChecker {
   operationOf(method: string, path: string): (Operation & OpenAPIV3.OperationObject) | undefined;
   check(exchange: Exchange): Violation[];
+  /**
+   * Why the spec refuses a request (its parameters, headers and JSON body against the operation's
+   * schemas), or undefined when it accepts it or names no operation for it.
+   */
+  requestRefusal(request: { method: string; path: string; headers: Record<string, string>; body?: string }): string | undefined;
   definition: OpenAPIV3.Document;
 }
 
@@ -129,7 +134,8 @@ export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document
   if (precompiled) installPrecompiled(backend.validator, { ...precompiled, request: {} });
   const prefixes = serverPrefixes(definition);
 
-  const operationOf = (method: string, rawPath: string) => {
+  /** The operation a request names, and its path below the spec's server path (what the router matched). */
+  const locate = (method: string, rawPath: string) => {
     // The path as sent: a WHATWG URL would resolve `..` and `%2e%2e`, which the server does not.
     let path = rawPath.startsWith('/') ? (rawPath.split('?')[0] ?? '/') : new URL(rawPath, 'http://x').pathname;
     // A path that is not valid percent-encoding (RFC 3986 §2.1) names no resource of any operation.
@@ -144,8 +150,9 @@ export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document
         }
       }
     }
-    return op as (Operation & OpenAPIV3.OperationObject) | undefined;
+    return op ? { operation: op as Operation & OpenAPIV3.OperationObject, path } : undefined;
   };
+  const operationOf = (method: string, rawPath: string) => locate(method, rawPath)?.operation;
 
   const check = (x: Exchange): Violation[] => {
     const operation =
@@ -237,5 +244,29 @@ export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document
     return violations;
   };
 
-  return { operationOf, check, definition };
+  const requestRefusal: ConformanceChecker['requestRefusal'] = ({ method, path, headers, body }) => {
+    const located = locate(method, path);
+    if (!located) return undefined;
+    const lowered = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    let parsed: unknown = body;
+    if (body && isJsonMedia(lowered['content-type'] ?? 'application/json')) {
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        return 'the body is not JSON';
+      }
+    }
+    const query = path.includes('?') ? path.slice(path.indexOf('?')) : '';
+    // openapi-backend reads path parameters from the path it is given: the one the router matched.
+    const request = { method: method.toLowerCase(), path: `${located.path}${query}`, headers: lowered, ...(body ? { body: parsed } : {}) };
+    try {
+      const { errors } = backend.validator.validateRequest(request, located.operation);
+      return errors?.length ? describeSchemaErrors(errors) : undefined;
+    } catch {
+      // A schema openapi-backend cannot compile: nothing to judge the request by.
+      return undefined;
+    }
+  };
+
+  return { operationOf, check, requestRefusal, definition };
 }
