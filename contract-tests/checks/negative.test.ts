@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { OpenAPIV3 } from 'openapi-types';
-import { bodyMutations, breaks } from './negative.js';
+import type { RunContext } from '../engine/context.js';
+import { buildSpecModel } from '../engine/spec.js';
+import { bodyMutations, breaks, mutationsOf } from './negative.js';
 
 const schema: OpenAPIV3.SchemaObject = {
   type: 'object',
@@ -71,5 +73,41 @@ describe('breaks on a recursive schema', () => {
   test('says the value does not break it, without compiling it', () => {
     assert.equal(breaks(value, { S: 1 }), false);
     assert.equal(breaks(value, { L: [{ S: 'x' }] }), false);
+  });
+});
+
+describe('mutationsOf', () => {
+  /** The invalid requests for the one operation of a spec whose body takes these media types. */
+  const mutationsFor = async (content: Record<string, OpenAPIV3.MediaTypeObject>) => {
+    const spec = await buildSpecModel('media', {
+      openapi: '3.0.3',
+      info: { title: 'Media', version: '1' },
+      paths: {
+        '/avatars': {
+          post: {
+            operationId: 'uploadAvatar',
+            requestBody: { required: true, content },
+            responses: { '201': { description: 'made' }, '400': { description: 'invalid' } },
+          },
+        },
+      },
+    });
+    const op = spec.operations[0];
+    assert.ok(op);
+    const ctx = { spec, fresh: (s: string) => s, freshPort: () => 1 } as unknown as RunContext;
+    return mutationsOf(ctx, op).map((m) => m.description);
+  };
+  const textPlain = 'a body sent as text/plain, an undocumented Content-Type';
+
+  test('sends a text/plain body where the operation documents only JSON', async () => {
+    assert.ok((await mutationsFor({ 'application/json': { schema: { type: 'object' } } })).includes(textPlain));
+  });
+
+  test('never where a media range covers text/plain (Jira documents `*/*` for its avatars), yet a missing body still', async () => {
+    for (const range of ['*/*', 'text/*', 'text/plain; charset=utf-8']) {
+      const descriptions = await mutationsFor({ [range]: { schema: {} } });
+      assert.ok(!descriptions.includes(textPlain), range);
+      assert.ok(descriptions.includes('no request body'), range);
+    }
   });
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { OpenAPIV3 } from 'openapi-types';
-import { encodeBody } from './http.js';
+import { encodeBody, multipartForm } from './http.js';
 import { hasId } from './requests.js';
 import {
   buildPath,
@@ -18,6 +18,7 @@ import {
   objectParam,
   sampleFromSchema,
   typesOf,
+  withFormArraysFilled,
 } from './spec.js';
 
 describe('kindOf', () => {
@@ -171,6 +172,25 @@ describe('what real-world specs need of the suite', () => {
       'name=dev&level=3&tags=a&tags=b',
     );
     assert.equal(encodeBody({ name: 'dev' }, 'application/json'), '{"name":"dev"}');
+  });
+
+  test('a multipart body is sent as a form with a boundary, each member a part', async () => {
+    const form = multipartForm({ params: { actionType: 'x' }, file: 'a,b', tags: ['a', 'b'] });
+    const encoded = new Response(form);
+    assert.match(encoded.headers.get('content-type') ?? '', /^multipart\/form-data; boundary=/);
+    const text = await encoded.text();
+    assert.match(text, /name="params"\r\n\r\n\{"actionType":"x"\}\r\n/);
+    assert.equal(text.match(/name="tags"/g)?.length, 2);
+  });
+
+  test("a form's required array goes with one item at least: an empty one would be no field at all (Twilio's TestUsers)", () => {
+    const schema: OpenAPIV3.SchemaObject = {
+      type: 'object',
+      required: ['TestUsers'],
+      properties: { TestUsers: { type: 'array', items: { type: 'string' } }, Other: { type: 'array', items: { type: 'string' } } },
+    };
+    assert.deepEqual(withFormArraysFilled(schema, { TestUsers: [], Other: [] }), { TestUsers: ['x'], Other: [] });
+    assert.deepEqual(withFormArraysFilled(schema, { TestUsers: ['u1'] }), { TestUsers: ['u1'] });
   });
 
   test('a list of ids lists the object whose id it holds', () => {
