@@ -12,10 +12,12 @@
 // `serve --spec`, the admin API's sampler) goes to chunks beside it (dist/src/chunk-*.js), loaded
 // with the import, and so do the packages those parts import. Left outside the bundle, loaded from
 // node_modules when used: better-sqlite3 (a native addon, for --store sqlite:), the packages only
-// some runs need (yaml, openapi-sampler, swagger-parser, swagger2openapi, Ajv's standalone
-// compiler), and what the code loads through createRequire (node-sql-parser, swagger-ui-dist, the
-// generated validators). `apitwin contract` imports dist/contract-tests/cli.js, which stays as tsc
-// wrote it, like the rest of dist/ (the typed client, the contract suite). The bundle and its
+// some runs need (yaml, swagger-parser, swagger2openapi, Ajv's standalone compiler), and what the
+// code loads through createRequire (node-sql-parser, swagger-ui-dist, the generated validators).
+// openapi-sampler, which every generic twin uses, is bundled: imported from outside as CommonJS,
+// its source would be lexed for exports at each start. `apitwin contract` imports
+// dist/contract-tests/cli.js, which stays as tsc wrote it, like the rest of dist/ (the typed
+// client, the contract suite). The bundle and its
 // chunks sit where dist/src/cli.js was, so paths found from their own URL (the project root,
 // ../contract-tests) are the same.
 import { writeFileSync } from 'node:fs';
@@ -37,16 +39,7 @@ const { outputFiles } = await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: [
-    'iconv-lite',
-    'mime-db',
-    'better-sqlite3',
-    'yaml',
-    'openapi-sampler',
-    '@apidevtools/swagger-parser',
-    'swagger2openapi',
-    'ajv/dist/standalone/index.js',
-  ],
+  external: ['iconv-lite', 'mime-db', 'better-sqlite3', 'yaml', '@apidevtools/swagger-parser', 'swagger2openapi', 'ajv/dist/standalone/index.js'],
   // The CommonJS packages inside call require() for Node's built-in modules, which an ES module has not.
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   legalComments: 'none',
