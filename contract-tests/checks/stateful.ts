@@ -63,6 +63,8 @@ interface Adapter {
   listable: boolean;
   /** Whether a list response contains the object. */
   listed(x: HttpExchange, h: Handle): boolean;
+  /** Whether a delete succeeded: a 2xx, or the redirect the delete documents where it documents no 2xx (Jira's 303 See Other). */
+  removed(x: HttpExchange): boolean;
   /** Whether a response says the object does not exist (404, or a documented 204 "null" result). */
   gone(x: HttpExchange): boolean;
   goneDescription: string;
@@ -149,13 +151,14 @@ function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
     listable: group.list !== undefined && holdsList(group.list),
     refuses: { read: documentsClientErrors(group.read), update: group.update !== undefined && documentsClientErrors(group.update) },
     listed: (x, h) => itemsOfBody(x.response.body).some((i) => hasId(i, h.id, group)),
+    removed: (x) => (group.delete ? succeeded(group.delete, x) : is2xx(x)),
     // 404, or the status the operations document for "no such object" where they document no 404 (AWS's 480 ResourceNotFoundException).
     gone: (x) => goneStatuses.includes(x.response.status),
     goneDescription: goneStatuses.length === 1 && goneStatuses[0] === 404 ? '404 Not Found' : `${goneStatuses.join(' or ')} (not found)`,
     async cleanup(h) {
       if (group.delete) {
         const x = await ctx.http.send(request(ctx, group.delete, { params: itemParams(h) }));
-        if (is2xx(x) || goneStatuses.includes(x.response.status)) forget(ctx, group, h.params);
+        if (succeeded(group.delete, x) || goneStatuses.includes(x.response.status)) forget(ctx, group, h.params);
       }
       for (const p of [...h.parents].reverse()) await p.adapter.cleanup(p.handle);
     },
@@ -195,12 +198,20 @@ function rpcAdapter(ctx: RunContext, group: RpcGroup): Adapter {
     listable: true,
     refuses: { read: true, update: true },
     listed: (x, h) => itemsOfBody(x.response.body).some((i) => isObject(i) && i.id === h.id),
+    removed: is2xx,
     gone: (x) => (goneBy404 ? x.response.status === 404 : x.response.status === 204 && x.response.text === ''),
     goneDescription: goneBy404 ? '404 Not Found' : '204 No Content (the null result of an unknown id)',
     async cleanup(h) {
       if (group.delete) await ctx.http.send(request(ctx, group.delete, { body: { [group.idField]: h.id } }));
     },
   };
+}
+
+/** Whether an operation succeeded: a 2xx, or a 3xx it documents where it documents no 2xx. */
+function succeeded(op: OperationInfo, x: HttpExchange): boolean {
+  if (is2xx(x)) return true;
+  const keys = Object.keys(op.responses);
+  return !keys.some((k) => /^2/.test(k)) && /^3\d\d$/.test(String(x.response.status)) && keys.includes(String(x.response.status));
 }
 
 /** Runs one scenario and reports it as one case of `check`. */
@@ -256,7 +267,7 @@ async function useAfterFree(ctx: RunContext, a: Adapter): Promise<void> {
       }
     }
     const deleted = await a.remove(h);
-    if (!is2xx(deleted)) {
+    if (!a.removed(deleted)) {
       await a.cleanup(h);
       return fail(setupFailure(ctx, 'delete', deleted));
     }

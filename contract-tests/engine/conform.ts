@@ -90,7 +90,7 @@ function fixedValue(schema: Schema | undefined, value: unknown): unknown {
 /**
  * `value` where it meets `schema`; where it does not, the refused members made from the schema
  * (a few rounds, as a fix can reveal the next error), else the value made from the schema, else
- * `value` itself. Keyed by the example, so each is repaired once.
+ * the mended value where it breaks the schema less than `value` does.
  */
 export function conformingBody(schema: Schema | undefined, value: unknown): unknown {
   if (!schema) return value;
@@ -119,7 +119,8 @@ export function conformingBody(schema: Schema | undefined, value: unknown): unkn
       switch (e.keyword) {
         case 'required': {
           const missing = String((e.params as { missingProperty?: unknown }).missingProperty);
-          setAt([...path, missing], sampleFromSchema(schemaAt(schema, [...path, missing])));
+          // A required member its schema does not declare (Zuora's `callout.eventTypeName`) takes any value.
+          setAt([...path, missing], sampleFromSchema(schemaAt(schema, [...path, missing])) ?? 'x');
           break;
         }
         case 'additionalProperties': {
@@ -152,7 +153,10 @@ export function conformingBody(schema: Schema | undefined, value: unknown): unkn
     }
     if (!changed) break;
   }
-  if (schemaErrors(schema, current)?.length === 0) return current;
+  const left = schemaErrors(schema, current)?.length ?? 0;
+  if (left === 0) return current;
   const made = sampleFromSchema(schema);
-  return schemaErrors(schema, made)?.length === 0 ? made : value;
+  if (schemaErrors(schema, made)?.length === 0) return made;
+  // Nothing meets the schema: the example with the fewest of its errors left.
+  return left < (schemaErrors(schema, value)?.length ?? 0) ? current : value;
 }

@@ -124,7 +124,15 @@ export function overlay(schema: Schema | undefined, base: unknown, stored: unkno
     (t === 'boolean' && typeof stored === 'boolean') ||
     (t === 'number' && typeof stored === 'number') ||
     (t === 'integer' && Number.isInteger(stored));
-  return fits ? stored : base;
+  if (fits) return stored;
+  // The same value in the type the schema declares: an id kept as a number where the answer
+  // documents a string (Jira's `{"id": "10001"}`), or kept as text where it documents an integer.
+  if (t === 'string' && typeof stored === 'number') return String(stored);
+  if ((t === 'integer' || t === 'number') && typeof stored === 'string' && /^-?\d+(\.\d+)?$/.test(stored.trim())) {
+    const n = Number(stored);
+    if (t === 'number' || Number.isInteger(n)) return n;
+  }
+  return base;
 }
 
 /** The value at a path (`['a', '0', 'b']`): the suite's own helper. */
@@ -201,6 +209,8 @@ export function fixByErrors(
   const copy = structuredClone(value);
   let changed = false;
   const oneOfTries = fixTries;
+  // Array items to drop, removed after the errors are read (their indexes stay valid meanwhile).
+  const dropped: { array: unknown[]; index: number }[] = [];
   const set = (path: string[], v: unknown) => {
     if (path.length === 0) return;
     const parent = at(copy, path.slice(0, -1));
@@ -226,6 +236,12 @@ export function fixByErrors(
     if (failures > 3 && isObject(parentOf) && path.length > 0) {
       delete parentOf[path[path.length - 1] as string];
       changed = true;
+      continue;
+    }
+    // So is an array's item (Jira's default values: a oneOf whose object also says
+    // `additionalProperties: false` with no properties, which no item can meet): the list goes without it.
+    if (failures > 3 && Array.isArray(parentOf) && /^\d+$/.test(path[path.length - 1] ?? '')) {
+      dropped.push({ array: parentOf, index: Number(path[path.length - 1]) });
       continue;
     }
     const limit = typeof params.limit === 'number' ? params.limit : undefined;
@@ -314,6 +330,12 @@ export function fixByErrors(
       default:
         break;
     }
+  }
+  const byArray = new Map<unknown[], Set<number>>();
+  for (const { array, index } of dropped) byArray.set(array, (byArray.get(array) ?? new Set()).add(index));
+  for (const [array, indexes] of byArray) {
+    for (const index of [...indexes].sort((a, b) => b - a)) array.splice(index, 1);
+    changed = true;
   }
   return changed ? copy : value;
 }

@@ -382,6 +382,20 @@ export class GenericTwin {
       deref(this.bundled, ex as OpenAPIV3.ReferenceObject),
     );
     if (isObject(base) && typeof base.$ref === 'string') base = undefined;
+    // An example of a JSON body written as its text (Jira's and Zuora's `"example": "{\"id\": …}"`):
+    // the JSON it spells, where the schema does not ask for a string.
+    if (
+      typeof base === 'string' &&
+      isJsonMediaType(media) &&
+      /^\s*[[{]/.test(base) &&
+      flatten(bundledMedia?.schema as Schema)?.type !== 'string'
+    ) {
+      try {
+        base = JSON.parse(base);
+      } catch {
+        // Not JSON after all: kept as the text it is.
+      }
+    }
     const valid = base !== undefined && (!isJsonMediaType(media) || this.validate(op.id, Number(key) || 200, base).length === 0);
     if (!valid) base = sampleOf(bundledMedia?.schema, this.bundled);
     if (base === undefined && isJsonMediaType(media)) base = null;
@@ -445,6 +459,10 @@ export class GenericTwin {
     // The envelope's array of these objects: not its errors or warnings; a usual name (`items`,
     // `data`…) first, else the one whose items declare most of the stored objects' members.
     const arrays = Object.entries(props).filter(([name, s]) => arrayOf(s) && !NOT_LIST_MEMBERS.test(name));
+    // A response with an example and no schema (Zuora's lists): the example's own array member.
+    if (arrays.length === 0 && isObject(base)) {
+      for (const [name, v] of Object.entries(base)) if (Array.isArray(v) && !NOT_LIST_MEMBERS.test(name)) arrays.push([name, {} as Schema]);
+    }
     const keys = [...new Set(stored.flatMap((o) => (isObject(o) ? Object.keys(o) : [])))];
     const fit = (s: Schema | undefined) => {
       const itemProps = flatten(arrayOf(s))?.properties ?? {};
