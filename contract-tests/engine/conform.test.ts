@@ -51,4 +51,15 @@ describe('conformingBody', () => {
     assert.equal(breaks(schema, conformingBody(schema, { targetDate: '2024-01-31' })), false);
     assert.equal(breaks(schema, conformingBody(schema, 'not an object')), false);
   });
+
+  test('gives a required member its schema does not declare a value, and keeps the mended body where nothing meets the schema', () => {
+    const callout: OpenAPIV3.SchemaObject = {
+      type: 'object',
+      required: ['eventTypeName'],
+      properties: { active: { type: 'boolean' }, id: { type: 'string', format: 'uuid' } },
+    };
+    const mended = conformingBody(callout, { active: 'true', id: 'not-a-uuid' }) as Record<string, unknown>;
+    assert.equal(breaks(callout, mended), false, JSON.stringify(mended));
+    assert.equal(mended.active, true);
+  });
 });

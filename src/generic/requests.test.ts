@@ -337,3 +337,139 @@ describe('request bodies', () => {
     assert.deepEqual(await suiteFailures(file, await createGenericApp(file)), []);
   });
 });
+
+describe('answers built from what real-world specs document', () => {
+  test("a list whose item schema no value can meet answers without those items (Jira's default values)", async () => {
+    // A oneOf with a discriminator on an object that also says `additionalProperties: false` and
+    // declares no properties: no item validates, an empty list does.
+    const option = (type: string) => ({
+      type: 'object',
+      required: ['type', 'optionId'],
+      properties: { type: { type: 'string', enum: [type] }, optionId: { type: 'string' } },
+    });
+    const file = specFile('defaults.json', {
+      openapi: '3.0.3',
+      info: { title: 'Defaults', version: '1' },
+      paths: {
+        '/field/{fieldId}/defaults': {
+          get: {
+            operationId: 'getDefaultValues',
+            parameters: [idParam('fieldId', 'f1')],
+            responses: {
+              '200': ok({
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  total: { type: 'integer' },
+                  values: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: false,
+                      discriminator: { propertyName: 'type' },
+                      oneOf: [option('option.single'), option('option.multiple')],
+                    },
+                  },
+                },
+              }),
+              '404': missing,
+            },
+          },
+        },
+      },
+    });
+    const generic = await createGenericApp(file);
+    const res = await request(generic.app).get('/field/f1/defaults').expect(200);
+    assert.deepEqual(res.body.values, []);
+  });
+
+  test("a create answers its new id in the type its answer documents, and reads it back (Jira's string ids of integer schemes)", async () => {
+    const scheme = { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } };
+    const file = specFile('schemes.json', {
+      openapi: '3.0.3',
+      info: { title: 'Schemes', version: '1' },
+      paths: {
+        '/schemes': {
+          post: {
+            operationId: 'createScheme',
+            requestBody: { required: true, content: { 'application/json': { schema: scheme, example: { name: 's' } } } },
+            responses: {
+              // The answer's example is written as the text of its JSON.
+              '201': {
+                description: 'made',
+                content: {
+                  'application/json': {
+                    schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+                    example: '{"id":"10001"}',
+                  },
+                },
+              },
+              '400': invalid,
+            },
+          },
+        },
+        '/schemes/{id}': {
+          get: {
+            operationId: 'getScheme',
+            parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+            responses: { '200': ok(scheme), '401': { description: 'no credentials' } },
+          },
+          delete: {
+            operationId: 'deleteScheme',
+            parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+            // Jira's deletes answer 303 See Other and document no 2xx.
+            responses: { '303': { description: 'see the task' }, '404': missing },
+          },
+        },
+      },
+    });
+    const generic = await createGenericApp(file);
+    const created = await request(generic.app).post('/schemes').send({ name: 'a' }).expect(201);
+    assert.equal(typeof created.body.id, 'string');
+    assert.equal((await request(generic.app).get(`/schemes/${created.body.id}`).expect(200)).body.name, 'a');
+    // The read documents only 401, which says "wrong credentials", never "no such object": it answers what it documents.
+    await request(generic.app).get('/schemes/987654').expect(200);
+    assert.deepEqual(await suiteFailures(file, generic), []);
+  });
+
+  test("a list documented by an example alone lists the objects created (Zuora's accounting codes)", async () => {
+    const file = specFile('codes.json', {
+      openapi: '3.0.3',
+      info: { title: 'Codes', version: '1' },
+      paths: {
+        '/codes': {
+          post: {
+            operationId: 'createCode',
+            requestBody: {
+              content: {
+                'application/json': { schema: { type: 'object', properties: { name: { type: 'string' } } }, example: { name: 'CASH' } },
+              },
+            },
+            responses: { '200': ok({ type: 'object', properties: { id: { type: 'string' }, success: { type: 'boolean' } } }) },
+          },
+          get: {
+            operationId: 'listCodes',
+            responses: {
+              '200': {
+                description: 'ok',
+                content: { 'application/json': { example: { codes: [{ id: 'c1', name: 'Discounts' }], success: true } } },
+              },
+            },
+          },
+        },
+        '/codes/{id}': {
+          get: { operationId: 'getCode', parameters: [idParam('id', 'c1')], responses: { '200': ok({ type: 'object' }), '404': missing } },
+        },
+      },
+    });
+    const generic = await createGenericApp(file);
+    const created = await request(generic.app).post('/codes').send({ name: 'CASH' }).expect(200);
+    const listed = await request(generic.app).get('/codes').expect(200);
+    assert.ok(
+      listed.body.codes.some((c: { id?: string }) => c.id === created.body.id),
+      JSON.stringify(listed.body),
+    );
+    assert.equal(listed.body.success, true);
+    assert.deepEqual(await suiteFailures(file, generic), []);
+  });
+});
