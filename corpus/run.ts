@@ -7,6 +7,7 @@
  *
  *   node --import tsx corpus/run.ts [--sample N --seed S] [--ids FILE] [--mode contract|light]
  *                                   [--jobs N] [--out PREFIX] [--timeout MS]
+ *                                   [--order largest|smallest] [--resume]
  *
  * Specs run in worker processes (worker.ts), `--jobs` at a time (default: the
  * cores, at most 2), the largest first, so that the run does not end waiting
@@ -16,9 +17,12 @@
  * megabyte until it is loaded, then plus one per operation for the suite; a
  * spec past its budget costs its worker, and is reported with how far it got
  * (the worker says when the twin is loaded and when it is served).
+ * `--resume` carries over what a stopped run of the same mode on the same commit measured (its
+ * PREFIX.partial.json, written as results come), and runs the rest: the whole corpus takes hours
+ * on two cores.
  * Exit code 0 when the targets hold (≥ 99 % load and serve, ≥ 95 % pass).
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -76,6 +80,8 @@ export function seededSample(ids: readonly string[], n: number, seed: number): s
 interface RunOptions {
   ids: string[];
   mode: SpecJob['mode'];
+  /** `largest` first (the default: the run does not end waiting on one big spec), or `smallest` (a run stopped early has measured the most specs). */
+  order?: 'largest' | 'smallest';
   jobs: number;
   /** The base time budget of one spec; it grows with the spec's size (see above). */
   timeoutMs: number;
@@ -96,7 +102,9 @@ function jobOf(id: string, mode: SpecJob['mode']): SpecJob & { bytes: number } {
 
 /** Runs the jobs in worker processes; resolves with one result per id, in the ids' order. */
 export function runCorpus(opts: RunOptions): Promise<SpecResult[]> {
-  const queue = opts.ids.map((id) => jobOf(id, opts.mode)).sort((a, b) => b.bytes - a.bytes);
+  const queue = opts.ids
+    .map((id) => jobOf(id, opts.mode))
+    .sort((a, b) => (opts.order === 'smallest' ? a.bytes - b.bytes : b.bytes - a.bytes));
   const results = new Map<string, SpecResult>();
   const worker = join(HERE, 'worker.ts');
   const budget = (base: number, extra: number) => Math.min(MAX_BUDGET_MS, base + Math.round(extra));
@@ -259,6 +267,27 @@ export function markdownReport(title: string, totals: Totals, results: readonly 
   return `${lines.join('\n')}\n`;
 }
 
+/** The commit the run measures (a resumed run must measure the same code), if this is a git checkout. */
+function headCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: HERE, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `--resume`: the results a stopped run left in its partial file, when it ran the same mode on the
+ * same commit (results of other code are not mixed in: the run then starts afresh).
+ */
+function resumable(file: string, mode: SpecJob['mode'], commit: string | undefined, ids: readonly string[]): SpecResult[] {
+  if (!existsSync(file) || commit === undefined) return [];
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as { mode?: string; commit?: string; results?: SpecResult[] };
+  if (previous.mode !== mode || previous.commit !== commit) return [];
+  const wanted = new Set(ids);
+  return (previous.results ?? []).filter((r) => wanted.has(r.id));
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -270,6 +299,8 @@ async function main(argv: string[]): Promise<number> {
       jobs: { type: 'string' },
       out: { type: 'string' },
       timeout: { type: 'string' },
+      order: { type: 'string' },
+      resume: { type: 'boolean' },
     },
   });
   const all = values.ids
@@ -282,21 +313,28 @@ async function main(argv: string[]): Promise<number> {
   const mode = (values.mode ?? 'contract') as SpecJob['mode'];
   const jobs = Number(values.jobs ?? Math.min(2, availableParallelism()));
   const out = values.out ?? join(HERE, 'results');
-  const started = performance.now();
-  const partial: SpecResult[] = [];
-  const results = await runCorpus({
-    ids,
+  const order = values.order === 'smallest' ? 'smallest' : 'largest';
+  const commit = headCommit();
+  const partial: SpecResult[] = values.resume ? resumable(`${out}.partial.json`, mode, commit, ids) : [];
+  if (partial.length) process.stdout.write(`Resuming: ${partial.length} of ${ids.length} specs already measured on ${commit}\n`);
+  const done = new Set(partial.map((r) => r.id));
+  const started = performance.now() - partial.reduce((sum, r) => sum + r.durationMs, 0);
+  const measured = await runCorpus({
+    ids: ids.filter((id) => !done.has(id)),
     mode,
+    order,
     jobs,
     timeoutMs: Number(values.timeout ?? (mode === 'contract' ? 120_000 : 60_000)),
-    onResult: (r, done) => {
+    onResult: (r, count) => {
       // Written as the results come, so a run stopped early still leaves what it measured.
       partial.push(r);
-      writeFileSync(`${out}.partial.json`, `${JSON.stringify({ mode, results: partial }, null, 1)}\n`);
+      writeFileSync(`${out}.partial.json`, `${JSON.stringify({ mode, commit, results: partial }, null, 1)}\n`);
       const verdict = r.passed ? 'pass' : !r.loaded ? 'LOAD' : !r.served ? 'SERVE' : 'FAIL';
-      process.stdout.write(`[${done}/${ids.length}] ${verdict} ${r.id} (${r.operations} ops, ${r.durationMs} ms)\n`);
+      process.stdout.write(`[${done.size + count}/${ids.length}] ${verdict} ${r.id} (${r.operations} ops, ${r.durationMs} ms)\n`);
     },
   });
+  const byId = new Map([...partial, ...measured].map((r) => [r.id, r]));
+  const results = ids.map((id) => byId.get(id) as SpecResult);
   const totals = totalsOf(results, performance.now() - started);
   writeFileSync(`${out}.json`, `${JSON.stringify({ mode, totals, results }, null, 1)}\n`);
   rmSync(`${out}.partial.json`, { force: true });

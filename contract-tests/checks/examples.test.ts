@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import type { OpenAPIV3 } from 'openapi-types';
 import { createGenericApp } from '../../src/generic/app.js';
+import { replayable } from '../dredd/run.js';
 import { runSuite } from '../engine/run.js';
 import { loadSpecModel } from '../engine/spec.js';
 import type { CaseResult } from '../engine/types.js';
@@ -113,7 +115,9 @@ describe('transactions Dredd cannot replay fairly', () => {
         },
       },
     });
-    const [ok, invalid] = await replay(file);
+    const cases = await replay(file);
+    const ok = cases.find((c) => c.name.includes('(200)'));
+    const invalid = cases.find((c) => c.name.includes('(400)'));
     assert.equal(ok?.status, 'skip');
     assert.match(ok?.reason ?? '', /the spec refuses \(.*keys/);
     assert.match(invalid?.reason ?? '', /provoking 400/);
@@ -137,9 +141,54 @@ describe('transactions Dredd cannot replay fairly', () => {
       },
     });
     const cases = await replay(file);
+    assert.deepEqual(cases.map((c) => `${c.status} ${c.name}`).sort(), [
+      'pass GET (200) /v1/agreements?keys=a',
+      'skip GET (400) /v1/agreements',
+    ]);
+  });
+});
+
+describe('what Dredd reads of a spec not ours', () => {
+  const ok = (schema: string) => ({
+    description: 'ok',
+    content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
+  });
+  const doc = {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/pets': {
+        get: { responses: { '200': ok('PetList'), '404': ok('Error') } },
+        post: { responses: { '201': ok('Pet'), '400': ok('Error') } },
+      },
+    },
+    components: {
+      schemas: {
+        PetList: { type: 'array', items: { $ref: '#/components/schemas/Pet' } },
+        Pet: { type: 'object' },
+        Error: { type: 'object' },
+        Unused: { type: 'object' },
+      },
+      securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Key' } },
+    },
+  } as unknown as OpenAPIV3.Document;
+
+  test('only the documented 2xx of reads, with the components they use; the rest is skipped with its reason', () => {
+    const { document, withheld } = replayable(doc, false);
+    assert.deepEqual(Object.keys(document.paths['/pets'] ?? {}), ['get']);
+    assert.deepEqual(Object.keys(document.paths['/pets']?.get?.responses ?? {}), ['200']);
+    assert.deepEqual(Object.keys(document.components?.schemas ?? {}).sort(), ['Pet', 'PetList']);
+    assert.ok(document.components?.securitySchemes?.key);
     assert.deepEqual(
-      cases.map((c) => c.status),
-      ['pass', 'skip'],
+      withheld.map((w) => w.name),
+      ['GET (404) /pets', 'POST (201) /pets', 'POST (400) /pets'],
     );
+    assert.match(withheld[1]?.reason ?? '', /--allow-destructive/);
+  });
+
+  test('with --allow-destructive the documented 2xx of writes are read too', () => {
+    const { document } = replayable(doc, true);
+    assert.deepEqual(Object.keys(document.paths['/pets'] ?? {}), ['get', 'post']);
+    assert.deepEqual(Object.keys(document.paths['/pets']?.post?.responses ?? {}), ['201']);
   });
 });

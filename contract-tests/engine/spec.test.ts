@@ -136,6 +136,11 @@ describe('what real-world specs need of the suite', () => {
       'any documented client error but authentication ones, where none names it',
       { responses: { '200': named('ok'), '400': named('bad'), '401': named('auth') }, want: [400] },
     ],
+    [
+      "the authentication ones where they are all it documents (kubernetes.io's reads)",
+      { responses: { '200': named('ok'), '401': named('Unauthorized') }, want: [401] },
+    ],
+    ['404 where it documents no client error', { responses: { '200': named('ok') }, want: [404] }],
   ];
   for (const [name, { responses, want }] of notFound) {
     test(`notFoundStatuses: ${name}`, () => assert.deepEqual(notFoundStatuses(op(responses)), want));

@@ -645,10 +645,10 @@ export function notFoundStatuses(op: OperationInfo | undefined): number[] {
   const named = errorResponsesFor(op, 'not-found').map(Number);
   if (named.length) return named;
   if (Object.keys(op.responses).some((k) => /^4XX$/i.test(k) || k === 'default')) return [404];
-  const clientErrors = Object.keys(op.responses)
-    .filter((k) => /^4\d\d$/.test(k) && !['401', '403', '407'].includes(k))
-    .map(Number);
-  return clientErrors.length ? clientErrors : [404];
+  const clientErrors = Object.keys(op.responses).filter((k) => /^4\d\d$/.test(k));
+  const others = clientErrors.filter((k) => !['401', '403', '407'].includes(k));
+  // Only 401/403 documented (kubernetes.io's reads): a twin kept within the spec answers one of them.
+  return (others.length ? others : clientErrors.length ? clientErrors : ['404']).map(Number);
 }
 
 /**

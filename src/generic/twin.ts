@@ -526,7 +526,9 @@ export class GenericTwin {
   private headersOf(op: OperationInfo, key: string): Record<string, string> {
     const headers: Record<string, string> = {};
     for (const [name, h] of Object.entries(op.responses[key]?.headers ?? {})) {
-      if (/^content-(type|length)$/i.test(name)) continue;
+      // Framing and hop-by-hop headers are the server's to set (a documented `Transfer-Encoding`
+      // beside the Content-Length Node sends is a response no client can read: chaingateway.io).
+      if (FRAMING_HEADERS.test(name)) continue;
       const header = h as OpenAPIV3.HeaderObject;
       const value = header.example ?? documentedExample(header as never) ?? sampleOf(header.schema, this.bundled) ?? '';
       headers[name] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(JSON.stringify(value));
@@ -699,6 +701,9 @@ export function documentedErrorStatus(
   )[0];
   return closest === undefined ? undefined : answer(closest);
 }
+
+/** Headers a documented response may list but the HTTP server sets (RFC 9112 §6, RFC 9110 §7.6.1). */
+const FRAMING_HEADERS = /^(content-(type|length|encoding)|transfer-encoding|connection|keep-alive|upgrade|te|trailer|proxy-connection)$/i;
 
 /** RFC 9457 problem details, for a status the operation does not document. */
 export function problem(err: ApiError, status: number): HandlerResult {

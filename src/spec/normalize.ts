@@ -7,7 +7,12 @@
  * generic twin (`serve --spec`). OpenAPI 3.0's boolean `exclusiveMaximum` /
  * `exclusiveMinimum` become JSON Schema's numbers (the bound moves into them). A `pattern`
  * JavaScript cannot compile with the `u` flag is rewritten where it can be (`unicodePattern`).
+ * A parameter's `oneOf` is read as `anyOf`: its value arrives as text and is coerced to each
+ * branch's type, so `42` for GitHub's `workflow_id` (`oneOf: [integer, string]`) fits both branches
+ * and `oneOf` would refuse the very value the spec describes.
  */
+const PARAMETER_PLACES = new Set(['path', 'query', 'header', 'cookie']);
+
 export function normalizeForAjv(doc: unknown): void {
   const seen = new WeakSet<object>();
   const walk = (node: unknown): void => {
@@ -18,6 +23,13 @@ export function normalizeForAjv(doc: unknown): void {
       return;
     }
     const record = node as Record<string, unknown>;
+    if (typeof record.in === 'string' && typeof record.name === 'string' && PARAMETER_PLACES.has(record.in)) {
+      const schema = record.schema as Record<string, unknown> | undefined;
+      if (schema && Array.isArray(schema.oneOf) && schema.anyOf === undefined) {
+        schema.anyOf = schema.oneOf;
+        delete schema.oneOf;
+      }
+    }
     if (typeof record.nullable === 'boolean' && record.type === undefined && !('$ref' in record)) delete record.nullable;
     // OpenAPI 3.0's boolean exclusiveMaximum/Minimum beside maximum/minimum is JSON Schema's number form.
     for (const [exclusive, bound] of [

@@ -9,6 +9,14 @@
 import type { DreddTransaction } from '../hooks-api.js';
 import { hookSettings, skipReasons } from '../settings.js';
 
+/** Why a documented error status is not replayed. */
+export const errorStatusSkip = (status: string) =>
+  `provoking ${status} needs setup only API-specific hooks know (the other phases check error responses)`;
+
+/** Why a write's documented example is not replayed (without --allow-destructive). */
+export const writeSkip = (method: string) =>
+  `replaying the documented ${method} example would change the target's own objects (replay it with --allow-destructive)`;
+
 function skip(t: DreddTransaction, why: string): void {
   t.skip = true;
   skipReasons.set(t.id, why);
@@ -30,14 +38,14 @@ export function beforeEach(t: DreddTransaction): void {
   const first = status.startsWith('2') ? (firstSuccess.get(key) ?? status) : undefined;
   if (first !== undefined) firstSuccess.set(key, first);
   if (!status.startsWith('2')) {
-    skip(t, `provoking ${status} needs setup only API-specific hooks know (the other phases check error responses)`);
+    skip(t, errorStatusSkip(status));
   } else if (first !== status) {
     skip(
       t,
       `the same request is replayed for the documented ${first}; which request answers ${status} needs setup only API-specific hooks know`,
     );
   } else if (method !== 'GET' && method !== 'HEAD' && !hookSettings().allowDestructive) {
-    skip(t, `replaying the documented ${method} example would change the target's own objects (replay it with --allow-destructive)`);
+    skip(t, writeSkip(method));
   } else {
     const refusal = hookSettings().requestRefusal?.({ method, path: t.request.uri, headers: t.request.headers, body: t.request.body });
     if (refusal !== undefined) {

@@ -1,0 +1,86 @@
+/**
+ * The generic twin accepts what a real server of the spec would, and sends
+ * only what a client can read: cases found by serving the APIs.guru corpus.
+ * Each spec here is the smallest that shows one case.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import request from 'supertest';
+import { createConformanceChecker } from '../spec/conformance.js';
+import { createGenericApp } from './app.js';
+import { loadAnySpec } from './load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'apitwin-leniency-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function specFile(name: string, doc: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+const info = { title: 'Workflows', version: '1' };
+const workflow = { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } };
+
+test("a path parameter documented as oneOf [integer, string] takes a number (GitHub's workflow_id)", async () => {
+  // As text, `42` fits both branches once coerced: read as anyOf, it is the value the spec describes.
+  const file = specFile('workflow-id.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/workflows/{workflow_id}': {
+        get: {
+          operationId: 'getWorkflow',
+          parameters: [{ name: 'workflow_id', in: 'path', required: true, schema: { oneOf: [{ type: 'integer' }, { type: 'string' }] } }],
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema: workflow } } } },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const checker = await createConformanceChecker((await loadAnySpec(file)).bundled);
+  for (const id of ['42', 'main.yaml']) {
+    const res = await request(generic.app).get(`/workflows/${id}`);
+    assert.equal(res.status, 200, `${id}: ${res.text}`);
+    const violations = checker.check({
+      method: 'GET',
+      path: `/workflows/${id}`,
+      status: res.status,
+      headers: res.headers,
+      body: res.body,
+      text: res.text,
+    });
+    assert.deepEqual(violations, []);
+  }
+});
+
+test('documented framing headers (Transfer-Encoding) are left to the server: the response stays readable', async () => {
+  const header = (example: string) => ({ schema: { type: 'string' }, example });
+  const file = specFile('framing.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/workflows': {
+        get: {
+          operationId: 'listWorkflows',
+          responses: {
+            '200': {
+              description: 'ok',
+              headers: { 'Transfer-Encoding': header('chunked'), 'X-Rate-Limit': header('60') },
+              content: { 'application/json': { schema: { type: 'array', items: workflow } } },
+            },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const res = await request(generic.app).get('/workflows');
+  assert.equal(res.status, 200);
+  assert.ok(Array.isArray(res.body));
+  assert.equal(res.headers['x-rate-limit'], '60');
+  assert.equal(res.headers['transfer-encoding'], undefined);
+});
