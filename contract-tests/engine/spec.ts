@@ -651,13 +651,8 @@ export function notFoundStatuses(op: OperationInfo | undefined): number[] {
   return (others.length ? others : clientErrors.length ? clientErrors : ['404']).map(Number);
 }
 
-/**
- * Whether an operation documents a client error (a 4xx, a 4XX range or `default`) other than an
- * authentication refusal: one that documents none cannot say "no such object" or "invalid input"
- * within its contract (Zuora's object updates document only 401, which says the credentials were refused).
- */
-export const documentsClientErrors = (op: OperationInfo): boolean =>
-  Object.keys(op.responses).some((k) => (/^4/.test(k) && !['401', '403', '407'].includes(k)) || k === 'default');
+/** Whether an operation documents a client error (a 4xx, a 4XX range or `default`): one that documents none cannot refuse within its contract. */
+export const documentsClientErrors = (op: OperationInfo): boolean => Object.keys(op.responses).some((k) => /^4/.test(k) || k === 'default');
 
 /** The value at a path of member names and array indexes (`['data', '0', 'id']`), or undefined. */
 export function valueAt(root: unknown, path: readonly string[]): unknown {

@@ -427,8 +427,8 @@ describe('answers built from what real-world specs document', () => {
     const created = await request(generic.app).post('/schemes').send({ name: 'a' }).expect(201);
     assert.equal(typeof created.body.id, 'string');
     assert.equal((await request(generic.app).get(`/schemes/${created.body.id}`).expect(200)).body.name, 'a');
-    // The read documents only 401, which says "wrong credentials", never "no such object": it answers what it documents.
-    await request(generic.app).get('/schemes/987654').expect(200);
+    // The read documents no 404, only 401: an unknown id gets the one client error it documents.
+    await request(generic.app).get('/schemes/987654').expect(401);
     assert.deepEqual(await suiteFailures(file, generic), []);
   });
 
