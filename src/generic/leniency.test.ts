@@ -84,3 +84,29 @@ test('documented framing headers (Transfer-Encoding) are left to the server: the
   assert.equal(res.headers['x-rate-limit'], '60');
   assert.equal(res.headers['transfer-encoding'], undefined);
 });
+
+test('a response documented in several media types is sent in the one Accept asks for (archive.org: javascript or json)', async () => {
+  const list = { schema: { type: 'array', items: { type: 'string' } }, example: ['identifier'] };
+  const file = specFile('accept.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/fields': {
+        get: {
+          operationId: 'listFields',
+          responses: { '200': { description: 'ok', content: { 'application/javascript': list, 'application/json': list } } },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const asked = await request(generic.app).get('/fields').set('Accept', 'application/javascript');
+  assert.equal(asked.status, 200, asked.text);
+  assert.match(asked.headers['content-type'] ?? '', /^application\/javascript/);
+  assert.deepEqual(JSON.parse(asked.text), ['identifier']);
+  const plain = await request(generic.app).get('/fields');
+  assert.match(plain.headers['content-type'] ?? '', /^application\/json/);
+  const anything = await request(generic.app).get('/fields').set('Accept', 'text/html');
+  assert.equal(anything.status, 200);
+  assert.match(anything.headers['content-type'] ?? '', /^application\/json/);
+});

@@ -94,3 +94,26 @@ for (const api of APIS) {
     });
   });
 }
+
+describe('path parameters sharing a segment', () => {
+  const definition = {
+    openapi: '3.0.3',
+    info: { title: 'Top stories', version: '1' },
+    paths: {
+      '/{section}.{format}': { get: { operationId: 'getStories', responses: { '200': { description: 'ok' } } } },
+      '/records/{id}': { get: { operationId: 'getRecord', responses: { '200': { description: 'ok' } } } },
+    },
+  } as OpenAPIV3.Document;
+  const router = new IndexedRouter(definition);
+  const params = (path: string) =>
+    router.parseRequest({ method: 'get', path, headers: {} }, router.matchOperation({ method: 'get', path, headers: {} })).params;
+
+  test("are each read from the segment (openapi-backend's matcher read /home.json as 'home.jso' and '')", () => {
+    assert.deepEqual(params('/home.json'), { section: 'home', format: 'json' });
+    assert.deepEqual(params('/world%20news.xml'), { section: 'world news', format: 'xml' });
+  });
+
+  test('a parameter alone in its segment is read as openapi-backend reads it', () => {
+    assert.deepEqual(params('/records/a.b'), { id: 'a.b' });
+  });
+});
