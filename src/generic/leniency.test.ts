@@ -110,3 +110,42 @@ test('a response documented in several media types is sent in the one Accept ask
   assert.equal(anything.status, 200);
   assert.match(anything.headers['content-type'] ?? '', /^application\/json/);
 });
+
+test("a $ref into a path's response (eos.local) is followed: the twin serves, and the checker judges, the operation", async () => {
+  const token = { type: 'string', example: 'abc' };
+  const status = {
+    type: 'object',
+    properties: {
+      last: { type: 'object', properties: { token } },
+      previous: { $ref: '#/paths/~1net~1status/get/responses/200/content/application~1json/schema/properties/last' },
+    },
+  };
+  const file = specFile('path-ref.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/net/status': {
+        get: { operationId: 'getStatus', responses: { '200': { description: 'ok', content: { 'application/json': { schema: status } } } } },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const checker = await createConformanceChecker((await loadAnySpec(file)).bundled);
+  const res = await request(generic.app).get('/net/status');
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(
+    checker.check({ method: 'GET', path: '/net/status', status: res.status, headers: res.headers, body: res.body, text: res.text }),
+    [],
+  );
+  assert.deepEqual(
+    checker.check({
+      method: 'GET',
+      path: '/net/status',
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: { previous: { token: 1 } },
+      text: '{}',
+    })[0]?.check,
+    'response_schema_conformance',
+  );
+});

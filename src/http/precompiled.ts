@@ -117,10 +117,12 @@ export function loadPrecompiled(path: string): PrecompiledValidators {
  * build use it: a synchronous dereference and no second validation of the document (`quick`:
  * swagger-parser validated it when it was loaded or bundled), our Ajv options with one shared Ajv,
  * and its router (the validator's too) replaced by IndexedRouter, which lists operations once.
+ * `dereferenced`: the document is already dereferenced (the retry below), not to be retried again.
  */
 export async function indexedBackend(
   definition: OpenAPIV3.Document,
   options: Omit<Options, 'definition'> = {},
+  dereferenced = false,
 ): Promise<{ backend: OpenAPIBackend; router: IndexedRouter }> {
   const backend = new OpenAPIBackend({
     definition: structuredClone(definition) as OpenAPIBackend['definition'],
@@ -131,6 +133,14 @@ export async function indexedBackend(
     ...options,
   });
   await backend.init();
+  if (!backend.definition && !dereferenced) {
+    // Its quick dereference failed (it cannot follow a `$ref` into `#/paths/~1net~1status/…`, eos.local)
+    // and it kept no definition: the document is given dereferenced by json-schema-ref-parser instead,
+    // recursive references left as they are.
+    const { default: $RefParser } = await import('@apidevtools/json-schema-ref-parser');
+    const resolved = await $RefParser.dereference(structuredClone(definition) as never, { dereference: { circular: 'ignore' } });
+    return indexedBackend(resolved as unknown as OpenAPIV3.Document, options, true);
+  }
   const router = new IndexedRouter(backend.definition as OpenAPIV3.Document);
   backend.router = router;
   backend.validator.router = router;
