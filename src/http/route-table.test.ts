@@ -117,3 +117,22 @@ describe('path parameters sharing a segment', () => {
     assert.deepEqual(params('/records/a.b'), { id: 'a.b' });
   });
 });
+
+test("a query parameter declared with brackets (balldontlie.io's seasons[]) is read under its declared name", () => {
+  const definition = {
+    openapi: '3.0.3',
+    info: { title: 'Games', version: '1' },
+    paths: {
+      '/games': {
+        get: {
+          operationId: 'listGames',
+          parameters: [{ name: 'seasons[]', in: 'query', schema: { type: 'string' } }],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+    },
+  } as OpenAPIV3.Document;
+  const router = new IndexedRouter(definition);
+  const req = { method: 'get', path: '/games', query: 'seasons%5B%5D=2018&limit=5', headers: {} };
+  assert.deepEqual(router.parseRequest(req, router.matchOperation(req)).query, { 'seasons[]': '2018', limit: '5' });
+});

@@ -46,6 +46,29 @@ function templatePattern(path: string): RegExp {
   );
 }
 
+/**
+ * Query parameters whose declared name has brackets (`seasons[]`, balldontlie.io) kept under that
+ * name: openapi-backend reads the query with qs, which makes `seasons[]=2018` a `seasons` array
+ * that no parameter declares.
+ */
+function withBracketedNames(parsed: ParsedRequest, req: Request, operation: Operation | undefined): ParsedRequest {
+  const names = (operation?.parameters ?? [])
+    .map((p) => p as OpenAPIV3.ParameterObject)
+    .filter((p) => p.in === 'query' && typeof p.name === 'string' && p.name.includes('['))
+    .map((p) => p.name);
+  if (names.length === 0) return parsed;
+  const raw = typeof req.query === 'string' ? req.query : (req.path.split('?')[1] ?? '');
+  const search = new URLSearchParams(raw.replace(/^\?/, ''));
+  const query: Record<string, unknown> = { ...(parsed.query as Record<string, unknown>) };
+  for (const name of names) {
+    const values = search.getAll(name);
+    if (values.length === 0) continue;
+    delete query[name.slice(0, name.indexOf('['))];
+    query[name] = values.length === 1 ? values[0] : values;
+  }
+  return { ...parsed, query };
+}
+
 export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
   private readonly operations: Operation[];
   private readonly byId = new Map<string, Operation>();
@@ -142,7 +165,7 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
    * section `home.jso` and format ``.
    */
   override parseRequest(req: Request, operation?: Operation): ParsedRequest {
-    const parsed = super.parseRequest(req, operation);
+    const parsed = withBracketedNames(super.parseRequest(req, operation), req, operation);
     const own = operation ? this.sharedSegments.get(operation.path) : undefined;
     if (!own) return parsed;
     const match = own.pattern.exec(this.relative(req.path));
