@@ -21,8 +21,12 @@ import { type AjvCustomizer, OpenAPIBackend, type OpenAPIValidator, type Options
 import type { OpenAPIV3 } from 'openapi-types';
 import { IndexedRouter } from './route-table.js';
 
-/** The Ajv options of every validator, generated or compiled at run time. */
-export const AJV_OPTIONS = { strict: false, allErrors: true } as const satisfies AjvOptions;
+/**
+ * The Ajv options of every validator, generated or compiled at run time. No logger: Ajv would warn
+ * on the console at each compile of a schema with a format it does not know (`uint64`, `boolean`:
+ * common in real specs, and ignored all the same), a line per schema and request path.
+ */
+export const AJV_OPTIONS = { strict: false, allErrors: true, logger: false } as const satisfies AjvOptions;
 
 /** openapi-backend's options that shape its validators (with `coerceTypes`, path and query values are coerced). */
 export const COERCE_TYPES = true;
