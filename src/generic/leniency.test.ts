@@ -149,3 +149,36 @@ test("a $ref into a path's response (eos.local) is followed: the twin serves, an
     'response_schema_conformance',
   );
 });
+
+test("an object of free members that must have some (APIs.guru's info: minProperties 1) is answered with members", async () => {
+  const file = specFile('min-properties.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/specs/{api}': {
+        get: {
+          operationId: 'getApi',
+          parameters: [{ name: 'api', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { info: { type: 'object', minProperties: 2, additionalProperties: true } },
+                    required: ['info'],
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const res = await request(generic.app).get('/specs/petstore');
+  assert.equal(res.status, 200, res.text);
+  assert.ok(Object.keys(res.body.info).length >= 2);
+});
