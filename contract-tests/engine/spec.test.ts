@@ -171,6 +171,17 @@ describe('what real-world specs need of the suite', () => {
     assert.equal(decodeURIComponent(buildPath({ ...op({}), path: '/bookings', parameters: [p] })), '/bookings?start[gte]=1&start[lte]=2');
   });
 
+  test("a parameter's example its enum leaves out is not sent: the enum's value is (Azure's api-version)", () => {
+    const p: OpenAPIV3.ParameterObject = {
+      name: 'api-version',
+      in: 'query',
+      required: true,
+      schema: { type: 'string', enum: ['2017-03-30'] },
+      examples: { list: { value: '2018-10-01' } },
+    };
+    assert.equal(buildPath({ ...op({}), path: '/ips', parameters: [p] }), '/ips?api-version=2017-03-30');
+  });
+
   test('a form body is sent form-encoded, arrays as repeated fields; any other as JSON', () => {
     assert.equal(
       encodeBody({ name: 'dev', level: 3, tags: ['a', 'b'] }, 'application/x-www-form-urlencoded'),

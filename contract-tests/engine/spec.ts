@@ -360,12 +360,22 @@ export function objectParam(op: OperationInfo): string | undefined {
     .pop();
 }
 
+/**
+ * A parameter's documented example (its own, else its schema's), unless its schema's enum leaves it
+ * out: Azure's network specs give `api-version` the example `2018-10-01` and the enum `[2017-03-30]`.
+ */
+function documentedValue(p: OpenAPIV3.ParameterObject): unknown {
+  const schema = p.schema as OpenAPIV3.SchemaObject | undefined;
+  const example = firstExample(p) ?? schema?.example;
+  return example !== undefined && Array.isArray(schema?.enum) && !schema.enum.includes(example) ? undefined : example;
+}
+
 /** A documented example value of a parameter (its own, then its schema's, then one made from the schema). */
 export function parameterExample(p: OpenAPIV3.ParameterObject): unknown {
-  const own = firstExample(p);
+  const own = documentedValue(p);
   if (own !== undefined) return own;
   const schema = p.schema as OpenAPIV3.SchemaObject | undefined;
-  return schema?.example ?? schema?.default ?? schema?.enum?.[0] ?? sampleFromSchema(schema);
+  return schema?.default ?? schema?.enum?.[0] ?? sampleFromSchema(schema);
 }
 
 /** Fills a path template and adds the query parameters that have examples. */
@@ -381,7 +391,7 @@ export function buildPath(op: OperationInfo, overrides: Record<string, unknown> 
   for (const p of op.parameters) {
     if (p.in !== 'query') continue;
     if (p.name in query) continue;
-    const example = firstExample(p) ?? (p.schema as OpenAPIV3.SchemaObject | undefined)?.example;
+    const example = documentedValue(p);
     if (example === undefined && !p.required) continue;
     let value = example ?? parameterExample(p);
     // A required array goes with one item at least (Cloud Storage's `permissions`), else it is not sent at all.
@@ -402,7 +412,7 @@ export function exampleHeaders(op: OperationInfo): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of op.parameters) {
     if (p.in !== 'header' || /^(accept|content-type|authorization)$/i.test(p.name)) continue;
-    const example = firstExample(p) ?? (p.schema as OpenAPIV3.SchemaObject | undefined)?.example;
+    const example = documentedValue(p);
     if (example === undefined && !p.required) continue;
     const value = example ?? parameterExample(p);
     out[p.name] = Array.isArray(value) ? value.map(String).join(',') : isObject(value) ? JSON.stringify(value) : String(value ?? 'x');

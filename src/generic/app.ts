@@ -343,7 +343,7 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
   router = await createOpenApiRouter<RequestInfo, undefined>({
     definition: fragments?.definition ?? model.document,
     handlers: twin.handlers(),
-    context: (req) => ({ prefer: req.headers.prefer }),
+    context: (req) => ({ prefer: req.headers.prefer, accept: req.headers.accept }),
     authenticate: () => undefined,
     renderError: (err, req) => twin.renderError(err, operationIdOf(req)),
     // A path parameter that does not fit its schema names nothing there: a 404 where the spec documents it.

@@ -84,3 +84,101 @@ test('documented framing headers (Transfer-Encoding) are left to the server: the
   assert.equal(res.headers['x-rate-limit'], '60');
   assert.equal(res.headers['transfer-encoding'], undefined);
 });
+
+test('a response documented in several media types is sent in the one Accept asks for (archive.org: javascript or json)', async () => {
+  const list = { schema: { type: 'array', items: { type: 'string' } }, example: ['identifier'] };
+  const file = specFile('accept.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/fields': {
+        get: {
+          operationId: 'listFields',
+          responses: { '200': { description: 'ok', content: { 'application/javascript': list, 'application/json': list } } },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const asked = await request(generic.app).get('/fields').set('Accept', 'application/javascript');
+  assert.equal(asked.status, 200, asked.text);
+  assert.match(asked.headers['content-type'] ?? '', /^application\/javascript/);
+  assert.deepEqual(JSON.parse(asked.text), ['identifier']);
+  const plain = await request(generic.app).get('/fields');
+  assert.match(plain.headers['content-type'] ?? '', /^application\/json/);
+  const anything = await request(generic.app).get('/fields').set('Accept', 'text/html');
+  assert.equal(anything.status, 200);
+  assert.match(anything.headers['content-type'] ?? '', /^application\/json/);
+});
+
+test("a $ref into a path's response (eos.local) is followed: the twin serves, and the checker judges, the operation", async () => {
+  const token = { type: 'string', example: 'abc' };
+  const status = {
+    type: 'object',
+    properties: {
+      last: { type: 'object', properties: { token } },
+      previous: { $ref: '#/paths/~1net~1status/get/responses/200/content/application~1json/schema/properties/last' },
+    },
+  };
+  const file = specFile('path-ref.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/net/status': {
+        get: { operationId: 'getStatus', responses: { '200': { description: 'ok', content: { 'application/json': { schema: status } } } } },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const checker = await createConformanceChecker((await loadAnySpec(file)).bundled);
+  const res = await request(generic.app).get('/net/status');
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(
+    checker.check({ method: 'GET', path: '/net/status', status: res.status, headers: res.headers, body: res.body, text: res.text }),
+    [],
+  );
+  assert.deepEqual(
+    checker.check({
+      method: 'GET',
+      path: '/net/status',
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: { previous: { token: 1 } },
+      text: '{}',
+    })[0]?.check,
+    'response_schema_conformance',
+  );
+});
+
+test("an object of free members that must have some (APIs.guru's info: minProperties 1) is answered with members", async () => {
+  const file = specFile('min-properties.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/specs/{api}': {
+        get: {
+          operationId: 'getApi',
+          parameters: [{ name: 'api', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { info: { type: 'object', minProperties: 2, additionalProperties: true } },
+                    required: ['info'],
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const res = await request(generic.app).get('/specs/petstore');
+  assert.equal(res.status, 200, res.text);
+  assert.ok(Object.keys(res.body.info).length >= 2);
+});

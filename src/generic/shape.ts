@@ -308,6 +308,20 @@ export function fixByErrors(
       case 'maxItems':
         if (Array.isArray(current) && limit !== undefined) set(path, current.slice(0, limit));
         break;
+      case 'minProperties':
+        // An object of free members that must have some (APIs.guru's `info: {minProperties: 1}`): members made from additionalProperties.
+        if (isObject(current) && limit !== undefined) {
+          const extra = flatten(schemaAt(path))?.additionalProperties;
+          const made = isObject(extra) ? make(extra as Schema) : undefined;
+          const filled = { ...current };
+          for (let i = 1; Object.keys(filled).length < limit; i += 1)
+            if (!(`property${i}` in filled)) filled[`property${i}`] = made ?? 'string';
+          set(path, filled);
+        }
+        break;
+      case 'maxProperties':
+        if (isObject(current) && limit !== undefined) set(path, Object.fromEntries(Object.entries(current).slice(0, limit)));
+        break;
       case 'additionalProperties': {
         const member = String(params.additionalProperty);
         if (isObject(current)) {

@@ -15,6 +15,7 @@
  * the router checks it once more before it leaves.
  */
 import type { ErrorObject } from 'ajv';
+import Negotiator from 'negotiator';
 import { sample } from 'openapi-sampler';
 import type { OpenAPIV3 } from 'openapi-types';
 import {
@@ -186,6 +187,37 @@ export class GenericTwin {
   }
 
   private handle(op: OperationInfo, req: RawRequest<undefined>, info: RequestInfo): HandlerResult {
+    return this.negotiated(op, this.decide(op, req, info), info.accept);
+  }
+
+  /**
+   * The answer in the documented media type the client asks for (`Accept`, RFC 9110 §12.5.1) when
+   * the one chosen is not acceptable and the status documents another that is: archive.org's
+   * fields come as application/json or application/javascript. Nothing acceptable: the answer as
+   * chosen (a client that asks for what the spec never sends still learns what it does).
+   */
+  private negotiated(op: OperationInfo, result: HandlerResult, accept: string | undefined): HandlerResult {
+    const sent = result.headers?.['Content-Type'];
+    if (!accept || typeof sent !== 'string') return result;
+    const s = String(result.status);
+    const content = (op.responses[s] ?? op.responses[`${s[0]}XX`] ?? op.responses.default)?.content;
+    const documented = Object.keys(content ?? {});
+    if (documented.length < 2) return result;
+    const negotiator = new Negotiator({ headers: { accept } });
+    if (negotiator.mediaTypes([sent.split(';')[0]?.trim() ?? sent]).length) return result;
+    const [wanted] = negotiator.mediaTypes(documented.map((m) => m.split(';')[0]?.trim() ?? m));
+    const media = documented.find((m) => (m.split(';')[0]?.trim() ?? m) === wanted);
+    if (media === undefined) return result;
+    const headers = { ...result.headers, 'Content-Type': contentTypeFor(media) };
+    if (isJsonMediaType(media)) return { ...result, headers };
+    const text =
+      result.body instanceof RawBody
+        ? result.body
+        : new RawBody(typeof result.body === 'string' ? result.body : (JSON.stringify(result.body) ?? 'apitwin'));
+    return { ...result, headers, body: text };
+  }
+
+  private decide(op: OperationInfo, req: RawRequest<undefined>, info: RequestInfo): HandlerResult {
     const prefer = parsePrefer(info.prefer);
     if (prefer) {
       const chosen =
@@ -586,6 +618,7 @@ export class GenericTwin {
 /** What a handler needs from the HTTP request beyond its parameters. */
 export interface RequestInfo {
   prefer: string | string[] | undefined;
+  accept?: string | undefined;
 }
 
 function textOf(value: unknown): string {

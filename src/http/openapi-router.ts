@@ -13,6 +13,7 @@ import type express from 'express';
 import type { OpenAPIBackend } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 import { ApiError, Errors, type ErrorTemplate, toApiError } from '../errors.js';
+import { isJsonMedia } from '../spec/conformance.js';
 import { AnswerCache, answerKey, type Cached, rawBodyOf } from './answers.js';
 import { type ConditionalState, evaluatePreconditions, validatorHeaders } from './conditional.js';
 import { COERCE_TYPES, indexedBackend, installPrecompiled, type PrecompiledValidators } from './precompiled.js';
@@ -275,6 +276,9 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
         return ApiError.from(Errors.RESPONSE_INVALID, `${operationId} ${result.status} must have a body`);
       return undefined;
     }
+    // A body sent as another media type (text, an image, JavaScript) has no JSON to judge.
+    const contentType = result.headers?.['Content-Type'];
+    if (typeof contentType === 'string' && !isJsonMedia(contentType)) return undefined;
     const verdict = backend.validator.validateResponse(result.body, operation, result.status);
     if (verdict.errors?.length) {
       const why = verdict.errors.map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');

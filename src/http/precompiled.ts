@@ -21,8 +21,12 @@ import { type AjvCustomizer, OpenAPIBackend, type OpenAPIValidator, type Options
 import type { OpenAPIV3 } from 'openapi-types';
 import { IndexedRouter } from './route-table.js';
 
-/** The Ajv options of every validator, generated or compiled at run time. */
-export const AJV_OPTIONS = { strict: false, allErrors: true } as const satisfies AjvOptions;
+/**
+ * The Ajv options of every validator, generated or compiled at run time. No logger: Ajv would warn
+ * on the console at each compile of a schema with a format it does not know (`uint64`, `boolean`:
+ * common in real specs, and ignored all the same), a line per schema and request path.
+ */
+export const AJV_OPTIONS = { strict: false, allErrors: true, logger: false } as const satisfies AjvOptions;
 
 /** openapi-backend's options that shape its validators (with `coerceTypes`, path and query values are coerced). */
 export const COERCE_TYPES = true;
@@ -117,10 +121,12 @@ export function loadPrecompiled(path: string): PrecompiledValidators {
  * build use it: a synchronous dereference and no second validation of the document (`quick`:
  * swagger-parser validated it when it was loaded or bundled), our Ajv options with one shared Ajv,
  * and its router (the validator's too) replaced by IndexedRouter, which lists operations once.
+ * `dereferenced`: the document is already dereferenced (the retry below), not to be retried again.
  */
 export async function indexedBackend(
   definition: OpenAPIV3.Document,
   options: Omit<Options, 'definition'> = {},
+  dereferenced = false,
 ): Promise<{ backend: OpenAPIBackend; router: IndexedRouter }> {
   const backend = new OpenAPIBackend({
     definition: structuredClone(definition) as OpenAPIBackend['definition'],
@@ -131,6 +137,14 @@ export async function indexedBackend(
     ...options,
   });
   await backend.init();
+  if (!backend.definition && !dereferenced) {
+    // Its quick dereference failed (it cannot follow a `$ref` into `#/paths/~1net~1status/…`, eos.local)
+    // and it kept no definition: the document is given dereferenced by json-schema-ref-parser instead,
+    // recursive references left as they are.
+    const { default: $RefParser } = await import('@apidevtools/json-schema-ref-parser');
+    const resolved = await $RefParser.dereference(structuredClone(definition) as never, { dereference: { circular: 'ignore' } });
+    return indexedBackend(resolved as unknown as OpenAPIV3.Document, options, true);
+  }
   const router = new IndexedRouter(backend.definition as OpenAPIV3.Document);
   backend.router = router;
   backend.validator.router = router;

@@ -94,3 +94,45 @@ for (const api of APIS) {
     });
   });
 }
+
+describe('path parameters sharing a segment', () => {
+  const definition = {
+    openapi: '3.0.3',
+    info: { title: 'Top stories', version: '1' },
+    paths: {
+      '/{section}.{format}': { get: { operationId: 'getStories', responses: { '200': { description: 'ok' } } } },
+      '/records/{id}': { get: { operationId: 'getRecord', responses: { '200': { description: 'ok' } } } },
+    },
+  } as OpenAPIV3.Document;
+  const router = new IndexedRouter(definition);
+  const params = (path: string) =>
+    router.parseRequest({ method: 'get', path, headers: {} }, router.matchOperation({ method: 'get', path, headers: {} })).params;
+
+  test("are each read from the segment (openapi-backend's matcher read /home.json as 'home.jso' and '')", () => {
+    assert.deepEqual(params('/home.json'), { section: 'home', format: 'json' });
+    assert.deepEqual(params('/world%20news.xml'), { section: 'world news', format: 'xml' });
+  });
+
+  test('a parameter alone in its segment is read as openapi-backend reads it', () => {
+    assert.deepEqual(params('/records/a.b'), { id: 'a.b' });
+  });
+});
+
+test("a query parameter declared with brackets (balldontlie.io's seasons[]) is read under its declared name", () => {
+  const definition = {
+    openapi: '3.0.3',
+    info: { title: 'Games', version: '1' },
+    paths: {
+      '/games': {
+        get: {
+          operationId: 'listGames',
+          parameters: [{ name: 'seasons[]', in: 'query', schema: { type: 'string' } }],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+    },
+  } as OpenAPIV3.Document;
+  const router = new IndexedRouter(definition);
+  const req = { method: 'get', path: '/games', query: 'seasons%5B%5D=2018&limit=5', headers: {} };
+  assert.deepEqual(router.parseRequest(req, router.matchOperation(req)).query, { 'seasons[]': '2018', limit: '5' });
+});

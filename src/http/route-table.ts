@@ -9,7 +9,7 @@
  * operationId, an exact `method path` map, and the path templates compiled
  * once, ordered by specificity as `matchOperation` orders them.
  */
-import { type Operation as BackendOperation, OpenAPIRouter, type Request } from 'openapi-backend';
+import { type Operation as BackendOperation, OpenAPIRouter, type ParsedRequest, type Request } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
 
 /** An operation as openapi-backend hands it out: the spec's operation plus its path and method. */
@@ -46,11 +46,36 @@ function templatePattern(path: string): RegExp {
   );
 }
 
+/**
+ * Query parameters whose declared name has brackets (`seasons[]`, balldontlie.io) kept under that
+ * name: openapi-backend reads the query with qs, which makes `seasons[]=2018` a `seasons` array
+ * that no parameter declares.
+ */
+function withBracketedNames(parsed: ParsedRequest, req: Request, operation: Operation | undefined): ParsedRequest {
+  const names = (operation?.parameters ?? [])
+    .map((p) => p as OpenAPIV3.ParameterObject)
+    .filter((p) => p.in === 'query' && typeof p.name === 'string' && p.name.includes('['))
+    .map((p) => p.name);
+  if (names.length === 0) return parsed;
+  const raw = typeof req.query === 'string' ? req.query : (req.path.split('?')[1] ?? '');
+  const search = new URLSearchParams(raw.replace(/^\?/, ''));
+  const query: Record<string, unknown> = { ...(parsed.query as Record<string, unknown>) };
+  for (const name of names) {
+    const values = search.getAll(name);
+    if (values.length === 0) continue;
+    delete query[name.slice(0, name.indexOf('['))];
+    query[name] = values.length === 1 ? values[0] : values;
+  }
+  return { ...parsed, query };
+}
+
 export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
   private readonly operations: Operation[];
   private readonly byId = new Map<string, Operation>();
   private readonly exact = new Map<string, Operation>();
   private readonly templates: Template[];
+  /** Templates with a segment of several parameters: their parameters' names, and a pattern capturing each. */
+  private readonly sharedSegments = new Map<string, { names: string[]; pattern: RegExp }>();
 
   /** `definition` must be dereferenced already (openapi-backend's own `definition` after `init()`). */
   constructor(definition: OpenAPIV3.Document) {
@@ -73,6 +98,17 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
       }
     }
     this.operations = operations;
+    for (const { path } of operations) {
+      if (this.sharedSegments.has(path) || !path.split('/').some((segment) => (segment.match(/\{[^}]+\}/g) ?? []).length > 1)) continue;
+      const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+      const pattern = new RegExp(
+        `^${path
+          .split(/\{[^}]+\}/)
+          .map(escapeRegExp)
+          .join('([^/]+?)')}$`,
+      );
+      this.sharedSegments.set(path, { names, pattern });
+    }
     for (const op of operations) {
       if (op.operationId) this.byId.set(op.operationId, op);
       if (!this.exact.has(`${op.method} ${op.path}`)) this.exact.set(`${op.method} ${op.path}`, op);
@@ -121,6 +157,29 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
     const relative = this.relative(path);
     const served = new Set(this.templates.filter((t) => t.pattern.test(relative)).map((t) => t.operation.method));
     return ALLOW_ORDER.filter((m) => served.has(m)).map((m) => m.toUpperCase());
+  }
+
+  /**
+   * openapi-backend's parsing, but the parameters of a path segment that holds several (`/{section}.{format}`,
+   * nytimes.com) are read by a pattern of their own: its path matcher (bath) reads `/home.json` there as
+   * section `home.jso` and format ``.
+   */
+  override parseRequest(req: Request, operation?: Operation): ParsedRequest {
+    const parsed = withBracketedNames(super.parseRequest(req, operation), req, operation);
+    const own = operation ? this.sharedSegments.get(operation.path) : undefined;
+    if (!own) return parsed;
+    const match = own.pattern.exec(this.relative(req.path));
+    if (!match) return parsed;
+    const params: Record<string, string> = { ...(parsed.params as Record<string, string>) };
+    own.names.forEach((name, i) => {
+      const raw = match[i + 1] ?? '';
+      try {
+        params[name] = decodeURIComponent(raw);
+      } catch {
+        params[name] = raw;
+      }
+    });
+    return { ...parsed, params };
   }
 
   override matchOperation(req: Request): Operation | undefined;

@@ -46,7 +46,13 @@ export function beforeEach(t: DreddTransaction): void {
     );
   } else if (method !== 'GET' && method !== 'HEAD' && !hookSettings().allowDestructive) {
     skip(t, writeSkip(method));
+  } else if ((method === 'GET' || method === 'HEAD') && t.request.body) {
+    // Dredd refuses to send it itself ("HTTP HEAD requests MUST NOT include a request body").
+    skip(t, `the spec documents a request body for ${method}, which HTTP gives no meaning (RFC 9110 §9.3.1) and Dredd does not send`);
   } else {
+    // The example of one documented media type is replayed: ask for that one (a server picks its own otherwise).
+    const expected = Object.entries(t.expected.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+    if (expected && !Object.keys(t.request.headers).some((name) => name.toLowerCase() === 'accept')) t.request.headers.Accept = expected;
     const refusal = hookSettings().requestRefusal?.({ method, path: t.request.uri, headers: t.request.headers, body: t.request.body });
     if (refusal !== undefined) {
       // Dredd fills a request from examples only: without one, a required parameter is left out.
