@@ -64,7 +64,15 @@ const { outputFiles } = await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['iconv-lite', 'mime-db', 'better-sqlite3', 'yaml', '@apidevtools/swagger-parser', 'swagger2openapi', 'ajv/dist/standalone/index.js'],
+  external: [
+    'iconv-lite',
+    'mime-db',
+    'better-sqlite3',
+    'yaml',
+    '@apidevtools/swagger-parser',
+    'swagger2openapi',
+    'ajv/dist/standalone/index.js',
+  ],
   // The CommonJS packages inside call require() for Node's built-in modules, which an ES module has not.
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   legalComments: 'none',
