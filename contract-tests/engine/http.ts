@@ -46,9 +46,10 @@ export function createHttpClient(
       let body: string | undefined;
       // Fetch cannot send a body with GET or HEAD (a spec may still document one): it goes without.
       const bodyless = ['GET', 'HEAD'].includes(opts.method.toUpperCase());
-      if (opts.body !== undefined && !bodyless && !opts.raw && isMultipart(opts.contentType) && isPlainObject(opts.body)) {
-        // A multipart form as fetch writes one (its boundary in the Content-Type), kept as text for the report.
-        const encoded = new Response(multipartForm(opts.body));
+      if (opts.body !== undefined && !bodyless && !opts.raw && isMultipart(opts.contentType)) {
+        // A multipart form as fetch writes one (its boundary in the Content-Type), kept as text for the
+        // report; a body that is one value, not an object (noosh's binary file), is its one part.
+        const encoded = new Response(multipartForm(isPlainObject(opts.body) ? opts.body : { file: opts.body }));
         body = await encoded.text();
         headers['Content-Type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
       } else if (opts.body !== undefined && !bodyless) {

@@ -339,6 +339,13 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
   let router: OpenApiRouter | undefined;
   const operationIdOf = (req: express.Request) => router?.operationIdOf(req.method, req.path);
 
+  // What each multipart form requires, read before openapi-backend compiles its validators: it
+  // takes the binary members out of the schema's `required`, in the document itself.
+  const multipartRequired = new Map<string, string[]>();
+  for (const op of model.operations) {
+    const schema = flatten(op.requestBody?.content?.['multipart/form-data']?.schema as OpenAPIV3.SchemaObject | undefined);
+    if (schema?.required?.length) multipartRequired.set(op.id, [...schema.required]);
+  }
   const fragments = fragmentRoutes(model.document);
   router = await createOpenApiRouter<RequestInfo, undefined>({
     definition: fragments?.definition ?? model.document,
@@ -444,6 +451,23 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
         body[file.fieldname] = had === undefined ? text : Array.isArray(had) ? [...had, text] : [had, text];
       }
       req.body = body;
+      const schema = flatten(
+        (route?.requestBody as OpenAPIV3.RequestBodyObject | undefined)?.content?.['multipart/form-data']?.schema as
+          | OpenAPIV3.SchemaObject
+          | undefined,
+      );
+      // A form whose schema is one value, not an object (noosh's `type: string, format: binary`): its one part.
+      if (schema?.type !== undefined && schema.type !== 'object') {
+        req.body = Object.values(body)[0];
+        return next();
+      }
+      // openapi-backend does not require binary members (a file part is not in its body): a
+      // required file that was not sent is refused here (pdfblocks' `file`).
+      const missing = (multipartRequired.get(route?.operationId ?? '') ?? []).filter((name) => body[name] === undefined);
+      if (missing.length) {
+        const detail = missing.map((name) => `Request body / must have required property '${name}'`);
+        return next(ApiError.from(Errors.VALIDATION_FAILED, detail.join('; '), { details: { errors: detail } }));
+      }
       next();
     });
   });

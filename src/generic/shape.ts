@@ -211,6 +211,9 @@ export function fixByErrors(
   const oneOfTries = fixTries;
   // Array items to drop, removed after the errors are read (their indexes stay valid meanwhile).
   const dropped: { array: unknown[]; index: number }[] = [];
+  for (const where of new Set(errors.map((e) => e.instancePath.split('/').slice(1).join('/')))) {
+    stuckRounds.set(where, (stuckRounds.get(where) ?? 0) + 1);
+  }
   const set = (path: string[], v: unknown) => {
     if (path.length === 0) return;
     const parent = at(copy, path.slice(0, -1));
@@ -239,8 +242,9 @@ export function fixByErrors(
       continue;
     }
     // So is an array's item (Jira's default values: a oneOf whose object also says
-    // `additionalProperties: false` with no properties, which no item can meet): the list goes without it.
-    if (failures > 3 && Array.isArray(parentOf) && /^\d+$/.test(path[path.length - 1] ?? '')) {
+    // `additionalProperties: false` with no properties, which no item can meet): the list goes
+    // without it, once it has failed round after round (not for the many errors of one round).
+    if ((stuckRounds.get(where) ?? 0) > 3 && Array.isArray(parentOf) && /^\d+$/.test(path[path.length - 1] ?? '')) {
       dropped.push({ array: parentOf, index: Number(path[path.length - 1]) });
       continue;
     }
@@ -357,13 +361,17 @@ export function fixByErrors(
 /** How many oneOf/anyOf branches were tried at each path, across the rounds of one repair (reset by `beginRepair`). */
 const fixTries = new Map<string, number>();
 
-/** How many rounds each instance path has failed in, across the rounds of one repair. */
+/** How many errors each instance path has had, across the rounds of one repair. */
 const stuck = new Map<string, number>();
+
+/** How many rounds each instance path has failed in, across the rounds of one repair. */
+const stuckRounds = new Map<string, number>();
 
 /** Starts a new repair: the branches of each oneOf are tried from the first again, and no path has failed yet. */
 export function beginRepair(): void {
   fixTries.clear();
   stuck.clear();
+  stuckRounds.clear();
 }
 
 function itemsOfSchema(schema: Schema | undefined): Schema | undefined {
