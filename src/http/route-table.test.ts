@@ -136,3 +136,23 @@ test("a query parameter declared with brackets (balldontlie.io's seasons[]) is r
   const req = { method: 'get', path: '/games', query: 'seasons%5B%5D=2018&limit=5', headers: {} };
   assert.deepEqual(router.parseRequest(req, router.matchOperation(req)).query, { 'seasons[]': '2018', limit: '5' });
 });
+
+test("a template with a trailing slash is routed and read as the request path is matched: without it (AWS's GET /functions/ beside POST /functions)", () => {
+  const definition = {
+    openapi: '3.0.3',
+    info: { title: 'Functions', version: '1' },
+    paths: {
+      '/functions/': { get: { operationId: 'listFunctions', responses: { '200': { description: 'ok' } } } },
+      '/functions': { post: { operationId: 'createFunction', responses: { '201': { description: 'ok' } } } },
+      '/plans/{planId}/': { get: { operationId: 'getPlan', responses: { '200': { description: 'ok' } } } },
+    },
+  } as OpenAPIV3.Document;
+  const router = new IndexedRouter(definition);
+  const op = (method: string, path: string) => router.matchOperation({ method, path, headers: {} })?.operationId;
+  assert.equal(op('get', '/functions/'), 'listFunctions');
+  assert.equal(op('get', '/functions'), 'listFunctions');
+  assert.equal(op('post', '/functions'), 'createFunction');
+  const req = { method: 'get', path: '/plans/p1/', headers: {} };
+  assert.equal(op('get', '/plans/p1/'), 'getPlan');
+  assert.deepEqual(router.parseRequest(req, router.matchOperation(req)).params, { planId: 'p1' });
+});

@@ -74,8 +74,12 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
   private readonly byId = new Map<string, Operation>();
   private readonly exact = new Map<string, Operation>();
   private readonly templates: Template[];
-  /** Templates with a segment of several parameters: their parameters' names, and a pattern capturing each. */
-  private readonly sharedSegments = new Map<string, { names: string[]; pattern: RegExp }>();
+  /**
+   * Templates whose path parameters openapi-backend's matcher (bath) misreads: a segment of several
+   * (`/{section}.{format}`), or a trailing slash the request path has lost. Their parameters' names,
+   * and a pattern capturing each from the normalised request path.
+   */
+  private readonly ownParams = new Map<string, { names: string[]; pattern: RegExp }>();
 
   /** `definition` must be dereferenced already (openapi-backend's own `definition` after `init()`). */
   constructor(definition: OpenAPIV3.Document) {
@@ -98,27 +102,33 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
       }
     }
     this.operations = operations;
+    // A template is matched as the request path is: without its trailing slash (`ignoreTrailingSlashes`).
+    // AWS's `GET /2015-03-31/functions/` beside `POST /2015-03-31/functions` were otherwise never reached.
+    const matched = (path: string) => this.normalizePath(path);
     for (const { path } of operations) {
-      if (this.sharedSegments.has(path) || !path.split('/').some((segment) => (segment.match(/\{[^}]+\}/g) ?? []).length > 1)) continue;
-      const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+      const template = matched(path);
+      const shared = template.split('/').some((segment) => (segment.match(/\{[^}]+\}/g) ?? []).length > 1);
+      if (this.ownParams.has(path) || (!shared && template === path)) continue;
+      const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
       const pattern = new RegExp(
-        `^${path
+        `^${template
           .split(/\{[^}]+\}/)
           .map(escapeRegExp)
-          .join('([^/]+?)')}$`,
+          .join(shared ? '([^/]+?)' : '([^/]+)')}$`,
       );
-      this.sharedSegments.set(path, { names, pattern });
+      this.ownParams.set(path, { names, pattern });
     }
     for (const op of operations) {
       if (op.operationId) this.byId.set(op.operationId, op);
-      if (!this.exact.has(`${op.method} ${op.path}`)) this.exact.set(`${op.method} ${op.path}`, op);
+      const key = `${op.method} ${matched(op.path)}`;
+      if (!this.exact.has(key)) this.exact.set(key, op);
     }
     // Most specific first (the most literal characters), stable like lodash's orderBy.
     const specificity = (op: Operation) => op.path.replace(/\{.*?\}/g, '').length;
     this.templates = operations
       .map((operation, i) => ({ operation, i, s: specificity(operation) }))
       .sort((a, b) => b.s - a.s || a.i - b.i)
-      .map(({ operation }) => ({ pattern: templatePattern(operation.path), operation }));
+      .map(({ operation }) => ({ pattern: templatePattern(matched(operation.path)), operation }));
   }
 
   override getOperations(): Operation[] {
@@ -160,13 +170,13 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
   }
 
   /**
-   * openapi-backend's parsing, but the parameters of a path segment that holds several (`/{section}.{format}`,
-   * nytimes.com) are read by a pattern of their own: its path matcher (bath) reads `/home.json` there as
-   * section `home.jso` and format ``.
+   * openapi-backend's parsing, but the path parameters of the templates in `ownParams` are read by a
+   * pattern of their own: its matcher (bath) reads `/home.json` as section `home.jso` and format ``
+   * (nytimes.com), and finds nothing in `/plans/abc` for `/plans/{id}/` (AWS).
    */
   override parseRequest(req: Request, operation?: Operation): ParsedRequest {
     const parsed = withBracketedNames(super.parseRequest(req, operation), req, operation);
-    const own = operation ? this.sharedSegments.get(operation.path) : undefined;
+    const own = operation ? this.ownParams.get(operation.path) : undefined;
     if (!own) return parsed;
     const match = own.pattern.exec(this.relative(req.path));
     if (!match) return parsed;
