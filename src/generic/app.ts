@@ -405,7 +405,11 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
       next();
     });
   }
-  app.use(headAsGet);
+  // HEAD runs the GET of the same path, unless the spec has a HEAD operation there (Azure's CheckNameExists).
+  app.use((req, res, next) => {
+    if (req.method === 'HEAD' && router?.operationIdOf('HEAD', req.path) !== undefined) return next();
+    headAsGet(req, res, next);
+  });
   if (fragments) {
     // An operation told apart by a fragment of its path template: routed by the query string (fragments.ts).
     app.use((req, _res, next) => {

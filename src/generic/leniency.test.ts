@@ -182,3 +182,30 @@ test("an object of free members that must have some (APIs.guru's info: minProper
   assert.equal(res.status, 200, res.text);
   assert.ok(Object.keys(res.body.info).length >= 2);
 });
+
+test("a HEAD operation the spec documents is served as itself, not as the GET of its path (Azure's CheckNameExists)", async () => {
+  const file = specFile('head.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/names/{name}': {
+        head: {
+          operationId: 'checkNameExists',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'taken' }, '404': { description: 'free' } },
+        },
+      },
+      '/workflows': {
+        get: {
+          operationId: 'listWorkflows',
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: workflow } } } } },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const head = await request(generic.app).head('/names/db1');
+  assert.equal(head.status, 200);
+  // And a path with a GET only still answers HEAD as its GET (RFC 9110 §9.3.2).
+  assert.equal((await request(generic.app).head('/workflows')).status, 200);
+});
