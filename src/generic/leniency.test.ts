@@ -209,3 +209,28 @@ test("a HEAD operation the spec documents is served as itself, not as the GET of
   // And a path with a GET only still answers HEAD as its GET (RFC 9110 §9.3.2).
   assert.equal((await request(generic.app).head('/workflows')).status, 200);
 });
+
+test("a documented header whose sample holds characters a header cannot carry is sent without them (apple.com's ETag)", async () => {
+  const file = specFile('etag.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/configuration': {
+        get: {
+          operationId: 'getConfiguration',
+          responses: {
+            '200': {
+              description: 'ok',
+              headers: { ETag: { required: true, schema: { type: 'string', example: 'tag-\u00e9\u0001-1' } } },
+              content: { 'application/json': { schema: workflow } },
+            },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const res = await request(generic.app).get('/configuration');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.headers.etag, 'tag--1');
+});

@@ -563,7 +563,9 @@ export class GenericTwin {
       if (FRAMING_HEADERS.test(name)) continue;
       const header = h as OpenAPIV3.HeaderObject;
       const value = header.example ?? documentedExample(header as never) ?? sampleOf(header.schema, this.bundled) ?? '';
-      headers[name] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(JSON.stringify(value));
+      const text = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(JSON.stringify(value));
+      // A header carries visible ASCII only (RFC 9110 §5.5): a sample of a pattern may hold others (apple.com's ETag).
+      headers[name] = text.replace(/[^\t\x20-\x7e]/g, '') || 'x';
     }
     return headers;
   }
