@@ -5,28 +5,19 @@
  * Each spec is served by the generic twin on a loopback port.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { OpenAPIV3 } from 'openapi-types';
 import { createGenericApp } from '../../src/generic/app.js';
+import { specFiles } from '../../src/testing/spec-files.js';
 import { replayable } from '../dredd/run.js';
 import { runSuite } from '../engine/run.js';
 import { loadSpecModel } from '../engine/spec.js';
 import type { CaseResult } from '../engine/types.js';
 import { dreddDocument } from './examples.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'apitwin-examples-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function specFile(name: string, doc: unknown): string {
-  const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(doc));
-  return file;
-}
+const specFile = specFiles('examples');
 
 const info = { title: 'Agreements', version: '1' };
 

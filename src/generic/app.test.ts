@@ -5,27 +5,18 @@
  * Pet Store twin is also judged by the same conformance checker the suite uses.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import request from 'supertest';
 import { runSuite } from '../../contract-tests/engine/run.js';
 import { PETSTORE_SPEC } from '../../contract-tests/fixtures/petstore-server.js';
 import { type ConformanceChecker, createConformanceChecker } from '../spec/conformance.js';
+import { specFiles } from '../testing/spec-files.js';
 import { createGenericApp, type GenericApp } from './app.js';
 import { loadAnySpec } from './load.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'apitwin-generic-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function specFile(name: string, doc: unknown): string {
-  const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(doc));
-  return file;
-}
+const specFile = specFiles('generic');
 
 describe('the Pet Store fixture served as a generic twin', () => {
   let generic: GenericApp;

@@ -4,23 +4,14 @@
  * Each spec here is the smallest that shows one case.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import request from 'supertest';
 import { createConformanceChecker } from '../spec/conformance.js';
+import { specFiles } from '../testing/spec-files.js';
 import { createGenericApp } from './app.js';
 import { loadAnySpec } from './load.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'apitwin-leniency-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function specFile(name: string, doc: unknown): string {
-  const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(doc));
-  return file;
-}
+const specFile = specFiles('leniency');
 
 const info = { title: 'Workflows', version: '1' };
 const workflow = { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } };

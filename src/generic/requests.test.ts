@@ -5,25 +5,16 @@
  * contract suite (Dredd's example replay aside), which must find nothing.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import request from 'supertest';
 import { runSuite } from '../../contract-tests/engine/run.js';
 import { CHECKS, type CheckName } from '../../contract-tests/engine/types.js';
+import { specFiles } from '../testing/spec-files.js';
 import { createGenericApp, type GenericApp } from './app.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'apitwin-generic-requests-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function specFile(name: string, doc: unknown): string {
-  const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(doc));
-  return file;
-}
+const specFile = specFiles('generic-requests');
 
 /** The contract suite's failures against the twin of a spec, every check but Dredd's replay. */
 async function suiteFailures(file: string, generic: GenericApp): Promise<string[]> {
