@@ -8,7 +8,7 @@
  * media type and validate every body with Ajv.
  */
 import type { OpenAPIV3 } from 'openapi-types';
-import { DreddRefusedError, type DreddTest, runDredd } from '../dredd/run.js';
+import { componentOf, DreddRefusedError, type DreddTest, runDredd } from '../dredd/run.js';
 import type { RunContext } from '../engine/context.js';
 import { toCurl } from '../engine/http.js';
 import { isOurApi, type SpecModel } from '../engine/spec.js';
@@ -116,7 +116,7 @@ function refsNameComponents(doc: unknown): boolean {
     const node = stack.pop();
     if (!node || typeof node !== 'object') continue;
     const ref = (node as { $ref?: unknown }).$ref;
-    if (typeof ref === 'string' && !/^#\/components\/[^/]+\/[^/]+$/.test(ref)) return false;
+    if (typeof ref === 'string' && !componentOf(ref)) return false;
     for (const value of Object.values(node)) if (value && typeof value === 'object') stack.push(value);
   }
   return true;

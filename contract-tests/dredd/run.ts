@@ -212,6 +212,12 @@ export function replayable(
   return { document: { ...document, paths, ...withUsedComponents(paths, document.components) }, withheld };
 }
 
+/** The component a `$ref` names, when it has the one form Dredd resolves: `#/components/<kind>/<name>`. */
+export function componentOf(ref: string): { kind: string; name: string } | undefined {
+  const m = /^#\/components\/([^/]+)\/([^/]+)$/.exec(ref);
+  return m?.[1] && m[2] ? { kind: m[1], name: m[2].replace(/~1/g, '/').replace(/~0/g, '~') } : undefined;
+}
+
 /**
  * The components the paths use, through `$ref`s of the form `#/components/<kind>/<name>`, and the
  * ones those use (Dredd's parser scans every component schema for each media type it reads). All of
@@ -230,9 +236,9 @@ function withUsedComponents(
     if (!node || typeof node !== 'object') continue;
     const ref = (node as { $ref?: unknown }).$ref;
     if (typeof ref === 'string') {
-      const m = /^#\/components\/([^/]+)\/([^/]+)$/.exec(ref);
-      if (!m?.[1] || !m[2]) return { components };
-      const [kind, name] = [m[1], m[2].replace(/~1/g, '/').replace(/~0/g, '~')];
+      const named = componentOf(ref);
+      if (!named) return { components };
+      const { kind, name } = named;
       const target = (components as Record<string, Record<string, unknown> | undefined>)[kind]?.[name];
       if (!seen.has(ref) && target !== undefined) {
         seen.add(ref);
