@@ -48,6 +48,34 @@ test("a path parameter documented as oneOf [integer, string] takes a number (Git
   }
 });
 
+test("a response whose oneOf branches overlap is sent and passes the suite (Docker's months or weeks)", async () => {
+  // Neither branch requires its member, so every object fits both: under a strict oneOf no body the
+  // real API sends could pass, and the twin answered 500. Read as anyOf, the documented shape holds.
+  const data = (member: string) => ({ type: 'object', properties: { [member]: { type: 'array', items: { type: 'integer' } } } });
+  const file = specFile('overlapping-one-of.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/timespans': {
+        get: {
+          operationId: 'listTimespans',
+          responses: {
+            '200': { description: 'ok', content: { 'application/json': { schema: { oneOf: [data('months'), data('weeks')] } } } },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const checker = await createConformanceChecker((await loadAnySpec(file)).bundled);
+  const res = await request(generic.app).get('/timespans');
+  assert.equal(res.status, 200, res.text);
+  const exchange = { method: 'GET', path: '/timespans', status: res.status, headers: res.headers, body: res.body, text: res.text };
+  assert.deepEqual(checker.check(exchange), []);
+  // A body that fits no branch is still refused.
+  assert.notDeepEqual(checker.check({ ...exchange, body: { months: 'june', weeks: 'one' } }), []);
+});
+
 test('documented framing headers (Transfer-Encoding) are left to the server: the response stays readable', async () => {
   const header = (example: string) => ({ schema: { type: 'string' }, example });
   const file = specFile('framing.json', {

@@ -7,11 +7,13 @@
  * generic twin (`serve --spec`). OpenAPI 3.0's boolean `exclusiveMaximum` /
  * `exclusiveMinimum` become JSON Schema's numbers (the bound moves into them). A `pattern`
  * JavaScript cannot compile with the `u` flag is rewritten where it can be (`unicodePattern`).
- * A parameter's `oneOf` is read as `anyOf`: its value arrives as text and is coerced to each
- * branch's type, so `42` for GitHub's `workflow_id` (`oneOf: [integer, string]`) fits both branches
- * and `oneOf` would refuse the very value the spec describes.
+ * Every `oneOf` is read as `anyOf`: a value that fits no branch is still refused, but one that fits
+ * several is taken. Real documents use `oneOf` for "one of these shapes" with branches that overlap:
+ * Docker's `{months}` or `{weeks}` (neither required), Nexmo's two error objects with the same
+ * members, and a parameter's value, which arrives as text and is coerced to each branch's type (`42`
+ * for GitHub's `workflow_id`, `oneOf: [integer, string]`). Under `oneOf` no value the real API sends
+ * could pass, so the twin could answer nothing and the contract suite would fail every server.
  */
-const PARAMETER_PLACES = new Set(['path', 'query', 'header', 'cookie']);
 
 export function normalizeForAjv(doc: unknown): void {
   const seen = new WeakSet<object>();
@@ -23,12 +25,11 @@ export function normalizeForAjv(doc: unknown): void {
       return;
     }
     const record = node as Record<string, unknown>;
-    if (typeof record.in === 'string' && typeof record.name === 'string' && PARAMETER_PLACES.has(record.in)) {
-      const schema = record.schema as Record<string, unknown> | undefined;
-      if (schema && Array.isArray(schema.oneOf) && schema.anyOf === undefined) {
-        schema.anyOf = schema.oneOf;
-        delete schema.oneOf;
-      }
+    if (Array.isArray(record.oneOf) && !('$ref' in record)) {
+      // Beside an anyOf of its own, the oneOf becomes a branch of an allOf: both must still hold.
+      if (record.anyOf === undefined) record.anyOf = record.oneOf;
+      else record.allOf = [...(Array.isArray(record.allOf) ? record.allOf : []), { anyOf: record.oneOf }];
+      delete record.oneOf;
     }
     if (typeof record.nullable === 'boolean' && record.type === undefined && !('$ref' in record)) delete record.nullable;
     // OpenAPI 3.0's boolean exclusiveMaximum/Minimum beside maximum/minimum is JSON Schema's number form.
