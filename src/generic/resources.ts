@@ -58,8 +58,12 @@ function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | un
   // an envelope the answers wrap the object in (`{"thing": {"thingId": …}}`), after their own.
   const answers = [successSchema(group.create), successSchema(group.read)].map((s) => flatten(s)?.properties ?? {});
   const wrapped = answers.flatMap((p) => Object.values(p).map((m) => flatten(m as Schema)?.properties ?? {}));
-  const props = Object.assign({}, ...wrapped, flatten(group.create.requestSchema)?.properties ?? {}, ...answers) as Record<string, Schema>;
-  const found = idMembers(group).find((c) => c in props);
+  const own = Object.assign({}, flatten(group.create.requestSchema)?.properties ?? {}, ...answers) as Record<string, Schema>;
+  const props = Object.assign({}, ...wrapped, own) as Record<string, Schema>;
+  // The item parameter's own name first, wherever declared; then the object's own members before
+  // those of the objects it holds (Runscope's bucket holds a `team` with an `id` of its own).
+  const members = idMembers(group);
+  const found = members.find((c) => c === group.itemParam && c in props) ?? members.find((c) => c in own) ?? members.find((c) => c in props);
   const param = group.read.parameters.find((p) => p.in === 'path' && p.name === group.itemParam)?.schema as Schema | undefined;
   if (found) {
     // The member's schema, with what the path parameter demands of an id besides (Azure's machine

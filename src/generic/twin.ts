@@ -284,7 +284,9 @@ export class GenericTwin {
         const location = resource.group.itemPath.replace(/\{([^}]+)\}/g, (_, name: string) =>
           encodeURIComponent(String(name === resource.group.itemParam ? newId : params[name])),
         );
-        return { ...created, headers: { Location: location, ...created.headers } };
+        // It wins over a documented `Location` header's sample (authentiq's `"string"`): the header says where the object is.
+        const documented = Object.fromEntries(Object.entries(created.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'location'));
+        return { ...created, headers: { ...documented, Location: location } };
       }
       case 'read':
         return this.answer(op, existing());
