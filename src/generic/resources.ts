@@ -59,11 +59,13 @@ function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | un
   const answers = [successSchema(group.create), successSchema(group.read)].map((s) => flatten(s)?.properties ?? {});
   const wrapped = answers.flatMap((p) => Object.values(p).map((m) => flatten(m as Schema)?.properties ?? {}));
   const own = Object.assign({}, flatten(group.create.requestSchema)?.properties ?? {}, ...answers) as Record<string, Schema>;
-  const props = Object.assign({}, ...wrapped, own) as Record<string, Schema>;
-  // The item parameter's own name first, wherever declared; then the object's own members before
-  // those of the objects it holds (Runscope's bucket holds a `team` with an `id` of its own).
   const members = idMembers(group);
-  const found = members.find((c) => c === group.itemParam && c in props) ?? members.find((c) => c in own) ?? members.find((c) => c in props);
+  // The members of objects the answer holds count only where the answer has no id member of its
+  // own: then it is an envelope (AWS); else they are other objects (Netlify's site holds its
+  // `published_deploy`, whose `site_id` names the site; Runscope's bucket a `team` with an `id`).
+  const enveloped = !answers.some((p) => members.some((m) => m in p));
+  const props = (enveloped ? Object.assign({}, ...wrapped, own) : own) as Record<string, Schema>;
+  const found = members.find((c) => c in props);
   const param = group.read.parameters.find((p) => p.in === 'path' && p.name === group.itemParam)?.schema as Schema | undefined;
   if (found) {
     // The member's schema, with what the path parameter demands of an id besides (Azure's machine
