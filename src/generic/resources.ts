@@ -52,13 +52,25 @@ export function successSchema(op: OperationInfo | undefined): Schema | undefined
   return media?.schema as Schema | undefined;
 }
 
+/** The members of an object schema that can hold an id: not objects or arrays. */
+function scalars(props: Record<string, unknown> | undefined): Record<string, Schema> {
+  return Object.fromEntries(
+    Object.entries(props ?? {}).filter(([, m]) => {
+      const s = flatten(m as Schema);
+      return !(s?.type === 'object' || s?.type === 'array' || s?.properties !== undefined || (s !== undefined && 'items' in s));
+    }),
+  ) as Record<string, Schema>;
+}
+
 /** The id member: the first of the suite's id members (`idMembers`) the schemas declare, else `id`. */
 function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | undefined } {
   // The create's answer too (AWS's CreateAccessor answers `{"AccessorId": …}`), and the members of
   // an envelope the answers wrap the object in (`{"thing": {"thingId": …}}`), after their own.
-  const answers = [successSchema(group.create), successSchema(group.read)].map((s) => flatten(s)?.properties ?? {});
-  const wrapped = answers.flatMap((p) => Object.values(p).map((m) => flatten(m as Schema)?.properties ?? {}));
-  const own = Object.assign({}, flatten(group.create.requestSchema)?.properties ?? {}, ...answers) as Record<string, Schema>;
+  const shapes = [successSchema(group.create), successSchema(group.read)].map((s) => flatten(s)?.properties ?? {});
+  const wrapped = shapes.flatMap((p) => Object.values(p).map((m) => scalars(flatten(m as Schema)?.properties)));
+  // An id is a value, not an object: Evidently's `/projects/{project}` answers `{"project": {"name": …}}`.
+  const answers = shapes.map(scalars);
+  const own = Object.assign({}, scalars(flatten(group.create.requestSchema)?.properties), ...answers) as Record<string, Schema>;
   const members = idMembers(group);
   // The members of objects the answer holds count only where the answer has no id member of its
   // own: then it is an envelope (AWS); else they are other objects (Netlify's site holds its
