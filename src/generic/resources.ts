@@ -77,7 +77,12 @@ function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | un
   // `published_deploy`, whose `site_id` names the site; Runscope's bucket a `team` with an `id`).
   const enveloped = !answers.some((p) => members.some((m) => m in p));
   const props = (enveloped ? Object.assign({}, ...wrapped, own) : own) as Record<string, Schema>;
-  const found = members.find((c) => c in props);
+  // A schema that declares nothing, with an example that does (Glacier answers `{"uploadId": …}`).
+  const documented = [group.create, group.read].map((op) => {
+    const example = responseExample(op) ?? successSchema(op)?.example;
+    return isObject(example) ? Object.fromEntries(Object.entries(example).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) : {};
+  });
+  const found = members.find((c) => c in props) ?? members.find((c) => documented.some((e) => c in e));
   const param = group.read.parameters.find((p) => p.in === 'path' && p.name === group.itemParam)?.schema as Schema | undefined;
   if (found) {
     // The member's schema, with what the path parameter demands of an id besides (Azure's machine
