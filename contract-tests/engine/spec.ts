@@ -476,6 +476,10 @@ export function flatten(schema: OpenAPIV3.SchemaObject | undefined): OpenAPIV3.S
     for (const [k, v] of Object.entries(part)) {
       if (!FLATTENED_KEYWORDS.has(k) && !(k in merged)) Object.assign(merged, { [k]: v });
     }
+    // A part that is a choice (InfluxDB's `PostCheck: allOf: [CheckDiscriminator]`, a oneOf) makes the whole one.
+    for (const k of ['oneOf', 'anyOf'] as const) {
+      if (part !== schema && part[k] && !merged.oneOf && !merged.anyOf) merged[k] = part[k];
+    }
     // One branch forbidding unknown fields makes the whole allOf forbid them.
     if (part.additionalProperties === false) merged.additionalProperties = false;
     else if (merged.additionalProperties === undefined && part.additionalProperties !== undefined)
@@ -529,7 +533,23 @@ export function sampleFromSchema(schema: OpenAPIV3.SchemaObject | undefined, dep
   if (s.default !== undefined && ofType(s, s.default)) return s.default;
   if (s.enum?.length) return s.enum[0];
   const branch = (s.oneOf ?? s.anyOf)?.[0] as OpenAPIV3.SchemaObject | undefined;
-  if (branch) return sampleFromSchema(branch, depth + 1);
+  if (branch) {
+    // A branch that only adds to the schema beside it (InfluxDB's DBRP: `properties` beside a oneOf
+    // of `required` lists) is that schema with the branch's demands.
+    const { oneOf: _o, anyOf: _a, ...rest } = s;
+    const own = rest.type !== undefined || rest.properties !== undefined;
+    const b = flatten(branch) ?? {};
+    const merged: OpenAPIV3.SchemaObject = own
+      ? ({
+          ...rest,
+          ...b,
+          type: (b.type ?? rest.type) as OpenAPIV3.NonArraySchemaObjectType,
+          properties: { ...rest.properties, ...b.properties },
+          required: [...new Set([...(rest.required ?? []), ...(b.required ?? [])])],
+        } as OpenAPIV3.SchemaObject)
+      : branch;
+    return sampleFromSchema(merged, depth + 1);
+  }
   switch (s.type ?? (s.properties ? 'object' : undefined)) {
     case 'object': {
       const out: Record<string, unknown> = {};
