@@ -52,6 +52,13 @@ export function successSchema(op: OperationInfo | undefined): Schema | undefined
   return media?.schema as Schema | undefined;
 }
 
+/** The members an object schema declares, its oneOf or anyOf branches' too (InfluxDB answers a dashboard as one of two). */
+function propertiesOf(schema: Schema | undefined): Record<string, unknown> {
+  const s = flatten(schema);
+  const branches = ((s?.oneOf ?? s?.anyOf ?? []) as Schema[]).map((b) => flatten(b)?.properties ?? {});
+  return Object.assign({}, ...branches, s?.properties ?? {});
+}
+
 /** The members of an object schema that can hold an id: not objects or arrays. */
 function scalars(props: Record<string, unknown> | undefined): Record<string, Schema> {
   return Object.fromEntries(
@@ -66,7 +73,7 @@ function scalars(props: Record<string, unknown> | undefined): Record<string, Sch
 function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | undefined } {
   // The create's answer too (AWS's CreateAccessor answers `{"AccessorId": …}`), and the members of
   // an envelope the answers wrap the object in (`{"thing": {"thingId": …}}`), after their own.
-  const shapes = [successSchema(group.create), successSchema(group.read)].map((s) => flatten(s)?.properties ?? {});
+  const shapes = [successSchema(group.create), successSchema(group.read)].map(propertiesOf);
   const wrapped = shapes.flatMap((p) => Object.values(p).map((m) => scalars(flatten(m as Schema)?.properties)));
   // An id is a value, not an object: Evidently's `/projects/{project}` answers `{"project": {"name": …}}`.
   const answers = shapes.map(scalars);
