@@ -469,6 +469,7 @@ export class GenericTwin {
   /** A list response: each stored object shaped as an item, in the array itself or the envelope's array member. */
   private listBody(schema: Schema | undefined, base: unknown, stored: unknown[], resource?: Resource): unknown {
     const idProp = resource?.idProp;
+    const collectionName = resource?.group.collectionPath.split('/').pop();
     // AWS's specs wrap each member in an allOf: flattened, it is the array it stands for.
     const arrayOf = (s: Schema | undefined): Schema | undefined => {
       if (!s) return undefined;
@@ -492,10 +493,12 @@ export class GenericTwin {
     const props = (flatten(schema)?.properties ?? {}) as Record<string, Schema>;
     // The envelope's array of these objects: not its errors or warnings; a usual name (`items`,
     // `data`…) first, else the one whose items declare most of the stored objects' members.
-    const arrays = Object.entries(props).filter(([name, s]) => arrayOf(s) && !NOT_LIST_MEMBERS.test(name));
+    // A member named as the collection is its list, whatever the name (Twilio's and Gmail's `messages`).
+    const named = (name: string) => name.toLowerCase() === collectionName?.toLowerCase();
+    const arrays = Object.entries(props).filter(([name, s]) => arrayOf(s) && (named(name) || !NOT_LIST_MEMBERS.test(name)));
     // A response with an example and no schema (Zuora's lists): the example's own array member.
     if (arrays.length === 0 && isObject(base)) {
-      for (const [name, v] of Object.entries(base)) if (Array.isArray(v) && !NOT_LIST_MEMBERS.test(name)) arrays.push([name, {} as Schema]);
+      for (const [name, v] of Object.entries(base)) if (Array.isArray(v) && (named(name) || !NOT_LIST_MEMBERS.test(name))) arrays.push([name, {} as Schema]);
     }
     const keys = [...new Set(stored.flatMap((o) => (isObject(o) ? Object.keys(o) : [])))];
     const fit = (s: Schema | undefined) => {
@@ -504,6 +507,7 @@ export class GenericTwin {
     };
     const byFit = [...arrays].sort((a, b) => fit(b[1]) - fit(a[1]));
     const member =
+      arrays.find(([name]) => named(name))?.[0] ??
       arrays.find(([name]) => LIST_MEMBERS.includes(name.toLowerCase()))?.[0] ??
       (arrays.length === 1 || (byFit[0] && fit(byFit[0][1]) > 0) ? byFit[0]?.[0] : undefined);
     if (member === undefined || !isObject(base)) return base;
