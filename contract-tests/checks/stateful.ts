@@ -147,7 +147,7 @@ function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
         }
       : undefined,
     remove: group.delete ? (h) => ctx.send(request(ctx, group.delete as OperationInfo, { params: itemParams(h) })) : undefined,
-    list: group.list ? (h) => ctx.send(request(ctx, group.list as OperationInfo, { params: itemParams(h) })) : undefined,
+    list: group.list ? (h) => ctx.send(request(ctx, group.list as OperationInfo, { params: itemParams(h), listing: true })) : undefined,
     listable: group.list !== undefined && holdsList(group.list),
     refuses: { read: documentsClientErrors(group.read), update: group.update !== undefined && documentsClientErrors(group.update) },
     listed: (x, h) => itemsOfBody(x.response.body).some((i) => hasId(i, h.id, group)),

@@ -87,12 +87,12 @@ export function forget(ctx: RunContext, group: ResourceGroup, params: Record<str
 export function request(
   ctx: RunContext,
   op: OperationInfo,
-  opts: { params?: Record<string, unknown>; body?: unknown; mediaType?: string; noBody?: boolean } = {},
+  opts: { params?: Record<string, unknown>; body?: unknown; mediaType?: string; noBody?: boolean; listing?: boolean } = {},
 ): SendRequest {
   const example = opts.noBody ? undefined : exampleBody(op, opts.mediaType);
   // The example names documented objects; an RPC-style one then names the object this run created instead.
   const body = opts.body !== undefined ? opts.body : ctx.substituteIds(example?.value);
-  const path = buildPath(op, opts.params ?? {});
+  const path = buildPath(op, opts.params ?? {}, {}, { listing: opts.listing === true });
   const headers = exampleHeaders(op);
   return {
     operationId: op.id,

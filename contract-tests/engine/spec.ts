@@ -382,8 +382,43 @@ export function parameterExample(p: OpenAPIV3.ParameterObject): unknown {
   return schema?.default ?? schema?.enum?.[0] ?? sampleFromSchema(schema);
 }
 
-/** Fills a path template and adds the query parameters that have examples. */
-export function buildPath(op: OperationInfo, overrides: Record<string, unknown> = {}, query: Record<string, unknown> = {}): string {
+/** Query parameters that page a list, by what they mean (the generic twin pages by them too). */
+export const PAGE_SIZE = /^(\$?top|limit|per_?page|page_?size|pagesize|size|count|max|max_?results|maxresults|first)$/i;
+export const OFFSET = /^(\$?skip|offset|start|start_?index|from)$/i;
+export const PAGE = /^(page|page_?number|pagenumber|page_?index)$/i;
+
+/**
+ * The query of a list read that looks for an object: the first page, as large as the operation
+ * allows (up to 100), and no optional filter. The documented examples would filter or page the
+ * object out on a real server too (VTEX's `page=3`, Postmark's `count=1`).
+ */
+function listingQuery(op: OperationInfo): { query: Record<string, unknown>; skip: Set<string> } {
+  const query: Record<string, unknown> = {};
+  const skip = new Set<string>();
+  for (const p of op.parameters) {
+    if (p.in !== 'query') continue;
+    if (!p.required) {
+      skip.add(p.name);
+      continue;
+    }
+    const s = flatten(p.schema as OpenAPIV3.SchemaObject | undefined);
+    if (s?.type !== 'integer' && s?.type !== 'number') continue;
+    if (PAGE_SIZE.test(p.name)) query[p.name] = Math.max(s.minimum ?? 1, Math.min(s.maximum ?? 100, 100));
+    else if (OFFSET.test(p.name)) query[p.name] = s.minimum ?? 0;
+    else if (PAGE.test(p.name)) query[p.name] = s.minimum ?? 1;
+  }
+  return { query, skip };
+}
+
+/** Fills a path template and adds the query parameters that have examples (a listing's: see `listingQuery`). */
+export function buildPath(
+  op: OperationInfo,
+  overrides: Record<string, unknown> = {},
+  given: Record<string, unknown> = {},
+  opts: { listing?: boolean } = {},
+): string {
+  const listing = opts.listing ? listingQuery(op) : undefined;
+  const query = { ...listing?.query, ...given };
   const values: Record<string, unknown> = {};
   for (const p of op.parameters) {
     if (p.in === 'path') values[p.name] = parameterExample(p);
@@ -394,7 +429,7 @@ export function buildPath(op: OperationInfo, overrides: Record<string, unknown> 
   const search = new URLSearchParams();
   for (const p of op.parameters) {
     if (p.in !== 'query') continue;
-    if (p.name in query) continue;
+    if (p.name in query || listing?.skip.has(p.name)) continue;
     const example = documentedValue(p);
     if (example === undefined && !p.required) continue;
     let value = example ?? parameterExample(p);

@@ -26,6 +26,9 @@ import {
   idMembers,
   isObject,
   type OperationInfo,
+  OFFSET,
+  PAGE,
+  PAGE_SIZE,
   type SpecModel,
   schemaAt,
 } from '../../contract-tests/engine/spec.js';
@@ -60,10 +63,6 @@ export class RawBody {
   constructor(readonly text: string) {}
 }
 
-/** Query parameters that page a list, by what they mean. */
-const PAGE_SIZE = /^(\$?top|limit|per_?page|page_?size|pagesize|size|count|max|max_?results|maxresults|first)$/i;
-const OFFSET = /^(\$?skip|offset|start|start_?index|from)$/i;
-const PAGE = /^(page|page_?number|pagenumber|page_?index)$/i;
 
 /** Names of the array member that carries a list inside an envelope, most likely first. */
 const LIST_MEMBERS = ['data', 'items', 'results', 'value', 'records', 'entries', 'list', 'content', 'elements', 'objects', 'rows'];
@@ -506,6 +505,9 @@ export class GenericTwin {
       return keys.filter((k) => k in itemProps).length;
     };
     const byFit = [...arrays].sort((a, b) => fit(b[1]) - fit(a[1]));
+    // A schema that says nothing of the answer's shape, and an example with no list in it (VTEX
+    // documents `{}` for its lists): the objects themselves, which such a schema takes.
+    if (arrays.length === 0 && says(schema) === false) return items;
     const member =
       arrays.find(([name]) => named(name))?.[0] ??
       arrays.find(([name]) => LIST_MEMBERS.includes(name.toLowerCase()))?.[0] ??
@@ -647,6 +649,13 @@ function withIdAlias(itemSchema: Schema | undefined, stored: unknown[], resource
   );
   if (alias === undefined) return stored;
   return stored.map((o) => (isObject(o) && o[alias] === undefined ? { ...o, [alias]: o[resource.idProp] } : o));
+}
+
+/** Whether a schema says anything of a value's shape (a type, members, items or branches). */
+function says(schema: Schema | undefined): boolean {
+  const s = flatten(schema);
+  if (!s) return false;
+  return ['type', 'properties', 'items', 'oneOf', 'anyOf', 'additionalProperties', 'enum', 'not', '$ref'].some((k) => k in s);
 }
 
 /** The schema of a resource's item path parameter (what an id must look like to be read back). */
