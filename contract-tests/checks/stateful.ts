@@ -91,7 +91,10 @@ function holdsList(op: OperationInfo): boolean {
   const arrayish = (s: OpenAPIV3.SchemaObject | undefined) => s !== undefined && (s.type === 'array' || 'items' in s);
   if (arrayish(schema)) return true;
   if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) return true;
-  return Object.values(schema.properties ?? {}).some((p) => arrayish(flatten(p as OpenAPIV3.SchemaObject)));
+  // An array of links or errors beside one object is no list (NaviPlan's demographics by fact finder).
+  return Object.entries(schema.properties ?? {}).some(
+    ([name, p]) => !/^(_?links|errors?|warnings?)$/i.test(name) && arrayish(flatten(p as OpenAPIV3.SchemaObject)),
+  );
 }
 
 /** Drops optional `data.relationships` so an object can be created and deleted on its own. */
