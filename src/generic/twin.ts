@@ -462,7 +462,10 @@ export class GenericTwin {
     }
     if (best === undefined) return overlay(schema, base, stored);
     const member = top.properties[best] as Schema;
-    return { ...base, [best]: overlay(member, base[best], stored) };
+    // What the answer declares beside the member keeps the stored values (Anchore answers its
+    // policy bundle in `policybundle`, and the id it stores it by in `policyId` beside it).
+    const beside = Object.fromEntries(Object.entries(stored).filter(([k]) => k !== best && top.properties && k in top.properties));
+    return { ...base, ...beside, [best]: overlay(member, base[best], stored) };
   }
 
   /** A list response: each stored object shaped as an item, in the array itself or the envelope's array member. */
