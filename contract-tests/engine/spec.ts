@@ -346,7 +346,8 @@ export function idMembers(group: ResourceGroup): string[] {
   // The item parameter's last word, where it names a member of its own (Runscope reads
   // `/buckets/{bucketKey}` by the bucket's `key`, though the bucket has a `name` too).
   const word = /(?:[a-z0-9]|^)_?([A-Z]?[a-z]+)$/.exec(group.itemParam)?.[1]?.toLowerCase();
-  const own = word !== undefined && word !== group.itemParam.toLowerCase() && ['key', 'name', 'uuid', 'slug', 'code'].includes(word) ? [word] : [];
+  const own =
+    word !== undefined && word !== group.itemParam.toLowerCase() && ['key', 'name', 'uuid', 'slug', 'code'].includes(word) ? [word] : [];
   return [...new Set([group.itemParam, ...own, 'id', `${noun}Id`, `${noun}_id`, 'name', 'key', 'uuid', 'slug'])];
 }
 

@@ -5,32 +5,13 @@
  * contract suite (Dredd's example replay aside), which must find nothing.
  */
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import request from 'supertest';
-import { runSuite } from '../../contract-tests/engine/run.js';
-import { CHECKS, type CheckName } from '../../contract-tests/engine/types.js';
 import { specFiles } from '../testing/spec-files.js';
-import { createGenericApp, type GenericApp } from './app.js';
+import { suiteFailures } from '../testing/suite-failures.js';
+import { createGenericApp } from './app.js';
 
 const specFile = specFiles('generic-requests');
-
-/** The contract suite's failures against the twin of a spec, every check but Dredd's replay. */
-async function suiteFailures(file: string, generic: GenericApp): Promise<string[]> {
-  const server: Server = await new Promise((resolve) => {
-    const s = generic.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const only = (Object.keys(CHECKS) as CheckName[]).filter((c) => c !== 'example_replay');
-    const outcome = await runSuite({ api: 'spec', spec: file, target: url, only });
-    return outcome.results.filter((r) => r.status === 'fail').map((r) => `${r.check} ${r.name}: ${r.failures[0]?.message}`);
-  } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-}
 
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const ok = (schema: unknown) => ({ description: 'ok', content: json(schema) });

@@ -87,7 +87,9 @@ function idPropOf(group: ResourceGroup): { idProp: string; idSchema: Schema | un
   // A schema that declares nothing, with an example that does (Glacier answers `{"uploadId": …}`).
   const documented = [group.create, group.read].map((op) => {
     const example = responseExample(op) ?? successSchema(op)?.example;
-    return isObject(example) ? Object.fromEntries(Object.entries(example).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) : {};
+    return isObject(example)
+      ? Object.fromEntries(Object.entries(example).filter(([, v]) => typeof v === 'string' || typeof v === 'number'))
+      : {};
   });
   const found = members.find((c) => c in props) ?? members.find((c) => documented.some((e) => c in e));
   const param = group.read.parameters.find((p) => p.in === 'path' && p.name === group.itemParam)?.schema as Schema | undefined;

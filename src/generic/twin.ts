@@ -25,8 +25,8 @@ import {
   flatten,
   idMembers,
   isObject,
-  type OperationInfo,
   OFFSET,
+  type OperationInfo,
   PAGE,
   PAGE_SIZE,
   type SpecModel,
@@ -62,7 +62,6 @@ export type ResponseValidator = (operationId: string, status: number, body: unkn
 export class RawBody {
   constructor(readonly text: string) {}
 }
-
 
 /** Names of the array member that carries a list inside an envelope, most likely first. */
 const LIST_MEMBERS = ['data', 'items', 'results', 'value', 'records', 'entries', 'list', 'content', 'elements', 'objects', 'rows'];
@@ -500,7 +499,8 @@ export class GenericTwin {
     const arrays = Object.entries(props).filter(([name, s]) => arrayOf(s) && (named(name) || !NOT_LIST_MEMBERS.test(name)));
     // A response with an example and no schema (Zuora's lists): the example's own array member.
     if (arrays.length === 0 && isObject(base)) {
-      for (const [name, v] of Object.entries(base)) if (Array.isArray(v) && (named(name) || !NOT_LIST_MEMBERS.test(name))) arrays.push([name, {} as Schema]);
+      for (const [name, v] of Object.entries(base))
+        if (Array.isArray(v) && (named(name) || !NOT_LIST_MEMBERS.test(name))) arrays.push([name, {} as Schema]);
     }
     const keys = [...new Set(stored.flatMap((o) => (isObject(o) ? Object.keys(o) : [])))];
     const fit = (s: Schema | undefined) => {
