@@ -10,6 +10,7 @@ import { encodeBody, multipartForm } from './http.js';
 import { hasId } from './requests.js';
 import {
   buildPath,
+  buildSpecModel,
   flatten,
   kindOf,
   loadSpecModel,
@@ -145,6 +146,22 @@ describe('what real-world specs need of the suite', () => {
   for (const [name, { responses, want }] of notFound) {
     test(`notFoundStatuses: ${name}`, () => assert.deepEqual(notFoundStatuses(op(responses)), want));
   }
+
+  test('a create that documents no success makes no stateful scenario (contract-p.fit documents only its 403)', async () => {
+    const answers = (statuses: string[]) => ({ responses: Object.fromEntries(statuses.map((s) => [s, named(s)])) });
+    const doc = (createStatuses: string[]): OpenAPIV3.Document => ({
+      openapi: '3.0.3',
+      info: { title: 'Formats', version: '1' },
+      paths: {
+        '/formats': { post: { operationId: 'createFormat', ...answers(createStatuses) } },
+        '/formats/{id}': {
+          get: { operationId: 'getFormat', parameters: [{ name: 'id', in: 'path', required: true }], ...answers(['200']) },
+        },
+      },
+    });
+    assert.deepEqual((await buildSpecModel('formats', doc(['403']))).groups, []);
+    assert.equal((await buildSpecModel('formats', doc(['201', '403']))).groups.length, 1);
+  });
 
   test('flatten keeps what an allOf part says of a member (its items, pattern, lengths)', () => {
     const flat = flatten({ allOf: [{ type: 'array', items: { type: 'string' }, minItems: 1 }] } as OpenAPIV3.SchemaObject);

@@ -76,6 +76,29 @@ test("a response whose oneOf branches overlap is sent and passes the suite (Dock
   assert.notDeepEqual(checker.check({ ...exchange, body: { months: 'june', weeks: 'one' } }), []);
 });
 
+test("an operation that documents only an error answers it, its only documented status (CoWIN's certificate download)", async () => {
+  const file = specFile('only-error.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/certificates': {
+        post: {
+          operationId: 'getCertificate',
+          responses: {
+            '400': {
+              description: 'bad',
+              content: { 'application/json': { schema: { type: 'object', properties: { message: { type: 'string' } } } } },
+            },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const res = await request(generic.app).post('/certificates');
+  assert.equal(res.status, 400, res.text);
+});
+
 test('documented framing headers (Transfer-Encoding) are left to the server: the response stays readable', async () => {
   const header = (example: string) => ({ schema: { type: 'string' }, example });
   const file = specFile('framing.json', {
