@@ -173,6 +173,9 @@ describe('what real-world specs need of the suite', () => {
     const id = sampleFromSchema({ type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}$', minLength: 13 });
     assert.match(String(id), /^[0-9a-f]{8}-[0-9a-f]{4}$/);
     assert.match(String(sampleFromSchema({ type: 'string', pattern: '(?s).+' })), /.+/);
+    // Anchors inside a pattern that opens and closes with `.*` (AWS's S3 locations).
+    const s3 = '.*(^arn:aws:s3:::)([a-zA-Z0-9_-]+$).*';
+    assert.match(String(sampleFromSchema({ type: 'string', pattern: s3 })), new RegExp(s3, 'u'));
     assert.equal(sampleFromSchema({ type: 'string', format: 'email' }), 'user@example.com');
     assert.deepEqual(sampleFromSchema({ type: 'array', minItems: 2, items: { type: 'integer' } }), [1, 1]);
   });

@@ -35,9 +35,12 @@ export function stringMatching(given: string, replacing = '', length: { min?: nu
   const min = length.min ?? 0;
   const max = length.max ?? Number.POSITIVE_INFINITY;
   const fits = (s: string) => re.test(s) && s.length >= min && s.length <= max;
+  // A `.*` that opens or closes the pattern may match nothing: from the 5th attempt it is left out
+  // of what randexp reads, so an anchor inside (`.*(^arn:…)([a-z]+$).*`, AWS) is not buried in noise.
+  const bare = pattern.replace(/^\^?\.\*/, '').replace(/(?<!\\)\.\*\$?$/, '');
   for (let attempt = 0; attempt < 8; attempt += 1) {
     try {
-      const gen = new RandExp(pattern);
+      const gen = new RandExp(attempt >= 4 && bare !== '' ? bare : pattern);
       // Repetitions grow with the attempts, for a pattern whose strings must be long enough.
       gen.max = 4 * 2 ** Math.floor(attempt / 2);
       gen.randInt = seeded(`${pattern}\u0000${replacing}\u0000${attempt}`);
