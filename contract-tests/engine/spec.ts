@@ -399,6 +399,11 @@ export function buildPath(op: OperationInfo, overrides: Record<string, unknown> 
     if (p.required && Array.isArray(value) && value.length === 0) {
       value = [sampleFromSchema(itemsOf(flatten(p.schema as OpenAPIV3.SchemaObject | undefined))) ?? 'x'];
     }
+    // So does a required object (microcks's `queryMap`, a map of criteria): one member of what it maps to.
+    if (p.required && isObject(value) && Object.keys(value).length === 0) {
+      const members = flatten(p.schema as OpenAPIV3.SchemaObject | undefined)?.additionalProperties;
+      value = { property1: (isObject(members) ? sampleFromSchema(members as OpenAPIV3.SchemaObject) : undefined) ?? 'x' };
+    }
     addQuery(search, p, value);
   }
   for (const [k, v] of Object.entries(query)) search.set(k, String(v));

@@ -45,6 +45,16 @@ const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
     { schema: { type: 'string', pattern: '^/api/v1/' } },
   ],
   [
+    "in OpenAPI 3.0 what sits beside a $ref is dropped, as the spec says it is ignored (microcks's maps)",
+    { openapi: '3.0.3', schema: { $ref: '#/components/schemas/StringArray', type: 'object', description: 'kept' } },
+    { openapi: '3.0.3', schema: { $ref: '#/components/schemas/StringArray', description: 'kept' } },
+  ],
+  [
+    'in OpenAPI 3.1 what sits beside a $ref is kept: JSON Schema 2020-12 applies it',
+    { openapi: '3.1.0', schema: { $ref: '#/components/schemas/StringArray', type: 'array' } },
+    { openapi: '3.1.0', schema: { $ref: '#/components/schemas/StringArray', type: 'array' } },
+  ],
+  [
     "OpenAPI 3.0's boolean exclusiveMinimum becomes JSON Schema's number",
     { schema: { type: 'integer', minimum: 0, exclusiveMinimum: true } },
     { schema: { type: 'integer', exclusiveMinimum: 0 } },

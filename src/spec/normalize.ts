@@ -19,6 +19,8 @@
 export function normalizeForAjv(doc: unknown): void {
   const seen = new WeakSet<object>();
   const refsIntoOneOf: { $ref: string }[] = [];
+  const version = (doc as { openapi?: unknown } | null)?.openapi;
+  const refSiblingsIgnored = typeof version === 'string' && version.startsWith('3.0');
   const walk = (node: unknown): void => {
     if (!node || typeof node !== 'object' || seen.has(node)) return;
     seen.add(node);
@@ -27,6 +29,11 @@ export function normalizeForAjv(doc: unknown): void {
       return;
     }
     const record = node as Record<string, unknown>;
+    // OpenAPI 3.0 ignores what sits beside a `$ref` (microcks's `{$ref: StringArray, type: object}`);
+    // left there, the twin made objects where the referenced schema wants arrays.
+    if (refSiblingsIgnored && typeof record.$ref === 'string') {
+      for (const key of Object.keys(record)) if (key !== '$ref' && key !== 'description' && key !== 'summary') delete record[key];
+    }
     if (Array.isArray(record.oneOf) && record.anyOf === undefined && !('$ref' in record)) {
       record.anyOf = record.oneOf;
       delete record.oneOf;
