@@ -288,7 +288,8 @@ function findGroups(operations: OperationInfo[]): ResourceGroup[] {
   const creates = operations.filter((o) => o.method === 'POST' && o.kind === 'create').sort((a, b) => a.path.length - b.path.length);
   for (const create of creates) {
     const found = itemReads.get(create.path);
-    if (!found) continue;
+    // A create or read that documents no success (contract-p.fit's documents only its 403) makes no scenario.
+    if (!found || !documentsSuccess(create) || !documentsSuccess(found.read)) continue;
     const { read, itemParam } = found;
     // The parent: the group with the longest item path that is a prefix of this collection.
     let parent: ResourceGroup | undefined;
@@ -437,6 +438,11 @@ export function buildPath(
     // A required array goes with one item at least (Cloud Storage's `permissions`), else it is not sent at all.
     if (p.required && Array.isArray(value) && value.length === 0) {
       value = [sampleFromSchema(itemsOf(flatten(p.schema as OpenAPIV3.SchemaObject | undefined))) ?? 'x'];
+    }
+    // So does a required object (microcks's `queryMap`, a map of criteria): one member of what it maps to.
+    if (p.required && isObject(value) && Object.keys(value).length === 0) {
+      const members = flatten(p.schema as OpenAPIV3.SchemaObject | undefined)?.additionalProperties;
+      value = { property1: (isObject(members) ? sampleFromSchema(members as OpenAPIV3.SchemaObject) : undefined) ?? 'x' };
     }
     addQuery(search, p, value);
   }
@@ -722,6 +728,9 @@ export function notFoundStatuses(op: OperationInfo | undefined): number[] {
 }
 
 /** Whether an operation documents a client error (a 4xx, a 4XX range or `default`): one that documents none cannot refuse within its contract. */
+/** Whether an operation documents a success: a 2xx, a 2XX range or `default`. */
+export const documentsSuccess = (op: OperationInfo): boolean => Object.keys(op.responses).some((k) => /^2/.test(k) || k === 'default');
+
 export const documentsClientErrors = (op: OperationInfo): boolean => Object.keys(op.responses).some((k) => /^4/.test(k) || k === 'default');
 
 /** The value at a path of member names and array indexes (`['data', '0', 'id']`), or undefined. */

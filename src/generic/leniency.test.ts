@@ -76,6 +76,81 @@ test("a response whose oneOf branches overlap is sent and passes the suite (Dock
   assert.notDeepEqual(checker.check({ ...exchange, body: { months: 'june', weeks: 'one' } }), []);
 });
 
+test("an operation that documents only an error answers it, its only documented status (CoWIN's certificate download)", async () => {
+  const file = specFile('only-error.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/certificates': {
+        post: {
+          operationId: 'getCertificate',
+          responses: {
+            '400': {
+              description: 'bad',
+              content: { 'application/json': { schema: { type: 'object', properties: { message: { type: 'string' } } } } },
+            },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const res = await request(generic.app).post('/certificates');
+  assert.equal(res.status, 400, res.text);
+});
+
+test('a schema that says object while its example is an array is answered with an object (nic.at)', async () => {
+  const file = specFile('example-of-another-type.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/suggest': {
+        get: {
+          operationId: 'suggest',
+          responses: {
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': {
+                  schema: { type: 'object', properties: { '': { type: 'array', items: { type: 'string' } } }, example: ['a.at', 'b.at'] },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const res = await request(generic.app).get('/suggest');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(typeof res.body, 'object');
+  assert.ok(!Array.isArray(res.body));
+});
+
+test("an exploded object query parameter is read from its members (microcks's queryMap)", async () => {
+  const file = specFile('exploded-object.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/services/search': {
+        get: {
+          operationId: 'searchServices',
+          parameters: [
+            { name: 'page', in: 'query', schema: { type: 'integer' } },
+            { name: 'queryMap', in: 'query', required: true, schema: { type: 'object', additionalProperties: { type: 'string' } } },
+          ],
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: workflow } } } } },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  assert.equal((await request(generic.app).get('/services/search?name=x&labels.env=prod&page=1')).status, 200);
+  // Still required: no member at all is no value.
+  assert.equal((await request(generic.app).get('/services/search?page=1')).status, 400);
+});
+
 test('documented framing headers (Transfer-Encoding) are left to the server: the response stays readable', async () => {
   const header = (example: string) => ({ schema: { type: 'string' }, example });
   const file = specFile('framing.json', {

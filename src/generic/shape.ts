@@ -206,7 +206,7 @@ export function fixByErrors(
   doc?: OpenAPIV3.Document,
 ): unknown {
   const make = (schema: Schema | undefined): unknown => (schema && doc ? sampleOf(schema, doc) : undefined);
-  const copy = structuredClone(value);
+  let copy = structuredClone(value);
   let changed = false;
   const oneOfTries = fixTries;
   // Array items to drop, removed after the errors are read (their indexes stay valid meanwhile).
@@ -215,7 +215,12 @@ export function fixByErrors(
     stuckRounds.set(where, (stuckRounds.get(where) ?? 0) + 1);
   }
   const set = (path: string[], v: unknown) => {
-    if (path.length === 0) return;
+    // The whole value (nic.at's schema says object, its example is an array).
+    if (path.length === 0) {
+      copy = v;
+      changed = true;
+      return;
+    }
     const parent = at(copy, path.slice(0, -1));
     const key = path[path.length - 1] as string;
     if (!isObject(parent) && !Array.isArray(parent)) return;

@@ -366,13 +366,15 @@ export class GenericTwin {
     const keys = Object.keys(op.responses);
     const twoXX = keys.filter((k) => /^2\d\d$/.test(k)).sort();
     const prefer = purpose === 'create' ? ['201', '200'] : purpose === 'delete' ? ['204', '200'] : ['200'];
-    // No 2xx at all: the redirect it documents (Jira's deletes answer 303 See Other), else `default`.
+    // No 2xx at all: the redirect it documents (Jira's deletes answer 303 See Other), else `default`,
+    // else the lowest status it documents (CoWIN's certificate download documents only its 400).
     const key =
       prefer.find((k) => twoXX.includes(k)) ??
       twoXX[0] ??
       keys.find((k) => /^2XX$/i.test(k)) ??
       keys.filter((k) => /^3\d\d$/.test(k)).sort()[0] ??
-      keys.find((k) => k === 'default');
+      keys.find((k) => k === 'default') ??
+      keys.filter((k) => /^\d{3}$/.test(k)).sort()[0];
     if (key === undefined) return { status: 200, key: '200' };
     return { status: /^\d{3}$/.test(key) ? Number(key) : 200, key };
   }

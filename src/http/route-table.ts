@@ -69,6 +69,41 @@ function withBracketedNames(parsed: ParsedRequest, req: Request, operation: Oper
   return { ...parsed, query };
 }
 
+/**
+ * An object query parameter in form style, exploded (OpenAPI's default), is sent as its members:
+ * `?name=x&labels.env=prod` for microcks's `queryMap`. openapi-backend looks for the parameter's
+ * own name, so the members no other parameter declares are gathered under it.
+ */
+function withExplodedObjects(parsed: ParsedRequest, operation: Operation | undefined): ParsedRequest {
+  const query = (operation?.parameters ?? []).map((p) => p as OpenAPIV3.ParameterObject).filter((p) => p.in === 'query');
+  const objects = query.filter(
+    (p) =>
+      (p.schema as OpenAPIV3.SchemaObject | undefined)?.type === 'object' &&
+      (p.style ?? 'form') === 'form' &&
+      p.explode !== false &&
+      p.content === undefined,
+  );
+  const given = parsed.query as Record<string, unknown>;
+  if (objects.length === 0 || objects.some((p) => given[p.name] !== undefined)) return parsed;
+  const declared = new Set(query.map((p) => p.name));
+  const members = Object.entries(given).filter(([name]) => !declared.has(name));
+  if (members.length === 0) return parsed;
+  const rest = Object.fromEntries(Object.entries(given).filter(([name]) => declared.has(name)));
+  // Several such parameters: each takes the members its properties name, the first the rest.
+  const out: Record<string, unknown> = { ...rest };
+  const taken = new Set<string>();
+  for (const p of objects.slice(1)) {
+    const props = Object.keys((p.schema as OpenAPIV3.SchemaObject).properties ?? {});
+    const mine = members.filter(([name]) => props.includes(name));
+    for (const [name] of mine) taken.add(name);
+    if (mine.length) out[p.name] = Object.fromEntries(mine);
+  }
+  const first = objects[0];
+  const left = members.filter(([name]) => !taken.has(name));
+  if (first && left.length) out[first.name] = Object.fromEntries(left);
+  return { ...parsed, query: out };
+}
+
 export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
   private readonly operations: Operation[];
   private readonly byId = new Map<string, Operation>();
@@ -175,7 +210,7 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
    * (nytimes.com), and finds nothing in `/plans/abc` for `/plans/{id}/` (AWS).
    */
   override parseRequest(req: Request, operation?: Operation): ParsedRequest {
-    const parsed = withBracketedNames(super.parseRequest(req, operation), req, operation);
+    const parsed = withExplodedObjects(withBracketedNames(super.parseRequest(req, operation), req, operation), operation);
     const own = operation ? this.ownParams.get(operation.path) : undefined;
     if (!own) return parsed;
     const match = own.pattern.exec(this.relative(req.path));

@@ -6,7 +6,8 @@
  * Used on specs given with `--spec` (the contract suite) and served by the
  * generic twin (`serve --spec`). OpenAPI 3.0's boolean `exclusiveMaximum` /
  * `exclusiveMinimum` become JSON Schema's numbers (the bound moves into them). A `pattern`
- * JavaScript cannot compile with the `u` flag is rewritten where it can be (`unicodePattern`).
+ * JavaScript cannot compile with the `u` flag is rewritten where it can be (`unicodePattern`), and one
+ * written as a regex literal (`/^…$/i`) is read as the regex it names (`withoutSlashes`).
  * Every `oneOf` is read as `anyOf`: a value that fits no branch is still refused, but one that fits
  * several is taken. Real documents use `oneOf` for "one of these shapes" with branches that overlap:
  * Docker's `{months}` or `{weeks}` (neither required), Nexmo's two error objects with the same
@@ -17,6 +18,9 @@
 
 export function normalizeForAjv(doc: unknown): void {
   const seen = new WeakSet<object>();
+  const refsIntoOneOf: { $ref: string }[] = [];
+  const version = (doc as { openapi?: unknown } | null)?.openapi;
+  const refSiblingsIgnored = typeof version === 'string' && version.startsWith('3.0');
   const walk = (node: unknown): void => {
     if (!node || typeof node !== 'object' || seen.has(node)) return;
     seen.add(node);
@@ -25,12 +29,16 @@ export function normalizeForAjv(doc: unknown): void {
       return;
     }
     const record = node as Record<string, unknown>;
-    if (Array.isArray(record.oneOf) && !('$ref' in record)) {
-      // Beside an anyOf of its own, the oneOf becomes a branch of an allOf: both must still hold.
-      if (record.anyOf === undefined) record.anyOf = record.oneOf;
-      else record.allOf = [...(Array.isArray(record.allOf) ? record.allOf : []), { anyOf: record.oneOf }];
+    // OpenAPI 3.0 ignores what sits beside a `$ref` (microcks's `{$ref: StringArray, type: object}`);
+    // left there, the twin made objects where the referenced schema wants arrays.
+    if (refSiblingsIgnored && typeof record.$ref === 'string') {
+      for (const key of Object.keys(record)) if (key !== '$ref' && key !== 'description' && key !== 'summary') delete record[key];
+    }
+    if (Array.isArray(record.oneOf) && record.anyOf === undefined && !('$ref' in record)) {
+      record.anyOf = record.oneOf;
       delete record.oneOf;
     }
+    if (typeof record.$ref === 'string' && record.$ref.includes('/oneOf/')) refsIntoOneOf.push(record as { $ref: string });
     if (typeof record.nullable === 'boolean' && record.type === undefined && !('$ref' in record)) delete record.nullable;
     // OpenAPI 3.0's boolean exclusiveMaximum/Minimum beside maximum/minimum is JSON Schema's number form.
     for (const [exclusive, bound] of [
@@ -46,13 +54,40 @@ export function normalizeForAjv(doc: unknown): void {
       }
     }
     if (typeof record.pattern === 'string') {
-      const pattern = unicodePattern(record.pattern);
-      if (pattern === undefined) delete record.pattern;
+      const pattern = unicodePattern(withoutSlashes(record.pattern));
+      if (pattern === undefined || pattern === '') delete record.pattern;
       else record.pattern = pattern;
     }
     for (const value of Object.values(record)) walk(value);
   };
   walk(doc);
+  // A `$ref` into a branch (`#/paths/…/schema/oneOf/0/allOf/1`, fulfillment.com) follows it to its anyOf.
+  for (const ref of refsIntoOneOf) ref.$ref = pointerAfterAnyOf(doc, ref.$ref);
+}
+
+/** A local JSON pointer with each `oneOf` segment that `normalizeForAjv` turned into `anyOf` renamed. */
+function pointerAfterAnyOf(doc: unknown, ref: string): string {
+  if (!ref.startsWith('#/')) return ref;
+  let node: unknown = doc;
+  const segments = ref.slice(2).split('/');
+  for (const [i, segment] of segments.entries()) {
+    const here = node as Record<string, unknown> | undefined;
+    if (segment === 'oneOf' && here && here.oneOf === undefined && Array.isArray(here.anyOf)) segments[i] = 'anyOf';
+    node = here?.[(segments[i] ?? '').replace(/~1/g, '/').replace(/~0/g, '~')];
+    if (node === undefined || node === null || typeof node !== 'object') break;
+  }
+  return `#/${segments.join('/')}`;
+}
+
+/**
+ * A pattern written as a JavaScript regex literal (`/^[0-9]{5}$/i`, sinao.app, PeerTube) read as
+ * the regex it names: taken literally, it would ask for the slashes, which no real value has. With
+ * a flag JSON Schema cannot say (`i`, `m`, `s`), no pattern is left to check.
+ */
+function withoutSlashes(pattern: string): string {
+  const literal = /^\/(\^.*|.*\$)\/([a-z]*)$/s.exec(pattern);
+  if (!literal) return pattern;
+  return /^[gu]*$/.test(literal[2] ?? '') ? (literal[1] ?? '') : '';
 }
 
 const compiles = (pattern: string): boolean => {

@@ -35,17 +35,23 @@ export function stringMatching(given: string, replacing = '', length: { min?: nu
   const min = length.min ?? 0;
   const max = length.max ?? Number.POSITIVE_INFINITY;
   const fits = (s: string) => re.test(s) && s.length >= min && s.length <= max;
+  // A `.*` that opens or closes the pattern may match nothing: from the 5th attempt it is left out
+  // of what randexp reads, so an anchor inside (`.*(^arn:…)([a-z]+$).*`, AWS) is not buried in noise.
+  const bare = pattern.replace(/^\^?\.\*/, '').replace(/(?<!\\)\.\*\$?$/, '');
   for (let attempt = 0; attempt < 8; attempt += 1) {
     try {
-      const gen = new RandExp(pattern);
+      const gen = new RandExp(attempt >= 4 && bare !== '' ? bare : pattern);
       // Repetitions grow with the attempts, for a pattern whose strings must be long enough.
-      gen.max = 4 * 2 ** Math.floor(attempt / 2);
+      gen.max = Math.max(4 * 2 ** Math.floor(attempt / 2), Math.min(min, 256));
       gen.randInt = seeded(`${pattern}\u0000${replacing}\u0000${attempt}`);
       // Printable ASCII without spaces: what an identifier-like value looks like.
       gen.defaultRange.subtract(0, 32);
       gen.defaultRange.subtract(127, 0x10ffff);
       const made = gen.gen();
       if (fits(made)) return made;
+      // Short of minLength where the pattern ends open (`arn:.*`): the rest filled in.
+      const padded = made.padEnd(min, 'x');
+      if (fits(padded)) return padded;
     } catch {
       break;
     }
