@@ -395,6 +395,11 @@ export class GenericTwin {
     const mediaObject = response.content?.[media];
     const schema = mediaObject?.schema as Schema | undefined;
     const base = this.baseBody(op, key, media);
+    // XML (AWS's Route 53) is answered as the JSON of its schema, as its sample is: built from the state too.
+    if (/[/+]xml\b/i.test(media) && stored !== undefined && isObject(base)) {
+      const built = list ? this.listBody(schema, base, stored as unknown[], resource) : this.objectBody(schema, base, stored);
+      return { status, headers, body: new RawBody(textOf(built)) };
+    }
     // Not JSON (audio, images, text): the documented example or sample, else a few bytes, never nothing where a body is documented.
     if (!isJsonMediaType(media)) return { status, headers, body: new RawBody(textOf(base) || 'apitwin') };
     let body = base;
