@@ -81,6 +81,10 @@ const itemsOfBody = (body: unknown): unknown[] => {
 
 /** Whether an operation's documented 2xx JSON answer is, or has a member that is, an array (or says nothing of its shape). */
 function holdsList(op: OperationInfo): boolean {
+  // A collection path that ends in a parameter (`/fields/{field_id}` holding `/fields/{field_id}/{item}`):
+  // its GET reads one object, a list only where it is an array or holds an array of objects
+  // (Data2CRM's field has arrays of names, no list of its items).
+  const objectRead = op.path.endsWith('}');
   const key = Object.keys(op.responses).find((k) => /^2/.test(k));
   const content = key === undefined ? {} : (op.responses[key]?.content ?? {});
   const media = Object.keys(content).find((t) => t.includes('json')) ?? Object.keys(content)[0];
@@ -90,10 +94,17 @@ function holdsList(op: OperationInfo): boolean {
   if (!schema || (!schema.type && !schema.properties && !('items' in schema))) return true;
   const arrayish = (s: OpenAPIV3.SchemaObject | undefined) => s !== undefined && (s.type === 'array' || 'items' in s);
   if (arrayish(schema)) return true;
+  const ofObjects = (s: OpenAPIV3.SchemaObject | undefined) => {
+    const items = flatten(s && 'items' in s ? (s.items as OpenAPIV3.SchemaObject) : undefined);
+    return items !== undefined && (items.type === 'object' || items.properties !== undefined);
+  };
   if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) return true;
   // An array of links or errors beside one object is no list (NaviPlan's demographics by fact finder).
   return Object.entries(schema.properties ?? {}).some(
-    ([name, p]) => !/^(_?links|errors?|warnings?)$/i.test(name) && arrayish(flatten(p as OpenAPIV3.SchemaObject)),
+    ([name, p]) =>
+      !/^(_?links|errors?|warnings?)$/i.test(name) &&
+      arrayish(flatten(p as OpenAPIV3.SchemaObject)) &&
+      (!objectRead || ofObjects(flatten(p as OpenAPIV3.SchemaObject))),
   );
 }
 
