@@ -54,9 +54,9 @@ export function createHttpClient(
         headers['Content-Type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
       } else if (opts.body !== undefined && !bodyless) {
         body = opts.raw ? String(opts.body) : encodeBody(opts.body, opts.contentType);
-        headers['Content-Type'] = opts.contentType ?? 'application/json';
+        headers['Content-Type'] = concreteMediaType(opts.contentType) ?? 'application/json';
       } else if (opts.contentType) {
-        headers['Content-Type'] = opts.contentType;
+        headers['Content-Type'] = concreteMediaType(opts.contentType) ?? opts.contentType;
       }
       const request: RecordedRequest = { method: opts.method.toUpperCase(), url: `${base}${opts.path}`, headers, body };
       const started = performance.now();
@@ -125,6 +125,17 @@ export function multipartForm(body: Record<string, unknown>): FormData {
     }
   }
   return form;
+}
+
+/**
+ * The media type a body is sent as where the operation documents a range (`*\/*`, `text/*`): a
+ * Content-Type names one type (RFC 9110 §8.3), and the body is written as JSON (text for `text/*`).
+ */
+export function concreteMediaType(contentType: string | undefined): string | undefined {
+  if (contentType === undefined || !contentType.includes('*')) return contentType;
+  const [major] = contentType.split('/');
+  if (major === '*' || major === 'application') return 'application/json';
+  return `${major}/${major === 'text' ? 'plain' : 'octet-stream'}`;
 }
 
 /** A body as its media type carries it: a form's members as `application/x-www-form-urlencoded` (arrays repeated), else JSON. */

@@ -67,6 +67,21 @@ function declaredMediaTypes(op: Operation | undefined): string[] {
   return Object.keys(body?.content ?? {}).map((t) => t.split(';')[0]?.trim().toLowerCase() ?? t);
 }
 
+/**
+ * A JSON body sent where the operation documents no JSON of its own, only a media range whose
+ * schema is a string (Apicurio's artifacts: any media type, the file's content): the server reads the bytes
+ * as they are, so the body is its text, not the value it spells.
+ */
+function asDocumentedText(req: express.Request, op: Operation): void {
+  const sent = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!isJsonMediaType(sent) || typeof req.body !== 'object' || req.body === null) return;
+  const content = (op.requestBody as OpenAPIV3.RequestBodyObject).content ?? {};
+  const types = Object.keys(content).map((t) => t.split(';')[0]?.trim().toLowerCase() ?? t);
+  if (types.includes(sent)) return;
+  const range = Object.entries(content).find(([t]) => t === '*/*' || (t.endsWith('/*') && sent.startsWith(t.slice(0, -1))));
+  if (flatten(range?.[1].schema as OpenAPIV3.SchemaObject | undefined)?.type === 'string') req.body = JSON.stringify(req.body);
+}
+
 /** Whether a request's Content-Type is one the operation declares (wildcards and `+json` suffixes understood). */
 export function acceptsMediaType(declared: readonly string[], contentType: string | undefined): boolean {
   if (declared.length === 0) return true;
@@ -299,7 +314,10 @@ function mediaTypeFor(
 ): string | undefined {
   const base = (t: string) => t.split(';')[0]?.trim().toLowerCase() ?? t;
   const sent = base(String(Array.isArray(contentType) ? contentType[0] : (contentType ?? '')));
-  return Object.keys(content ?? {}).find((t) => base(t) === sent) ?? pickMediaType(content);
+  const types = Object.keys(content ?? {});
+  // A range that covers it (`*/*`, `application/*`) before any other type the twin would pick.
+  const range = types.find((t) => base(t) === '*/*' || (base(t).endsWith('/*') && sent.startsWith(base(t).slice(0, -1))));
+  return types.find((t) => base(t) === sent) ?? range ?? pickMediaType(content);
 }
 
 /**
@@ -481,6 +499,7 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
     const route = router?.backend.router.matchOperation({ method: req.method, path: req.path, headers: {} }) as Operation | undefined;
     const declared = declaredMediaTypes(route);
     if (route?.requestBody && isFormBody(req)) coerceForm(req, route);
+    if (route?.requestBody) asDocumentedText(req, route);
     if (route?.requestBody && !acceptsMediaType(declared, req.headers['content-type'])) {
       return next(
         ApiError.from(
