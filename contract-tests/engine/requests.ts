@@ -113,7 +113,8 @@ export function createdId(sentBody: unknown, exchange: HttpExchange, group?: Res
   const body = exchange.response.body;
   for (const key of group ? idMembers(group) : ['id']) {
     const value = isObject(body) ? body[key] : undefined;
-    if (typeof value === 'string' || typeof value === 'number') return String(value);
+    // An empty member names nothing (Xero's answer holds `"id": ""` beside the `name` it is read by).
+    if ((typeof value === 'string' && value !== '') || typeof value === 'number') return String(value);
   }
   if (isObject(body) && isObject(body.data) && typeof body.data.id === 'string') return body.data.id;
   const location = exchange.response.headers.location;

@@ -190,8 +190,8 @@ export async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): 
       const content = requestBody?.content ?? {};
       const bodyExamples: BodyExample[] = [];
       for (const [mediaType, media] of Object.entries(content)) {
-        const value = firstExample(media) ?? (media.schema as OpenAPIV3.SchemaObject | undefined)?.example;
         const schema = media.schema as OpenAPIV3.SchemaObject | undefined;
+        const value = jsonFromText(mediaType, schema, firstExample(media) ?? schema?.example);
         const sampled = value === undefined ? sampleFromSchema(schema) : value;
         bodyExamples.push({ mediaType, value: isFormMedia(mediaType) ? withFormArraysFilled(schema, sampled) : sampled });
       }
@@ -226,6 +226,19 @@ export async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): 
   const groups = findGroups(operations);
   const title = document.info?.title ?? api;
   return { api, title, bundled, document, operations, byId, groups, rpcGroups: findRpcGroups(operations, groups), basePath };
+}
+
+/**
+ * A JSON example written as its text (Xero's `"{ \"Name\": \"My Docs\" }"`), where the schema does
+ * not ask for a string: the value it spells, as the generic twin reads such response examples.
+ */
+function jsonFromText(mediaType: string, schema: OpenAPIV3.SchemaObject | undefined, value: unknown): unknown {
+  if (typeof value !== 'string' || !/json/i.test(mediaType) || flatten(schema)?.type === 'string' || !/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 const folderOf = (path: string): string => path.replace(/\/[^/]*$/, '');
