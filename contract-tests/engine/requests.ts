@@ -18,7 +18,7 @@ export function exampleBody(op: OperationInfo, mediaType?: string): { mediaType:
   const found = mediaType ? op.bodyExamples.find((b) => b.mediaType === mediaType) : op.bodyExamples[0];
   if (!found) return undefined;
   if (!conforming.has(found)) {
-    const schema = /json/i.test(found.mediaType)
+    const schema = /json|x-www-form-urlencoded/i.test(found.mediaType)
       ? (op.requestBody?.content?.[found.mediaType]?.schema as OpenAPIV3.SchemaObject | undefined)
       : undefined;
     conforming.set(found, schema ? conformingBody(schema, found.value) : found.value);

@@ -233,6 +233,10 @@ export async function buildSpecModel(api: string, bundled: OpenAPIV3.Document): 
  * not ask for a string: the value it spells, as the generic twin reads such response examples.
  */
 function jsonFromText(mediaType: string, schema: OpenAPIV3.SchemaObject | undefined, value: unknown): unknown {
+  // A form example written as its encoded text (Truora's `"country=co&type=person"`): its fields.
+  if (typeof value === 'string' && /^application\/x-www-form-urlencoded\b/i.test(mediaType) && flatten(schema)?.type !== 'string') {
+    return /^[^=&\s]+=/.test(value) ? Object.fromEntries(new URLSearchParams(value)) : value;
+  }
   if (typeof value !== 'string' || !/json/i.test(mediaType) || flatten(schema)?.type === 'string' || !/^\s*[[{]/.test(value)) return value;
   try {
     return JSON.parse(value);
@@ -609,6 +613,16 @@ export function sampleFromSchema(schema: OpenAPIV3.SchemaObject | undefined, dep
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const name of s.required ?? []) out[name] = sampleFromSchema(s.properties?.[name] as OpenAPIV3.SchemaObject, depth + 1);
+      // As many members as it must have (AppConfig's `Actions: minProperties 1`, Webflow's updates):
+      // its declared ones first, then free ones of its additionalProperties' schema.
+      const free = typeof s.additionalProperties === 'object' ? (s.additionalProperties as OpenAPIV3.SchemaObject) : undefined;
+      const optional = Object.keys(s.properties ?? {}).filter((name) => !(name in out));
+      for (let n = 1; Object.keys(out).length < (s.minProperties ?? 0) && n <= 100; n += 1) {
+        const name = optional.shift();
+        if (name !== undefined) out[name] = sampleFromSchema(s.properties?.[name] as OpenAPIV3.SchemaObject, depth + 1) ?? 'x';
+        else if (s.additionalProperties === false) break;
+        else out[`property${n}`] = sampleFromSchema(free, depth + 1) ?? 'x';
+      }
       return out;
     }
     case 'array': {
