@@ -306,6 +306,12 @@ export function fixByErrors(
       case 'oneOf':
       case 'anyOf': {
         // A value no branch takes (or, for oneOf, more than one): the sample of one branch, tried in turn.
+        // Not while the branch's own errors below are being fixed (fulfillment's order, a pattern
+        // deep inside): a fresh sample would bring them back, round after round.
+        const below = errors.some(
+          (o) => o.keyword !== 'oneOf' && o.keyword !== 'anyOf' && (o.instancePath === e.instancePath || o.instancePath.startsWith(`${e.instancePath}/`)),
+        );
+        if (below && (stuckRounds.get(where) ?? 0) <= 2) break;
         const branches = (flatten(schemaAt(path))?.[e.keyword] ?? []) as Schema[];
         const tried = oneOfTries.get(path.join('/')) ?? 0;
         const branch = branches[tried % Math.max(1, branches.length)];
