@@ -30,6 +30,11 @@ const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
     },
   ],
   [
+    "type: 'null' beside alternatives is one more alternative (Vercel's edge config item value)",
+    { schema: { oneOf: [{ type: 'string' }, { type: 'number' }], type: 'null' } },
+    { schema: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }] } },
+  ],
+  [
     'a pattern written as a regex literal is read as the regex it names (PeerTube)',
     { schema: { type: 'string', pattern: '/^[a-z0-9._]+$/' } },
     { schema: { type: 'string', pattern: '^[a-z0-9._]+$' } },

@@ -38,6 +38,12 @@ export function normalizeForAjv(doc: unknown): void {
       record.anyOf = record.oneOf;
       delete record.oneOf;
     }
+    // `type: 'null'` beside the alternatives is one more of them (Vercel's item value: a string, a
+    // number… or null); read as both at once, no value could be all of it.
+    if (record.type === 'null' && Array.isArray(record.anyOf)) {
+      record.anyOf = [...record.anyOf, { type: 'null' }];
+      delete record.type;
+    }
     if (typeof record.$ref === 'string' && record.$ref.includes('/oneOf/')) refsIntoOneOf.push(record as { $ref: string });
     if (typeof record.nullable === 'boolean' && record.type === undefined && !('$ref' in record)) delete record.nullable;
     // OpenAPI 3.0's boolean exclusiveMaximum/Minimum beside maximum/minimum is JSON Schema's number form.
