@@ -16,6 +16,8 @@
  * could pass, so the twin could answer nothing and the contract suite would fail every server.
  */
 
+const FORMAT_NAMES = new Set(['date-time', 'date', 'time', 'email', 'uuid', 'uri', 'hostname', 'ipv4', 'ipv6']);
+
 export function normalizeForAjv(doc: unknown): void {
   const seen = new WeakSet<object>();
   const refsIntoOneOf: { $ref: string }[] = [];
@@ -58,6 +60,11 @@ export function normalizeForAjv(doc: unknown): void {
       } else {
         delete record[exclusive];
       }
+    }
+    // A format's name written as the pattern (pressassociation.io's `pattern: date-time`): the format it names.
+    if (typeof record.pattern === 'string' && FORMAT_NAMES.has(record.pattern) && record.type === 'string') {
+      record.format ??= record.pattern;
+      delete record.pattern;
     }
     if (typeof record.pattern === 'string') {
       const pattern = unicodePattern(withoutSlashes(record.pattern));
