@@ -195,6 +195,27 @@ test('an optional member no value can satisfy is left out of the answer, not ans
   assert.equal(res.body.details?.a, undefined);
 });
 
+test("a JSON body that is a string is read as that string (opentargets.io's search terms)", async () => {
+  const file = specFile('string-body.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/search': {
+        post: {
+          operationId: 'search',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'string' } } } },
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const res = await request(generic.app).post('/search').set('Content-Type', 'application/json').send('"brca1"');
+  assert.equal(res.status, 200, res.text);
+  // Still JSON: text that is not is refused.
+  assert.equal((await request(generic.app).post('/search').set('Content-Type', 'application/json').send('brca1')).status, 400);
+});
+
 test('documented framing headers (Transfer-Encoding) are left to the server: the response stays readable', async () => {
   const header = (example: string) => ({ schema: { type: 'string' }, example });
   const file = specFile('framing.json', {
