@@ -180,6 +180,11 @@ describe('what real-world specs need of the suite', () => {
     assert.deepEqual(sampleFromSchema({ type: 'array', minItems: 2, items: { type: 'integer' } }), [1, 1]);
   });
 
+  test("a path parameter's enum gives its first non-empty value: an empty segment is no value (PeerTube's job state)", () => {
+    const p: OpenAPIV3.ParameterObject = { name: 'state', in: 'path', required: true, schema: { type: 'string', enum: ['', 'active'] } };
+    assert.equal(buildPath({ ...op({}), path: '/jobs/{state}', parameters: [p] }), '/jobs/active');
+  });
+
   test('a deepObject query parameter is sent as name[key]=value', () => {
     const p: OpenAPIV3.ParameterObject = {
       name: 'start',

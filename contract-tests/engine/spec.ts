@@ -398,7 +398,9 @@ export function parameterExample(p: OpenAPIV3.ParameterObject): unknown {
   const own = documentedValue(p);
   if (own !== undefined) return own;
   const schema = p.schema as OpenAPIV3.SchemaObject | undefined;
-  return schema?.default ?? schema?.enum?.[0] ?? sampleFromSchema(schema);
+  // An empty path segment is no value (PeerTube's job `state` lists '' first, for "any").
+  const enumerated = p.in === 'path' ? schema?.enum?.find((v) => v !== '') : schema?.enum?.[0];
+  return (p.in === 'path' && schema?.default === '' ? undefined : schema?.default) ?? enumerated ?? sampleFromSchema(schema);
 }
 
 /** Query parameters that page a list, by what they mean (the generic twin pages by them too). */

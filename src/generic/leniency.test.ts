@@ -151,6 +151,71 @@ test("an exploded object query parameter is read from its members (microcks's qu
   assert.equal((await request(generic.app).get('/services/search?page=1')).status, 400);
 });
 
+test('an optional member no value can satisfy is left out of the answer, not answered 500 (AWS Data Exchange)', async () => {
+  // `.*/^…$/.*` asks for a line start after a slash: no string matches it.
+  const never = { type: 'string', pattern: '.*/^[0-9]{12}$/.*', minLength: 12 };
+  const part = (name: string) => ({
+    type: 'object',
+    required: ['catalogId'],
+    properties: { catalogId: never, name: { type: 'string' } },
+    title: name,
+  });
+  const file = specFile('unsatisfiable-member.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/jobs/{id}': {
+        get: {
+          operationId: 'getJob',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['id'],
+                    properties: {
+                      id: { type: 'string' },
+                      details: { type: 'object', properties: { a: part('a'), b: part('b'), c: part('c') } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const res = await request(generic.app).get('/jobs/j1');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.details?.a, undefined);
+});
+
+test("a JSON body that is a string is read as that string (opentargets.io's search terms)", async () => {
+  const file = specFile('string-body.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/search': {
+        post: {
+          operationId: 'search',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'string' } } } },
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const res = await request(generic.app).post('/search').set('Content-Type', 'application/json').send('"brca1"');
+  assert.equal(res.status, 200, res.text);
+  // Still JSON: text that is not is refused.
+  assert.equal((await request(generic.app).post('/search').set('Content-Type', 'application/json').send('brca1')).status, 400);
+});
+
 test('documented framing headers (Transfer-Encoding) are left to the server: the response stays readable', async () => {
   const header = (example: string) => ({ schema: { type: 'string' }, example });
   const file = specFile('framing.json', {

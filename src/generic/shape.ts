@@ -306,6 +306,15 @@ export function fixByErrors(
       case 'oneOf':
       case 'anyOf': {
         // A value no branch takes (or, for oneOf, more than one): the sample of one branch, tried in turn.
+        // Not while the branch's own errors below are being fixed (fulfillment's order, a pattern
+        // deep inside): a fresh sample would bring them back, round after round.
+        const below = errors.some(
+          (o) =>
+            o.keyword !== 'oneOf' &&
+            o.keyword !== 'anyOf' &&
+            (o.instancePath === e.instancePath || o.instancePath.startsWith(`${e.instancePath}/`)),
+        );
+        if (below && (stuckRounds.get(where) ?? 0) <= 2) break;
         const branches = (flatten(schemaAt(path))?.[e.keyword] ?? []) as Schema[];
         const tried = oneOfTries.get(path.join('/')) ?? 0;
         const branch = branches[tried % Math.max(1, branches.length)];
@@ -359,6 +368,38 @@ export function fixByErrors(
   for (const [array, indexes] of byArray) {
     for (const index of [...indexes].sort((a, b) => b - a)) array.splice(index, 1);
     changed = true;
+  }
+  return changed ? copy : value;
+}
+
+/**
+ * The last resort of a repair: for each error, the nearest optional member on its way is left
+ * out (AWS Data Exchange's job details hold a catalog id whose pattern no string can match, in a
+ * member the response need not have). Arrays lose the item, where minItems allows.
+ */
+export function pruneByErrors(value: unknown, errors: readonly ErrorObject[], schemaAt: (path: string[]) => Schema | undefined): unknown {
+  const copy = structuredClone(value);
+  let changed = false;
+  for (const e of errors) {
+    const path = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    for (let i = path.length - 1; i >= 0; i -= 1) {
+      const parent = at(copy, path.slice(0, i));
+      const key = path[i] as string;
+      const schema = flatten(schemaAt(path.slice(0, i)));
+      if (isObject(parent) && key in parent && !(schema?.required ?? []).includes(key)) {
+        delete parent[key];
+        changed = true;
+        break;
+      }
+      if (Array.isArray(parent) && /^\d+$/.test(key) && parent.length > (schema?.minItems ?? 0) && Number(key) < parent.length) {
+        parent.splice(Number(key), 1);
+        changed = true;
+        break;
+      }
+    }
   }
   return changed ? copy : value;
 }

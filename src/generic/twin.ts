@@ -49,6 +49,7 @@ import {
   isJsonMediaType,
   overlay,
   pickMediaType,
+  pruneByErrors,
   repair,
   sampleOf,
 } from './shape.js';
@@ -555,6 +556,14 @@ export class GenericTwin {
         const errors = this.validate(operationId, status, fixed);
         if (errors.length === 0) return fixed;
         const next = fixByErrors(fixed, errors, at, this.bundled);
+        if (next === fixed) break;
+        fixed = next;
+      }
+      // Still broken: what is optional and broken is left out.
+      for (let round = 0; round < 4; round += 1) {
+        const errors = this.validate(operationId, status, fixed);
+        if (errors.length === 0) return fixed;
+        const next = pruneByErrors(fixed, errors, at);
         if (next === fixed) break;
         fixed = next;
       }

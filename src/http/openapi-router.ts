@@ -382,7 +382,9 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
         path: req.path,
         query: queryString,
         headers: req.headers as Record<string, string | string[]>,
-        body: req.body,
+        // A JSON body that is a string (`"x"`, for `type: string`) is given as JSON text: openapi-backend
+        // parses a string body, and would read the parsed string as malformed JSON.
+        body: typeof req.body === 'string' && isJsonMedia(String(req.headers['content-type'] ?? '')) ? JSON.stringify(req.body) : req.body,
       };
       const validation = backend.validator.validateRequest(request, operation);
       let coerced = validation.coerced as { params?: Record<string, unknown>; query?: Record<string, unknown> } | undefined;

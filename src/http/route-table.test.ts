@@ -156,3 +156,31 @@ test("a template with a trailing slash is routed and read as the request path is
   assert.equal(op('get', '/plans/p1/'), 'getPlan');
   assert.deepEqual(router.parseRequest(req, router.matchOperation(req)).params, { planId: 'p1' });
 });
+
+test("of two templates alike (The Noun Project's /collection/{id} and /collection/{slug}), a path goes to the one whose parameter takes its value", () => {
+  const param = (name: string, schema: OpenAPIV3.SchemaObject): OpenAPIV3.ParameterObject => ({ name, in: 'path', required: true, schema });
+  const definition = {
+    openapi: '3.0.3',
+    info: { title: 'Collections', version: '1' },
+    paths: {
+      '/collection/{id}': {
+        get: {
+          operationId: 'getCollectionById',
+          parameters: [param('id', { type: 'integer' })],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+      '/collection/{slug}': {
+        get: {
+          operationId: 'getCollectionBySlug',
+          parameters: [param('slug', { type: 'string' })],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+    },
+  } as OpenAPIV3.Document;
+  const router = new IndexedRouter(definition);
+  const op = (path: string) => router.matchOperation({ method: 'get', path, headers: {} })?.operationId;
+  assert.equal(op('/collection/42'), 'getCollectionById');
+  assert.equal(op('/collection/cats'), 'getCollectionBySlug');
+});

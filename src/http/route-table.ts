@@ -22,6 +22,53 @@ const ALLOW_ORDER = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options']
 interface Template {
   pattern: RegExp;
   operation: Operation;
+  /** Set where another template of the same method has the same shape: whether this one's path parameters take the path's values. */
+  accepts?: (relative: string) => boolean;
+}
+
+/**
+ * Whether a path's values fit a template's path parameters by their type, enum and pattern: what
+ * tells apart `/collection/{id}` (an integer) and `/collection/{slug}` (The Noun Project), two
+ * templates OpenAPI calls identical that real documents still have.
+ */
+function paramsAccept(path: string, parameters: Operation['parameters']): (relative: string) => boolean {
+  const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+  const capture = new RegExp(
+    `^${path
+      .split(/\{[^}]+\}/)
+      .map(escapeRegExp)
+      .join('([^/]+)')}$`,
+  );
+  const schemaOf = (name: string) =>
+    ((parameters ?? []) as OpenAPIV3.ParameterObject[]).find((p) => p.in === 'path' && p.name === name)?.schema as
+      | OpenAPIV3.SchemaObject
+      | undefined;
+  const fits = (value: string, schema: OpenAPIV3.SchemaObject | undefined): boolean => {
+    if (!schema) return true;
+    if (schema.type === 'integer' && !/^-?\d+$/.test(value)) return false;
+    if (schema.type === 'number' && !Number.isFinite(Number(value))) return false;
+    if (schema.type === 'boolean' && value !== 'true' && value !== 'false') return false;
+    if (schema.enum && !schema.enum.map(String).includes(value)) return false;
+    try {
+      if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) return false;
+    } catch {
+      // A pattern JavaScript cannot read says nothing here.
+    }
+    return true;
+  };
+  return (relative) => {
+    const m = capture.exec(relative);
+    if (!m) return false;
+    return names.every((name, i) => {
+      let value = m[i + 1] ?? '';
+      try {
+        value = decodeURIComponent(value);
+      } catch {
+        // Kept as sent.
+      }
+      return fits(value, schemaOf(name));
+    });
+  };
 }
 
 /** Where a method and path lead: an operation, or (none found) whether any operation has that path. */
@@ -164,6 +211,15 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
       .map((operation, i) => ({ operation, i, s: specificity(operation) }))
       .sort((a, b) => b.s - a.s || a.i - b.i)
       .map(({ operation }) => ({ pattern: templatePattern(matched(operation.path)), operation }));
+    const shapes = new Map<string, Template[]>();
+    for (const t of this.templates) {
+      const shape = `${t.operation.method} ${matched(t.operation.path).replace(/\{[^}]+\}/g, '{}')}`;
+      shapes.set(shape, [...(shapes.get(shape) ?? []), t]);
+    }
+    for (const alike of shapes.values()) {
+      if (alike.length < 2) continue;
+      for (const t of alike) t.accepts = paramsAccept(matched(t.operation.path), t.operation.parameters);
+    }
   }
 
   override getOperations(): Operation[] {
@@ -189,12 +245,19 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
     const exact = this.exact.get(`${m} ${relative}`);
     if (exact) return { operation: exact, pathKnown: true };
     let pathKnown = false;
+    let fallback: Operation | undefined;
     for (const t of this.templates) {
       if (!t.pattern.test(relative)) continue;
-      if (t.operation.method === m) return { operation: t.operation, pathKnown: true };
       pathKnown = true;
+      if (t.operation.method !== m) continue;
+      // Of templates alike, the one whose parameters take the values; else the first, as before.
+      if (t.accepts && !t.accepts(relative)) {
+        fallback ??= t.operation;
+        continue;
+      }
+      return { operation: t.operation, pathKnown: true };
     }
-    return { operation: undefined, pathKnown };
+    return { operation: fallback, pathKnown };
   }
 
   /** The methods (upper case) some operation serves on this path: the Allow header of a 405. */

@@ -30,6 +30,16 @@ const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
     },
   ],
   [
+    "type: 'null' beside alternatives is one more alternative (Vercel's edge config item value)",
+    { schema: { oneOf: [{ type: 'string' }, { type: 'number' }], type: 'null' } },
+    { schema: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }] } },
+  ],
+  [
+    "a format's name written as the pattern is the format (pressassociation.io's `pattern: date-time`)",
+    { schema: { type: 'string', pattern: 'date-time' } },
+    { schema: { type: 'string', format: 'date-time' } },
+  ],
+  [
     'a pattern written as a regex literal is read as the regex it names (PeerTube)',
     { schema: { type: 'string', pattern: '/^[a-z0-9._]+$/' } },
     { schema: { type: 'string', pattern: '^[a-z0-9._]+$' } },

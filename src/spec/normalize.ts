@@ -16,6 +16,8 @@
  * could pass, so the twin could answer nothing and the contract suite would fail every server.
  */
 
+const FORMAT_NAMES = new Set(['date-time', 'date', 'time', 'email', 'uuid', 'uri', 'hostname', 'ipv4', 'ipv6']);
+
 export function normalizeForAjv(doc: unknown): void {
   const seen = new WeakSet<object>();
   const refsIntoOneOf: { $ref: string }[] = [];
@@ -38,6 +40,12 @@ export function normalizeForAjv(doc: unknown): void {
       record.anyOf = record.oneOf;
       delete record.oneOf;
     }
+    // `type: 'null'` beside the alternatives is one more of them (Vercel's item value: a string, a
+    // number… or null); read as both at once, no value could be all of it.
+    if (record.type === 'null' && Array.isArray(record.anyOf)) {
+      record.anyOf = [...record.anyOf, { type: 'null' }];
+      delete record.type;
+    }
     if (typeof record.$ref === 'string' && record.$ref.includes('/oneOf/')) refsIntoOneOf.push(record as { $ref: string });
     if (typeof record.nullable === 'boolean' && record.type === undefined && !('$ref' in record)) delete record.nullable;
     // OpenAPI 3.0's boolean exclusiveMaximum/Minimum beside maximum/minimum is JSON Schema's number form.
@@ -52,6 +60,11 @@ export function normalizeForAjv(doc: unknown): void {
       } else {
         delete record[exclusive];
       }
+    }
+    // A format's name written as the pattern (pressassociation.io's `pattern: date-time`): the format it names.
+    if (typeof record.pattern === 'string' && FORMAT_NAMES.has(record.pattern) && record.type === 'string') {
+      record.format ??= record.pattern;
+      delete record.pattern;
     }
     if (typeof record.pattern === 'string') {
       const pattern = unicodePattern(withoutSlashes(record.pattern));
