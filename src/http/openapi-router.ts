@@ -133,13 +133,6 @@ export function validationError(errors: ErrorObject[] | null | undefined, templa
   });
 }
 
-/**
- * Whether the body is a JSON text read already: one that is a string (`"deploy-key"`, RFC 8259 §2)
- * is then a string, which openapi-backend parses once more as if it were the raw text and refuses
- * (a `parse` error) where only application/json is documented. Text bodies are never read as JSON.
- */
-const parsedJson = (req: express.Request): boolean => typeof req.body === 'string' && /[/+]json\b/i.test(String(req.headers['content-type'] ?? ''));
-
 /** Whether a request carries a body (a non-zero Content-Length, or chunked). */
 export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
@@ -389,9 +382,7 @@ export async function createOpenApiRouter<Ctx, Auth>(opts: OpenApiRouterOptions<
       const validation = backend.validator.validateRequest(request, operation);
       let coerced = validation.coerced as { params?: Record<string, unknown>; query?: Record<string, unknown> } | undefined;
       if (validation.errors) {
-        const errors = validation.errors.filter(
-          (e) => (opts.queryErrors !== 'ignore' || !isQueryError(e)) && !(e.keyword === 'parse' && parsedJson(req)),
-        );
+        const errors = validation.errors.filter((e) => opts.queryErrors !== 'ignore' || !isQueryError(e));
         if (errors.length > 0) {
           throw opts.validationError ? opts.validationError(errors, req.body, operation) : validationError(errors);
         }
