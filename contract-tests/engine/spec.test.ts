@@ -239,3 +239,69 @@ describe('what real-world specs need of the suite', () => {
     assert.ok(!hasId('abd', 'abc'));
   });
 });
+
+describe('request examples written as text', () => {
+  const model = (mediaType: string, schema: unknown, example: unknown) =>
+    buildSpecModel('text-examples', {
+      openapi: '3.0.3',
+      info: { title: 'Examples', version: '1' },
+      paths: {
+        '/folders': {
+          post: {
+            operationId: 'createFolder',
+            requestBody: { content: { [mediaType]: { schema, example } } },
+            responses: { '200': { description: 'ok' } },
+          },
+        },
+      },
+    } as OpenAPIV3.Document);
+  const cases: [string, { mediaType: string; schema: unknown; example: unknown; want: unknown }][] = [
+    [
+      "a JSON example written as its text is the value it spells (Xero's folders)",
+      {
+        mediaType: 'application/json',
+        schema: { properties: { Name: { type: 'string' } } },
+        example: '{ "Name": "My Docs" }',
+        want: { Name: 'My Docs' },
+      },
+    ],
+    [
+      'a JSON example of a string schema stays the text it is',
+      { mediaType: 'application/json', schema: { type: 'string' }, example: '{ "Name": "My Docs" }', want: '{ "Name": "My Docs" }' },
+    ],
+    [
+      "a form example written as its encoded text is its fields (Truora's checks)",
+      {
+        mediaType: 'application/x-www-form-urlencoded',
+        schema: { type: 'object', properties: { country: { type: 'string' } } },
+        example: 'country=CO&type=person',
+        want: { country: 'CO', type: 'person' },
+      },
+    ],
+  ];
+  for (const [name, { mediaType, schema, example, want }] of cases) {
+    test(name, async () => {
+      const op = (await model(mediaType, schema, example)).byId.get('createFolder');
+      assert.deepEqual(op?.bodyExamples[0]?.value, want);
+    });
+  }
+});
+
+describe('sampleFromSchema of objects that must have members', () => {
+  test("a map with minProperties gets free members of its value schema (AppConfig's Actions)", () => {
+    const schema = { type: 'object', minProperties: 1, additionalProperties: { type: 'array', items: { type: 'string' } } };
+    assert.deepEqual(sampleFromSchema(schema as OpenAPIV3.SchemaObject), { property1: [] });
+  });
+  test('an object with minProperties gets its declared optional members first', () => {
+    const schema = { type: 'object', minProperties: 1, properties: { name: { type: 'string' } } };
+    assert.deepEqual(sampleFromSchema(schema as OpenAPIV3.SchemaObject), { name: 'x' });
+  });
+  test('properties beside a oneOf of required lists are sampled with the first branch (InfluxDB’s DBRP)', () => {
+    const schema = {
+      type: 'object',
+      properties: { org: { type: 'string' }, orgID: { type: 'string' }, bucketID: { type: 'string' } },
+      oneOf: [{ required: ['orgID', 'bucketID'] }, { required: ['org', 'bucketID'] }],
+    };
+    assert.deepEqual(sampleFromSchema(schema as OpenAPIV3.SchemaObject), { orgID: 'x', bucketID: 'x' });
+  });
+});

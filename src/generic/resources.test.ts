@@ -301,18 +301,6 @@ const cases: [string, Resource, (app: Parameters<typeof request>[0]) => Promise<
     async () => {},
   ],
   [
-    "a JSON request example written as its text is sent as the value it spells, and an empty id member names nothing (Xero's folders)",
-    {
-      path: '/folders',
-      param: 'FolderId',
-      body: obj({ Name: { type: 'string', pattern: '^[A-Za-z ]+$' } }, { required: ['Name'] }),
-      bodyExample: '{ "Name": "My Docs" }',
-      created: { '200': ok(obj({ id: str, Name: str }), { id: '', Name: 'My Docs' }) },
-      read: ok(obj({ Name: str })),
-    },
-    async () => {},
-  ],
-  [
     "a form example written as its encoded text is sent as its fields, with the value its enum takes (Truora's `country=co`)",
     {
       path: '/checks',
