@@ -282,6 +282,12 @@ function tolerateUncompilable(router: OpenApiRouter, doc: OpenAPIV3.Document, re
       const errors = bodyErrors(id, op, req) ?? [];
       if (errors.length) return { ...result, valid: false, errors: [...(result.errors ?? []), ...errors] };
     }
+    // A GET's body has no defined meaning (RFC 9110 §9.3.1) and most clients cannot send one (fetch
+    // refuses): one the spec requires (AWS SES's ListImportJobs) is read when sent, not insisted on.
+    if (/^(GET|HEAD)$/i.test(req.method) && req.body === undefined && result.errors?.length) {
+      const errors = result.errors.filter((e) => !isMissingBody(e));
+      if (errors.length < result.errors.length) return { ...result, valid: errors.length === 0, errors: errors.length ? errors : null };
+    }
     return result;
   };
 }
@@ -294,6 +300,9 @@ const MISSING_BODY: ErrorObject = {
   params: { missingProperty: 'requestBody' },
   message: "must have required property 'requestBody'",
 };
+
+const isMissingBody = (e: ErrorObject): boolean =>
+  e.keyword === 'required' && e.instancePath === '' && (e.params as { missingProperty?: unknown }).missingProperty === 'requestBody';
 
 /** The media types whose schema openapi-backend validates a body against (its validation.js). */
 const BACKEND_BODY_TYPES = ['application/json', 'multipart/form-data', 'application/x-www-form-urlencoded'];
