@@ -216,6 +216,34 @@ test("a JSON body that is a string is read as that string (opentargets.io's sear
   assert.equal((await request(generic.app).post('/search').set('Content-Type', 'application/json').send('brca1')).status, 400);
 });
 
+test("an API with a path of its own at /docs keeps it: Swagger UI moves to /__apitwin/docs (Azure Search's GET /docs)", async () => {
+  const file = specFile('own-docs.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/docs': {
+        get: {
+          operationId: 'searchDocuments',
+          responses: {
+            '200': {
+              description: 'ok',
+              content: { 'application/json': { schema: { type: 'object', properties: { value: { type: 'array' } } } } },
+            },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const own = await request(generic.app).get('/docs');
+  assert.equal(own.status, 200);
+  assert.match(String(own.headers['content-type']), /application\/json/);
+  const ui = await request(generic.app).get('/__apitwin/docs');
+  assert.equal(ui.status, 200);
+  assert.match(String(ui.headers['content-type']), /text\/html/);
+  assert.equal((await request(generic.app).get('/__apitwin/openapi.json')).status, 200);
+});
+
 test('documented framing headers (Transfer-Encoding) are left to the server: the response stays readable', async () => {
   const header = (example: string) => ({ schema: { type: 'string' }, example });
   const file = specFile('framing.json', {
