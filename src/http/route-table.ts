@@ -189,7 +189,11 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
     const matched = (path: string) => this.normalizePath(path);
     for (const { path } of operations) {
       const template = matched(path);
-      const shared = template.split('/').some((segment) => (segment.match(/\{[^}]+\}/g) ?? []).length > 1);
+      // A segment of several parameters, or of one beside literal text (Azure's `/docs('{key}')`).
+      const shared = template.split('/').some((segment) => {
+        const params = segment.match(/\{[^}]+\}/g) ?? [];
+        return params.length > 1 || (params.length === 1 && params[0] !== segment);
+      });
       if (this.ownParams.has(path) || (!shared && template === path)) continue;
       const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
       const pattern = new RegExp(
