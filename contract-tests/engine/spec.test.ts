@@ -183,6 +183,11 @@ describe('what real-world specs need of the suite', () => {
   test("a path parameter's enum gives its first non-empty value: an empty segment is no value (PeerTube's job state)", () => {
     const p: OpenAPIV3.ParameterObject = { name: 'state', in: 'path', required: true, schema: { type: 'string', enum: ['', 'active'] } };
     assert.equal(buildPath({ ...op({}), path: '/jobs/{state}', parameters: [p] }), '/jobs/active');
+    // Nor is an empty example (Stoplight's versionId).
+    const version: OpenAPIV3.ParameterObject = { name: 'id', in: 'path', required: true, example: '', schema: { type: 'string' } };
+    assert.notEqual(buildPath({ ...op({}), path: '/versions/{id}/export', parameters: [version] }), '/versions//export');
+    const byDefault: OpenAPIV3.ParameterObject = { name: 'id', in: 'path', required: true, schema: { type: 'string', default: '' } };
+    assert.notEqual(buildPath({ ...op({}), path: '/versions/{id}/export', parameters: [byDefault] }), '/versions//export');
   });
 
   test('a deepObject query parameter is sent as name[key]=value', () => {

@@ -396,11 +396,17 @@ function documentedValue(p: OpenAPIV3.ParameterObject): unknown {
 /** A documented example value of a parameter (its own, then its schema's, then one made from the schema). */
 export function parameterExample(p: OpenAPIV3.ParameterObject): unknown {
   const own = documentedValue(p);
-  if (own !== undefined) return own;
+  if (own !== undefined && !(p.in === 'path' && own === '')) return own;
   const schema = p.schema as OpenAPIV3.SchemaObject | undefined;
   // An empty path segment is no value (PeerTube's job `state` lists '' first, for "any").
-  const enumerated = p.in === 'path' ? schema?.enum?.find((v) => v !== '') : schema?.enum?.[0];
-  return (p.in === 'path' && schema?.default === '' ? undefined : schema?.default) ?? enumerated ?? sampleFromSchema(schema);
+  if (p.in !== 'path') return schema?.default ?? schema?.enum?.[0] ?? sampleFromSchema(schema);
+  const filled = (v: unknown) => (v === '' ? undefined : v);
+  return (
+    filled(schema?.default) ??
+    schema?.enum?.find((v) => v !== '') ??
+    filled(sampleFromSchema(schema && { ...schema, default: undefined })) ??
+    'x'
+  );
 }
 
 /** Query parameters that page a list, by what they mean (the generic twin pages by them too). */

@@ -212,7 +212,7 @@ export function docsRouter(opts: DocsOptions): express.Router {
  * spec it serves, at /openapi.json|yaml, with its servers pointed at the page's
  * origin (under the spec's own base path), so "Try it out" calls the twin.
  */
-export function specDocsRouter(doc: OpenAPIV3.Document, corsOrigins: readonly string[]): express.Router {
+export function specDocsRouter(doc: OpenAPIV3.Document, corsOrigins: readonly string[], prefix = ''): express.Router {
   const router = express.Router();
   if (corsOrigins.length) router.use(cors(corsOrigins));
   const name = `${doc.info?.title ?? 'API'} ${doc.info?.version ?? ''}`.trim();
@@ -226,16 +226,16 @@ export function specDocsRouter(doc: OpenAPIV3.Document, corsOrigins: readonly st
       res.type('application/yaml; charset=utf-8').send(stringify(served, { aliasDuplicateObjects: false }));
     }
   };
-  router.get(['/docs', '/docs/index.html'], (_req, res) => {
+  router.get([`${prefix}/docs`, `${prefix}/docs/index.html`], (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(INDEX_HTML);
   });
-  router.get('/docs/swagger-initializer.js', (_req, res) => {
+  router.get(`${prefix}/docs/swagger-initializer.js`, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
-    res.type('application/javascript').send(initializerScript([{ url: '/openapi.json', name }], name));
+    res.type('application/javascript').send(initializerScript([{ url: `${prefix}/openapi.json`, name }], name));
   });
-  router.use('/docs', express.static(swaggerUiDir(), { index: false, redirect: false }));
-  router.get('/openapi.json', (req, res) => sendSpec('json', req, res));
-  router.get('/openapi.yaml', (req, res) => sendSpec('yaml', req, res));
+  router.use(`${prefix}/docs`, express.static(swaggerUiDir(), { index: false, redirect: false }));
+  router.get(`${prefix}/openapi.json`, (req, res) => sendSpec('json', req, res));
+  router.get(`${prefix}/openapi.yaml`, (req, res) => sendSpec('yaml', req, res));
   return router;
 }

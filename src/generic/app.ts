@@ -406,7 +406,11 @@ export async function createGenericApp(source: string | LoadedSpec, opts: Generi
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(pathEncoding);
-  app.use(specDocsRouter(loaded.bundled, opts.corsOrigins ?? ['*']));
+  // Swagger UI and the document at /docs and /openapi.json, unless the API has paths there itself
+  // (Azure Search's GET /docs): then under /__apitwin, and the API keeps its own.
+  const own = (p: string) => /^\/(docs(\/|$)|openapi\.(json|yaml)$)/.test(`${basePath}${p}`);
+  const docsPrefix = Object.keys(loaded.bundled.paths ?? {}).some(own) ? '/__apitwin' : '';
+  app.use(specDocsRouter(loaded.bundled, opts.corsOrigins ?? ['*'], docsPrefix));
   // State export / import and reset, outside the spec (json-server's state file, on a spec-validated twin).
   app.get('/__apitwin/state', (_req, res) => {
     res.json(twin.exportState());

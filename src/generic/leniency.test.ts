@@ -216,6 +216,68 @@ test("a JSON body that is a string is read as that string (opentargets.io's sear
   assert.equal((await request(generic.app).post('/search').set('Content-Type', 'application/json').send('brca1')).status, 400);
 });
 
+test("an API with a path of its own at /docs keeps it: Swagger UI moves to /__apitwin/docs (Azure Search's GET /docs)", async () => {
+  const file = specFile('own-docs.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/docs': {
+        get: {
+          operationId: 'searchDocuments',
+          responses: {
+            '200': {
+              description: 'ok',
+              content: { 'application/json': { schema: { type: 'object', properties: { value: { type: 'array' } } } } },
+            },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const own = await request(generic.app).get('/docs');
+  assert.equal(own.status, 200);
+  assert.match(String(own.headers['content-type']), /application\/json/);
+  const ui = await request(generic.app).get('/__apitwin/docs');
+  assert.equal(ui.status, 200);
+  assert.match(String(ui.headers['content-type']), /text\/html/);
+  assert.equal((await request(generic.app).get('/__apitwin/openapi.json')).status, 200);
+});
+
+test("a body between a oneOf's branches is fixed toward the closest one, not toward all at once (PandaScore's videogames)", async () => {
+  const game = (id: number, name: string, slug: string) => ({
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'name', 'slug'],
+    properties: { id: { enum: [id] }, name: { enum: [name] }, slug: { enum: [slug] } },
+  });
+  const file = specFile('closest-branch.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/videogame': {
+        get: {
+          operationId: 'getVideogame',
+          responses: {
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': {
+                  schema: { oneOf: [game(1, 'LoL', 'league-of-legends'), game(3, 'CS:GO', 'cs-go'), game(4, 'Dota 2', 'dota-2')] },
+                  example: { id: 1, name: 'CS:GO', slug: 'dota-2' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const res = await request(generic.app).get('/videogame');
+  assert.equal(res.status, 200, res.text);
+});
+
 test('documented framing headers (Transfer-Encoding) are left to the server: the response stays readable', async () => {
   const header = (example: string) => ({ schema: { type: 'string' }, example });
   const file = specFile('framing.json', {

@@ -36,6 +36,7 @@ import { DocumentedResponses, deref, parsePrefer } from '../admin/responses.js';
 import { ApiError, Errors } from '../errors.js';
 import type { RawHandler, RawRequest } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
+import { isFramingHeader } from '../spec/conformance.js';
 import { matchesPattern } from '../spec/values.js';
 import type { KvStore } from '../store/kv.js';
 import { MemoryKvStore } from '../store/memory.js';
@@ -587,7 +588,7 @@ export class GenericTwin {
     for (const [name, h] of Object.entries(op.responses[key]?.headers ?? {})) {
       // Framing and hop-by-hop headers are the server's to set (a documented `Transfer-Encoding`
       // beside the Content-Length Node sends is a response no client can read: chaingateway.io).
-      if (FRAMING_HEADERS.test(name)) continue;
+      if (isFramingHeader(name)) continue;
       const header = h as OpenAPIV3.HeaderObject;
       const value = header.example ?? documentedExample(header as never) ?? sampleOf(header.schema, this.bundled) ?? '';
       const text = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(JSON.stringify(value));
@@ -770,9 +771,6 @@ export function documentedErrorStatus(
   )[0];
   return closest === undefined ? undefined : answer(closest);
 }
-
-/** Headers a documented response may list but the HTTP server sets (RFC 9112 §6, RFC 9110 §7.6.1). */
-const FRAMING_HEADERS = /^(content-(type|length|encoding)|transfer-encoding|connection|keep-alive|upgrade|te|trailer|proxy-connection)$/i;
 
 /** RFC 9457 problem details, for a status the operation does not document. */
 export function problem(err: ApiError, status: number): HandlerResult {

@@ -184,3 +184,49 @@ test("of two templates alike (The Noun Project's /collection/{id} and /collectio
   assert.equal(op('/collection/42'), 'getCollectionById');
   assert.equal(op('/collection/cats'), 'getCollectionBySlug');
 });
+
+test("a parameter beside literal text in its segment is read from it (Azure Search's /docs('{key}'))", () => {
+  const definition = {
+    openapi: '3.0.3',
+    info: { title: 'Search', version: '1' },
+    paths: {
+      "/docs('{key}')": {
+        get: {
+          operationId: 'getDocument',
+          parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+    },
+  } as OpenAPIV3.Document;
+  const router = new IndexedRouter(definition);
+  const req = { method: 'get', path: "/docs('1')", headers: {} };
+  assert.equal(router.matchOperation(req)?.operationId, 'getDocument');
+  assert.deepEqual(router.parseRequest(req, router.matchOperation(req)).params, { key: '1' });
+});
+
+test("a query parameter that says explode: false is split at its commas only when it is an array (Rudder's format=csv)", () => {
+  const param = (name: string, schema: OpenAPIV3.SchemaObject): OpenAPIV3.ParameterObject => ({
+    name,
+    in: 'query',
+    style: 'form',
+    explode: false,
+    schema,
+  });
+  const definition = {
+    openapi: '3.0.3',
+    info: { title: 'Compliance', version: '1' },
+    paths: {
+      '/compliance': {
+        get: {
+          operationId: 'getCompliance',
+          parameters: [param('format', { type: 'string' }), param('ids', { type: 'array', items: { type: 'string' } })],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+    },
+  } as OpenAPIV3.Document;
+  const router = new IndexedRouter(definition);
+  const req = { method: 'get', path: '/compliance', query: 'format=csv,gz&ids=a,b', headers: {} };
+  assert.deepEqual(router.parseRequest(req, router.matchOperation(req)).query, { format: 'csv,gz', ids: ['a', 'b'] });
+});

@@ -151,6 +151,29 @@ function withExplodedObjects(parsed: ParsedRequest, operation: Operation | undef
   return { ...parsed, query: out };
 }
 
+/**
+ * A query parameter that says `explode: false` but is not an array is one value: openapi-backend
+ * splits every such parameter at its commas (Rudder's `format=csv`, a string, came out `['csv']`).
+ */
+function withUnsplitScalars(parsed: ParsedRequest, operation: Operation | undefined): ParsedRequest {
+  const scalars = (operation?.parameters ?? [])
+    .map((p) => p as OpenAPIV3.ParameterObject)
+    .filter(
+      (p) =>
+        p.in === 'query' &&
+        p.explode === false &&
+        !['array', 'object'].includes(String((p.schema as OpenAPIV3.SchemaObject | undefined)?.type)),
+    );
+  const given = parsed.query as Record<string, unknown>;
+  if (!scalars.some((p) => Array.isArray(given[p.name]))) return parsed;
+  const query = { ...given };
+  for (const p of scalars) {
+    const value = query[p.name];
+    if (Array.isArray(value)) query[p.name] = value.join(',');
+  }
+  return { ...parsed, query };
+}
+
 export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
   private readonly operations: Operation[];
   private readonly byId = new Map<string, Operation>();
@@ -189,7 +212,11 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
     const matched = (path: string) => this.normalizePath(path);
     for (const { path } of operations) {
       const template = matched(path);
-      const shared = template.split('/').some((segment) => (segment.match(/\{[^}]+\}/g) ?? []).length > 1);
+      // A segment of several parameters, or of one beside literal text (Azure's `/docs('{key}')`).
+      const shared = template.split('/').some((segment) => {
+        const params = segment.match(/\{[^}]+\}/g) ?? [];
+        return params.length > 1 || (params.length === 1 && params[0] !== segment);
+      });
       if (this.ownParams.has(path) || (!shared && template === path)) continue;
       const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
       const pattern = new RegExp(
@@ -273,7 +300,10 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
    * (nytimes.com), and finds nothing in `/plans/abc` for `/plans/{id}/` (AWS).
    */
   override parseRequest(req: Request, operation?: Operation): ParsedRequest {
-    const parsed = withExplodedObjects(withBracketedNames(super.parseRequest(req, operation), req, operation), operation);
+    const parsed = withUnsplitScalars(
+      withExplodedObjects(withBracketedNames(super.parseRequest(req, operation), req, operation), operation),
+      operation,
+    );
     const own = operation ? this.ownParams.get(operation.path) : undefined;
     if (!own) return parsed;
     const match = own.pattern.exec(this.relative(req.path));

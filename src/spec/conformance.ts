@@ -233,7 +233,8 @@ export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document
       const h = header as OpenAPIV3.HeaderObject;
       const value = x.headers[name.toLowerCase()];
       // A documented response header must be sent: WWW-Authenticate on 401 is the case that matters.
-      if (value === undefined && h.required !== false) {
+      // Not the framing ones: compression, chunking and the connection are the transport's choice.
+      if (value === undefined && h.required !== false && !isFramingHeader(name)) {
         violations.push({
           check: 'response_headers_conformance',
           title: 'Missing documented header',
@@ -270,3 +271,8 @@ export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document
 
   return { operationOf, check, requestRefusal, definition };
 }
+
+/** Headers a documented response may list but the HTTP server sets (RFC 9112 §6, RFC 9110 §7.6.1). */
+const FRAMING_HEADERS = /^(content-(type|length|encoding)|transfer-encoding|connection|keep-alive|upgrade|te|trailer|proxy-connection)$/i;
+
+export const isFramingHeader = (name: string): boolean => FRAMING_HEADERS.test(name);

@@ -40,6 +40,11 @@ const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
     { schema: { type: 'string', format: 'date-time' } },
   ],
   [
+    'allOf [{nullable: true}, {$ref}] is that schema or null (PandaScore)',
+    { schema: { allOf: [{ nullable: true }, { $ref: '#/components/schemas/Version' }], title: 'Version' } },
+    { schema: { anyOf: [{ allOf: [{ $ref: '#/components/schemas/Version' }] }, { type: 'null' }], title: 'Version' } },
+  ],
+  [
     'a pattern written as a regex literal is read as the regex it names (PeerTube)',
     { schema: { type: 'string', pattern: '/^[a-z0-9._]+$/' } },
     { schema: { type: 'string', pattern: '^[a-z0-9._]+$' } },

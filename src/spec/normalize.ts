@@ -36,6 +36,17 @@ export function normalizeForAjv(doc: unknown): void {
     if (refSiblingsIgnored && typeof record.$ref === 'string') {
       for (const key of Object.keys(record)) if (key !== '$ref' && key !== 'description' && key !== 'summary') delete record[key];
     }
+    // `allOf: [{nullable: true}, {$ref}]`, a common way of saying "this schema, or null" (PandaScore):
+    // alone in its part, `nullable` says nothing to Ajv, and null was refused.
+    if (Array.isArray(record.allOf) && record.anyOf === undefined && record.oneOf === undefined) {
+      const parts = record.allOf as unknown[];
+      const isNullable = (part: unknown) =>
+        !!part && typeof part === 'object' && Object.keys(part).length === 1 && (part as { nullable?: unknown }).nullable === true;
+      if (parts.some(isNullable)) {
+        record.anyOf = [{ allOf: parts.filter((part) => !isNullable(part)) }, { type: 'null' }];
+        delete record.allOf;
+      }
+    }
     if (Array.isArray(record.oneOf) && record.anyOf === undefined && !('$ref' in record)) {
       record.anyOf = record.oneOf;
       delete record.oneOf;
