@@ -62,42 +62,6 @@ function withoutTrailingSlashes(doc: OpenAPIV3.Document): void {
   }
 }
 
-/**
- * `explode: false` taken off query parameters whose value is one scalar: it says how an array or an
- * object is written (OpenAPI 3.0.3 §4.7.12.4) and nothing of a string, but openapi-backend splits any
- * non-exploded value at its commas, so Ideal Postcodes' `user_token` became an array and was refused.
- */
-export function withoutScalarExplode(doc: OpenAPIV3.Document): void {
-  const resolve = <T>(v: unknown): T | undefined => {
-    let node = v;
-    for (let hops = 0; hops < 10 && isRecord(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/'); hops += 1) {
-      let target: unknown = doc;
-      for (const part of node.$ref.slice(2).split('/')) {
-        target = isRecord(target) ? target[decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
-      }
-      node = target;
-    }
-    return isRecord(node) ? (node as T) : undefined;
-  };
-  const scalar = (schema: unknown): boolean => {
-    const s = resolve<OpenAPIV3.SchemaObject>(schema);
-    return s !== undefined && ['string', 'integer', 'number', 'boolean'].includes(String(s.type));
-  };
-  const visit = (params: unknown[] | undefined) => {
-    for (const p of params ?? []) {
-      const param = resolve<OpenAPIV3.ParameterObject>(p);
-      if (param?.in === 'query' && param.explode === false && scalar(param.schema)) delete param.explode;
-    }
-  };
-  for (const item of Object.values(doc.paths ?? {})) {
-    if (!item) continue;
-    visit(item.parameters);
-    for (const method of HTTP_METHODS) visit(item[method]?.parameters);
-  }
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The text of a spec file, or of what an http(s) URL answers. */
 async function readSource(source: string): Promise<string> {
   if (/^https?:\/\//i.test(source)) {
@@ -191,6 +155,5 @@ export async function loadAnySpec(source: string | object): Promise<LoadedSpec> 
   normalizeForAjv(doc);
   withoutTrailingSlashes(doc);
   withOperationIds(doc);
-  withoutScalarExplode(doc);
   return { bundled: doc, sourceVersion };
 }
