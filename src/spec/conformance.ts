@@ -189,8 +189,9 @@ export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document
       });
     }
     // A response to HEAD never has a body, whatever its GET documents (RFC 9110 §9.3.2), nor does
-    // a 204 or a 304 (§15.3.5, §15.4.5) whatever content a spec gives them: only headers are judged.
-    const bodiless = x.method.toUpperCase() === 'HEAD' || x.status === 204 || x.status === 304;
+    // a 204, a 205 or a 304 (§15.3.5, §15.3.6, §15.4.5) whatever content a spec gives them (Gitea's
+    // 205 documents a list): only headers are judged.
+    const bodiless = x.method.toUpperCase() === 'HEAD' || x.status === 204 || x.status === 205 || x.status === 304;
     if (mediaTypes.length > 0 && !(bodiless && !hasBody)) {
       if (!hasBody) {
         violations.push({
