@@ -8,6 +8,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Operation } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
+import { isFramingHeader } from '../http/framing.js';
 import { isValidPercentEncoding } from '../http/guards.js';
 import { indexedBackend, installPrecompiled } from '../http/precompiled.js';
 import { type ApiName, loadSpec, precompiledValidators } from './load.js';
@@ -272,8 +273,3 @@ export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document
 
   return { operationOf, check, requestRefusal, definition };
 }
-
-/** Headers a documented response may list but the HTTP server sets (RFC 9112 §6, RFC 9110 §7.6.1). */
-const FRAMING_HEADERS = /^(content-(type|length|encoding)|transfer-encoding|connection|keep-alive|upgrade|te|trailer|proxy-connection)$/i;
-
-export const isFramingHeader = (name: string): boolean => FRAMING_HEADERS.test(name);
