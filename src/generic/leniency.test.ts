@@ -278,6 +278,28 @@ test("a body between a oneOf's branches is fixed toward the closest one, not tow
   assert.equal(res.status, 200, res.text);
 });
 
+test("a 205 Reset Content is sent without content, whatever the spec documents, and judged so (Gitea's notifications)", async () => {
+  const file = specFile('reset-content.json', {
+    openapi: '3.0.3',
+    info,
+    paths: {
+      '/notifications': {
+        put: {
+          operationId: 'readNotifications',
+          responses: { '205': { description: 'reset', content: { 'application/json': { schema: { type: 'array', items: workflow } } } } },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file, { corsOrigins: [] });
+  const checker = await createConformanceChecker((await loadAnySpec(file)).bundled);
+  const res = await request(generic.app).put('/notifications');
+  assert.equal(res.status, 205);
+  assert.equal(res.text, '');
+  const exchange = { method: 'PUT', path: '/notifications', status: 205, headers: res.headers, body: undefined, text: '' };
+  assert.deepEqual(checker.check(exchange), []);
+});
+
 test('documented framing headers (Transfer-Encoding) are left to the server: the response stays readable', async () => {
   const header = (example: string) => ({ schema: { type: 'string' }, example });
   const file = specFile('framing.json', {

@@ -34,9 +34,9 @@ import {
 } from '../../contract-tests/engine/spec.js';
 import { DocumentedResponses, deref, parsePrefer } from '../admin/responses.js';
 import { ApiError, Errors } from '../errors.js';
+import { isFramingHeader } from '../http/framing.js';
 import type { RawHandler, RawRequest } from '../http/openapi-router.js';
 import type { HandlerResult } from '../http/types.js';
-import { isFramingHeader } from '../spec/conformance.js';
 import { matchesPattern } from '../spec/values.js';
 import type { KvStore } from '../store/kv.js';
 import { MemoryKvStore } from '../store/memory.js';

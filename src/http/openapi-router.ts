@@ -169,7 +169,8 @@ export function writeResult(res: ServerResponse, result: HandlerResult, serializ
   if (res.headersSent) return;
   res.statusCode = result.status;
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-  if (serialized === undefined || result.status === 204 || result.status === 304) {
+  // No content in a 204, a 205 or a 304 (RFC 9110 §15.3.5, §15.3.6, §15.4.5), whatever a spec documents.
+  if (serialized === undefined || result.status === 204 || result.status === 205 || result.status === 304) {
     res.end();
     return;
   }

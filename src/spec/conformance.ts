@@ -8,6 +8,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Operation } from 'openapi-backend';
 import type { OpenAPIV3 } from 'openapi-types';
+import { isFramingHeader } from '../http/framing.js';
 import { isValidPercentEncoding } from '../http/guards.js';
 import { indexedBackend, installPrecompiled } from '../http/precompiled.js';
 import { type ApiName, loadSpec, precompiledValidators } from './load.js';
@@ -189,8 +190,9 @@ export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document
       });
     }
     // A response to HEAD never has a body, whatever its GET documents (RFC 9110 §9.3.2), nor does
-    // a 204 or a 304 (§15.3.5, §15.4.5) whatever content a spec gives them: only headers are judged.
-    const bodiless = x.method.toUpperCase() === 'HEAD' || x.status === 204 || x.status === 304;
+    // a 204, a 205 or a 304 (§15.3.5, §15.3.6, §15.4.5) whatever content a spec gives them (Gitea's
+    // 205 documents a list): only headers are judged.
+    const bodiless = x.method.toUpperCase() === 'HEAD' || x.status === 204 || x.status === 205 || x.status === 304;
     if (mediaTypes.length > 0 && !(bodiless && !hasBody)) {
       if (!hasBody) {
         violations.push({
@@ -271,8 +273,3 @@ export async function createConformanceChecker(api: ApiName | OpenAPIV3.Document
 
   return { operationOf, check, requestRefusal, definition };
 }
-
-/** Headers a documented response may list but the HTTP server sets (RFC 9112 §6, RFC 9110 §7.6.1). */
-const FRAMING_HEADERS = /^(content-(type|length|encoding)|transfer-encoding|connection|keep-alive|upgrade|te|trailer|proxy-connection)$/i;
-
-export const isFramingHeader = (name: string): boolean => FRAMING_HEADERS.test(name);

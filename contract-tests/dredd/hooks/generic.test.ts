@@ -1,0 +1,34 @@
+/**
+ * What the generic hooks change in a transaction before Dredd replays it, for specs that are not ours.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DreddTransaction } from '../hooks-api.js';
+import { setHookSettings } from '../settings.js';
+import { beforeEach } from './generic.js';
+
+test('a documented response is not required to carry framing headers, nor a Content-Type without a value (rapidapi.com)', () => {
+  setHookSettings({
+    api: 'any',
+    endpoint: 'http://127.0.0.1:1',
+    isolate: false,
+    allowDestructive: false,
+    user: undefined,
+    password: undefined,
+  });
+  const t: DreddTransaction = {
+    name: 'GET /history',
+    id: 'GET (200) /history',
+    fullPath: '/history',
+    skip: false,
+    origin: { resourceName: '/history', actionName: 'GET' },
+    request: { method: 'GET', uri: '/history', headers: {}, body: '' },
+    expected: {
+      statusCode: '200',
+      headers: { 'Content-Type': '', 'Content-Encoding': 'br', 'Transfer-Encoding': 'chunked', 'X-Request-Id': '' },
+    },
+  };
+  beforeEach(t);
+  assert.equal(t.skip, false);
+  assert.deepEqual(t.expected.headers, { 'X-Request-Id': '' });
+});
