@@ -324,11 +324,28 @@ const cases: [string, Resource, (app: Parameters<typeof request>[0]) => Promise<
     },
     async () => {},
   ],
+  [
+    "a create documenting another media type before JSON is sent as JSON (Open Banking's `application/jose+jwe` first)",
+    {
+      path: '/consents',
+      param: 'ConsentId',
+      created: { '201': ok(obj({ ConsentId: str, Permissions: { type: 'array', items: str } })) },
+      read: ok(obj({ ConsentId: str })),
+    },
+    async () => {},
+  ],
 ];
 
 /** Specs the table's builder cannot say: a body of another media type than JSON. */
 const bodies: Record<string, unknown> = {
   '/artifacts': { required: true, content: { '*/*': { schema: { type: 'string', format: 'binary' }, example: { openapi: '3.0.2' } } } },
+  '/consents': {
+    required: true,
+    content: {
+      'application/jose+jwe': { schema: obj({ Permissions: { type: 'array', items: str } }, { required: ['Permissions'] }) },
+      'application/json': { schema: obj({ Permissions: { type: 'array', items: str } }, { required: ['Permissions'] }) },
+    },
+  },
   '/checks': {
     required: true,
     content: {
@@ -351,3 +368,51 @@ for (const [name, resource, check] of cases) {
     assert.deepEqual(await suiteFailures(file, await createGenericApp(file)), []);
   });
 }
+
+test("an update and a delete that document only errors are no steps of the suite's scenarios (Callfire, OpenChannel)", async () => {
+  const thing = obj({ id: str, name: str });
+  const param = { name: 'id', in: 'path', required: true, schema: str };
+  const file = specFile('errors-only.json', {
+    openapi: '3.0.3',
+    info: { title: 'Errors only', version: '1' },
+    paths: {
+      '/things': {
+        post: {
+          operationId: 'createThing',
+          requestBody: { content: json(obj({ name: str })) },
+          responses: { '201': ok(thing), '400': missing },
+        },
+      },
+      '/things/{id}': {
+        get: { operationId: 'getThing', parameters: [param], responses: { '200': ok(thing), '404': missing } },
+        put: {
+          operationId: 'updateThing',
+          parameters: [param],
+          requestBody: { content: json(obj({ name: str })) },
+          responses: { '400': missing },
+        },
+        delete: { operationId: 'deleteThing', parameters: [param], responses: { '404': missing } },
+      },
+    },
+  });
+  assert.deepEqual(await suiteFailures(file, await createGenericApp(file)), []);
+});
+
+test('a GET whose spec requires a body answers without one (AWS SES lists import jobs by a GET with a body)', async () => {
+  const job = obj({ JobId: str });
+  const file = specFile('get-body.json', {
+    openapi: '3.0.3',
+    info: { title: 'GET body', version: '1' },
+    paths: {
+      '/jobs': {
+        get: {
+          operationId: 'listJobs',
+          requestBody: { required: true, content: json(obj({ PageSize: { type: 'integer' } })) },
+          responses: { '200': ok(obj({ Jobs: { type: 'array', items: job } })) },
+        },
+      },
+    },
+  });
+  const generic = await createGenericApp(file);
+  await request(generic.app).get('/jobs').expect(200);
+});
