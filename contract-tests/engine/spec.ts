@@ -383,7 +383,7 @@ export function parameterExample(p: OpenAPIV3.ParameterObject): unknown {
   if (schema?.type === 'array') {
     const listed = sampleFromSchema(schema);
     const item = sampleFromSchema(itemsOf(flatten(schema))) ?? 'x';
-    return Array.isArray(listed) && listed.length > 0 && listed.every((v) => v !== '') ? listed : [item === '' ? 'x' : item];
+    return Array.isArray(listed) && String(listed) !== '' ? listed : [String(item) === '' ? 'x' : item];
   }
   const filled = (v: unknown) => (v === '' ? undefined : v);
   return (
