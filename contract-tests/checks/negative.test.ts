@@ -110,4 +110,17 @@ describe('mutationsOf', () => {
       assert.ok(descriptions.includes('no request body'), range);
     }
   });
+
+  test("breaks the content only of JSON and form bodies: not of a media type no server reads by the schema (Mastodon's application/form-data)", async () => {
+    const schema: OpenAPIV3.SchemaObject = { type: 'object', required: ['phrase'], properties: { phrase: { type: 'string' } } };
+    const example = { phrase: 'x' };
+    const missing = 'missing required field /phrase';
+    assert.ok((await mutationsFor({ 'application/json': { schema, example } })).includes(missing));
+    assert.ok((await mutationsFor({ 'application/x-www-form-urlencoded': { schema, example } })).includes(missing));
+    for (const media of ['application/form-data', 'application/x-ndjson']) {
+      const descriptions = await mutationsFor({ [media]: { schema, example } });
+      assert.ok(!descriptions.includes(missing), media);
+      assert.ok(descriptions.includes('no request body'), media);
+    }
+  });
 });

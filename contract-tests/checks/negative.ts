@@ -7,6 +7,7 @@
  * the error responses; their status is this check's business.
  */
 import type { OpenAPIV3 } from 'openapi-types';
+import { isJsonMedia } from '../../src/spec/conformance.js';
 import { breaks } from '../engine/conform.js';
 import type { RunContext } from '../engine/context.js';
 import { describeResponse } from '../engine/context.js';
@@ -139,8 +140,11 @@ export function mutationsOf(ctx: RunContext, op: OperationInfo): Mutation[] {
     }
     // A form carries text: a wrong JSON type or a JSON string is no longer one once it is a form
     // field, so a form body is only broken by what a form can say (a missing field, a value outside an enum).
-    const isJson = /json/i.test(json.mediaType);
-    for (const m of bodyMutations(op.requestSchema, base)) {
+    // Another media type (Mastodon's `application/form-data`, Otoroshi's ndjson) is not one whose
+    // content a server can be held to judge by the JSON schema: its body is not broken at all.
+    const isJson = isJsonMedia(json.mediaType);
+    const isForm = /^(application\/x-www-form-urlencoded|multipart\/form-data)$/i.test(json.mediaType.split(';')[0]?.trim() ?? '');
+    for (const m of isJson || isForm ? bodyMutations(op.requestSchema, base) : []) {
       if (!isJson && !/^(missing required field|value outside the enum)/.test(m.description)) continue;
       if (breaks(op.requestSchema, m.body)) out.push({ ...m, contentType: json.mediaType });
     }

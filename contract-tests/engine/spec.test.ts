@@ -188,6 +188,13 @@ describe('what real-world specs need of the suite', () => {
     assert.notEqual(buildPath({ ...op({}), path: '/versions/{id}/export', parameters: [version] }), '/versions//export');
     const byDefault: OpenAPIV3.ParameterObject = { name: 'id', in: 'path', required: true, schema: { type: 'string', default: '' } };
     assert.notEqual(buildPath({ ...op({}), path: '/versions/{id}/export', parameters: [byDefault] }), '/versions//export');
+    const modes: OpenAPIV3.ParameterObject = {
+      name: 'modes',
+      in: 'path',
+      required: true,
+      schema: { type: 'array', items: { type: 'string' } },
+    };
+    assert.notEqual(buildPath({ ...op({}), path: '/Line/Mode/{modes}', parameters: [modes] }), '/Line/Mode/');
   });
 
   test('a deepObject query parameter is sent as name[key]=value', () => {

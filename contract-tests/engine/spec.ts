@@ -396,10 +396,17 @@ function documentedValue(p: OpenAPIV3.ParameterObject): unknown {
 /** A documented example value of a parameter (its own, then its schema's, then one made from the schema). */
 export function parameterExample(p: OpenAPIV3.ParameterObject): unknown {
   const own = documentedValue(p);
-  if (own !== undefined && !(p.in === 'path' && own === '')) return own;
+  const empty = own === '' || (Array.isArray(own) && own.length === 0);
+  if (own !== undefined && !(p.in === 'path' && empty)) return own;
   const schema = p.schema as OpenAPIV3.SchemaObject | undefined;
   // An empty path segment is no value (PeerTube's job `state` lists '' first, for "any").
   if (p.in !== 'path') return schema?.default ?? schema?.enum?.[0] ?? sampleFromSchema(schema);
+  // Nor is an empty list (TfL's `/Line/Mode/{modes}`): it goes with one item.
+  if (schema?.type === 'array') {
+    const listed = sampleFromSchema(schema);
+    const item = sampleFromSchema(itemsOf(flatten(schema))) ?? 'x';
+    return Array.isArray(listed) && String(listed) !== '' ? listed : [String(item) === '' ? 'x' : item];
+  }
   const filled = (v: unknown) => (v === '' ? undefined : v);
   return (
     filled(schema?.default) ??

@@ -230,3 +230,33 @@ test("a query parameter that says explode: false is split at its commas only whe
   const req = { method: 'get', path: '/compliance', query: 'format=csv,gz&ids=a,b', headers: {} };
   assert.deepEqual(router.parseRequest(req, router.matchOperation(req)).query, { format: 'csv,gz', ids: ['a', 'b'] });
 });
+
+test('a path parameter that is an array is read as its comma-separated items, and a `$` in a template is literal (TfL, Google Healthcare)', () => {
+  const definition = {
+    openapi: '3.0.3',
+    info: { title: 'Lines', version: '1' },
+    paths: {
+      '/Line/Mode/{modes}': {
+        get: {
+          operationId: 'getLinesByMode',
+          parameters: [{ name: 'modes', in: 'path', required: true, schema: { type: 'array', items: { type: 'string' } } }],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+      '/v1/{name}/$consent-status': {
+        get: {
+          operationId: 'getConsentStatus',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+    },
+  } as OpenAPIV3.Document;
+  const router = new IndexedRouter(definition);
+  const params = (path: string) => {
+    const req = { method: 'get', path, headers: {} };
+    return router.parseRequest(req, router.matchOperation(req)).params;
+  };
+  assert.deepEqual(params('/Line/Mode/tube,dlr'), { modes: ['tube', 'dlr'] });
+  assert.deepEqual(params('/v1/patients/$consent-status'), { name: 'patients' });
+});

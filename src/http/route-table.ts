@@ -174,6 +174,21 @@ function withUnsplitScalars(parsed: ParsedRequest, operation: Operation | undefi
   return { ...parsed, query };
 }
 
+/** A path parameter that is an array is its comma-separated items (style `simple`, TfL's `/Line/Mode/{modes}`). */
+function withPathArrays(parsed: ParsedRequest, operation: Operation | undefined): ParsedRequest {
+  const arrays = (operation?.parameters ?? [])
+    .map((p) => p as OpenAPIV3.ParameterObject)
+    .filter((p) => p.in === 'path' && (p.schema as OpenAPIV3.SchemaObject | undefined)?.type === 'array');
+  const given = parsed.params as Record<string, unknown>;
+  if (!arrays.some((p) => typeof given[p.name] === 'string')) return parsed;
+  const params = { ...given };
+  for (const p of arrays) {
+    const value = params[p.name];
+    if (typeof value === 'string') params[p.name] = value.split(',');
+  }
+  return { ...parsed, params };
+}
+
 export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
   private readonly operations: Operation[];
   private readonly byId = new Map<string, Operation>();
@@ -217,7 +232,10 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
         const params = segment.match(/\{[^}]+\}/g) ?? [];
         return params.length > 1 || (params.length === 1 && params[0] !== segment);
       });
-      if (this.ownParams.has(path) || (!shared && template === path)) continue;
+      // So is a template whose literal text holds what a regular expression reads (`$`, Google's
+      // `/{name}/$consent-enforcement-status`), which openapi-backend's matcher does not escape.
+      const special = /[$^()+*?|\\[\]]/.test(template.replace(/\{[^}]+\}/g, ''));
+      if (this.ownParams.has(path) || (!shared && !special && template === path)) continue;
       const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
       const pattern = new RegExp(
         `^${template
@@ -305,7 +323,7 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
       operation,
     );
     const own = operation ? this.ownParams.get(operation.path) : undefined;
-    if (!own) return parsed;
+    if (!own) return withPathArrays(parsed, operation);
     const match = own.pattern.exec(this.relative(req.path));
     if (!match) return parsed;
     const params: Record<string, string> = { ...(parsed.params as Record<string, string>) };
@@ -317,7 +335,7 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
         params[name] = raw;
       }
     });
-    return { ...parsed, params };
+    return withPathArrays({ ...parsed, params }, operation);
   }
 
   override matchOperation(req: Request): Operation | undefined;
