@@ -138,10 +138,14 @@ function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
           parentParams = { ...parentParams, [p.name]: String(parameterExample(p)) };
         }
       }
-      const body = exampleBody(group.create, 'application/json')?.value ?? exampleBody(group.create)?.value;
+      // The JSON example, sent as JSON: Open Banking documents `application/jose+jwe` before it.
+      const example = exampleBody(group.create, 'application/json') ?? exampleBody(group.create);
+      const body = example?.value;
       freshen(ctx, body);
       if (!opts.keepRelationships) withoutRelationships(group.create, body);
-      const x = await ctx.send(request(ctx, group.create, { params: parentParams, ...(body !== undefined ? { body } : {}) }));
+      const x = await ctx.send(
+        request(ctx, group.create, { params: parentParams, ...(body !== undefined ? { body, mediaType: example?.mediaType } : {}) }),
+      );
       const id = is2xx(x) ? createdId(body, x, group) : undefined;
       const type = isObject(body) && isObject(body.data) && typeof body.data.type === 'string' ? body.data.type : undefined;
       const handle = id ? { id, params: { ...parentParams, [group.itemParam]: id }, type, parents } : undefined;
@@ -154,10 +158,13 @@ function restAdapter(ctx: RunContext, group: ResourceGroup): Adapter {
     update: succeeds(group.update)
       ? (h) => {
           const op = group.update as OperationInfo;
-          const body = exampleBody(op, 'application/json')?.value ?? exampleBody(op)?.value;
+          const example = exampleBody(op, 'application/json') ?? exampleBody(op);
+          const body = example?.value;
           if (isObject(body) && isObject(body.data) && typeof body.data.id === 'string') body.data.id = h.id;
           withoutRelationships(op, body);
-          return ctx.send(request(ctx, op, { params: itemParams(h), ...(body !== undefined ? { body } : {}) }));
+          return ctx.send(
+            request(ctx, op, { params: itemParams(h), ...(body !== undefined ? { body, mediaType: example?.mediaType } : {}) }),
+          );
         }
       : undefined,
     remove: succeeds(group.delete) ? (h) => ctx.send(request(ctx, group.delete as OperationInfo, { params: itemParams(h) })) : undefined,

@@ -99,20 +99,8 @@ export function request(
     method: op.method,
     path,
     ...(Object.keys(headers).length ? { headers } : {}),
-    ...(body !== undefined && !opts.noBody
-      ? { body, contentType: opts.mediaType ?? (opts.body !== undefined ? jsonMediaType(op) : undefined) ?? example?.mediaType }
-      : {}),
+    ...(body !== undefined && !opts.noBody ? { body, contentType: opts.mediaType ?? example?.mediaType } : {}),
   };
-}
-
-/**
- * The JSON media type of an operation's body, for a body given as a value (the scenarios take the
- * JSON example): Open Banking documents `application/jose+jwe` first, and a JSON body sent as it is
- * no JSON to the server.
- */
-function jsonMediaType(op: OperationInfo): string | undefined {
-  const types = op.bodyExamples.map((b) => b.mediaType);
-  return types.find((t) => t === 'application/json') ?? types.find((t) => /[/+]json\b/i.test(t));
 }
 
 /**
