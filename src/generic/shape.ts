@@ -138,6 +138,14 @@ export function overlay(schema: Schema | undefined, base: unknown, stored: unkno
 /** The value at a path (`['a', '0', 'b']`): the suite's own helper. */
 const at = valueAt;
 
+/** The members an Ajv error's instance path names (its JSON pointer read: `~1` is `/`, `~0` is `~`). */
+function pathOf(e: ErrorObject): string[] {
+  return e.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
 /**
  * Puts back, where Ajv's errors point, what `fallback` has at the same place (or drops a member
  * it does not have): the stored values the schema refuses give way to documented ones.
@@ -146,10 +154,7 @@ export function repair(value: unknown, fallback: unknown, errors: readonly Error
   const copy = structuredClone(value);
   let changed = false;
   for (const e of errors) {
-    const path = e.instancePath
-      .split('/')
-      .slice(1)
-      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = pathOf(e);
     // additionalProperties / required name a member of the object the error is at.
     const member =
       e.keyword === 'additionalProperties'
@@ -228,10 +233,7 @@ export function fixByErrors(
     changed = true;
   };
   for (const e of errors) {
-    const path = e.instancePath
-      .split('/')
-      .slice(1)
-      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = pathOf(e);
     const current = at(copy, path);
     const params = e.params as Record<string, unknown>;
     // A member that keeps failing, round after round, is one no value can satisfy (WhatsApp's
@@ -381,10 +383,7 @@ export function pruneByErrors(value: unknown, errors: readonly ErrorObject[], sc
   const copy = structuredClone(value);
   let changed = false;
   for (const e of errors) {
-    const path = e.instancePath
-      .split('/')
-      .slice(1)
-      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = pathOf(e);
     for (let i = path.length - 1; i >= 0; i -= 1) {
       const parent = at(copy, path.slice(0, i));
       const key = path[i] as string;
