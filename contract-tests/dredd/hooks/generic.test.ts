@@ -32,3 +32,25 @@ test('a documented response is not required to carry framing headers, nor a Cont
   assert.equal(t.skip, false);
   assert.deepEqual(t.expected.headers, { 'X-Request-Id': '' });
 });
+
+test('a HEAD is skipped with the reason: Dredd 14 cannot send one (restful4up.local)', () => {
+  setHookSettings({
+    api: 'any',
+    endpoint: 'http://127.0.0.1:1',
+    isolate: false,
+    allowDestructive: false,
+    user: undefined,
+    password: undefined,
+  });
+  const t: DreddTransaction = {
+    name: 'HEAD /clean',
+    id: 'HEAD (204) /clean',
+    fullPath: '/clean',
+    skip: false,
+    origin: { resourceName: '/clean', actionName: 'HEAD' },
+    request: { method: 'HEAD', uri: '/clean', headers: {}, body: '' },
+    expected: { statusCode: '204' },
+  };
+  beforeEach(t);
+  assert.equal(t.skip, true);
+});

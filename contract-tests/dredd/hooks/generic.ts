@@ -47,7 +47,11 @@ export function beforeEach(t: DreddTransaction): void {
     );
   } else if (method !== 'GET' && method !== 'HEAD' && !hookSettings().allowDestructive) {
     skip(t, writeSkip(method));
-  } else if ((method === 'GET' || method === 'HEAD') && t.request.body) {
+  } else if (method === 'HEAD') {
+    // Dredd 14 gives every request a body buffer, empty or not, and its HTTP client refuses a HEAD
+    // with one ("HTTP HEAD requests MUST NOT include a request body"): the other phases judge HEAD.
+    skip(t, 'Dredd 14 cannot send a HEAD request (its HTTP client refuses the empty body Dredd gives every request)');
+  } else if (method === 'GET' && t.request.body) {
     // Dredd refuses to send it itself ("HTTP HEAD requests MUST NOT include a request body").
     skip(t, `the spec documents a request body for ${method}, which HTTP gives no meaning (RFC 9110 §9.3.1) and Dredd does not send`);
   } else {
