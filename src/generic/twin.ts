@@ -532,15 +532,21 @@ export class GenericTwin {
 
   /** `body` where the schema accepts it; where it does not, the documented values put back; at worst the documented body. */
   private conforming(operationId: string, status: number, body: unknown, base: unknown): unknown {
+    // Steps `value` by `step` until it validates (returned), nothing changes, or the rounds run out.
+    const settle = (value: unknown, rounds: number, step: (v: unknown, errors: readonly ErrorObject[]) => unknown) => {
+      let current = value;
+      for (let round = 0; round < rounds; round += 1) {
+        const errors = this.validate(operationId, status, current);
+        if (errors.length === 0) return { value: current, valid: true };
+        const next = step(current, errors);
+        if (next === current) break;
+        current = next;
+      }
+      return { value: current, valid: false };
+    };
     // The stored values the schema refuses give way to the documented ones…
-    let current = body;
-    for (let round = 0; round < 3; round += 1) {
-      const errors = this.validate(operationId, status, current);
-      if (errors.length === 0) return current;
-      const repaired = repair(current, base, errors);
-      if (repaired === current) break;
-      current = repaired;
-    }
+    const restored = settle(body, 3, (v, errors) => repair(v, base, errors));
+    if (restored.valid) return restored.value;
     // …and where those break it too (a sample short of a minLength, a pattern openapi-sampler
     // cannot read, a oneOf two branches take), the values are fixed as Ajv's errors say.
     const schema = this.responseSchema(operationId, status);
@@ -550,24 +556,13 @@ export class GenericTwin {
         schema,
         path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
       );
-    for (const candidate of [current, base]) {
-      let fixed = candidate;
+    for (const candidate of [restored.value, base]) {
       beginRepair();
-      for (let round = 0; round < 8; round += 1) {
-        const errors = this.validate(operationId, status, fixed);
-        if (errors.length === 0) return fixed;
-        const next = fixByErrors(fixed, errors, at, this.bundled);
-        if (next === fixed) break;
-        fixed = next;
-      }
+      const fixed = settle(candidate, 8, (v, errors) => fixByErrors(v, errors, at, this.bundled));
+      if (fixed.valid) return fixed.value;
       // Still broken: what is optional and broken is left out.
-      for (let round = 0; round < 4; round += 1) {
-        const errors = this.validate(operationId, status, fixed);
-        if (errors.length === 0) return fixed;
-        const next = pruneByErrors(fixed, errors, at);
-        if (next === fixed) break;
-        fixed = next;
-      }
+      const pruned = settle(fixed.value, 4, (v, errors) => pruneByErrors(v, errors, at));
+      if (pruned.valid) return pruned.value;
     }
     return base;
   }
