@@ -93,15 +93,20 @@ function templatePattern(path: string): RegExp {
   );
 }
 
+/** The parameters an operation declares in one place (`query`, `path`), and the type their schema says. */
+function parametersIn(operation: Operation | undefined, where: 'query' | 'path'): OpenAPIV3.ParameterObject[] {
+  return ((operation?.parameters ?? []) as OpenAPIV3.ParameterObject[]).filter((p) => p.in === where);
+}
+const schemaType = (p: OpenAPIV3.ParameterObject): unknown => (p.schema as OpenAPIV3.SchemaObject | undefined)?.type;
+
 /**
  * Query parameters whose declared name has brackets (`seasons[]`, balldontlie.io) kept under that
  * name: openapi-backend reads the query with qs, which makes `seasons[]=2018` a `seasons` array
  * that no parameter declares.
  */
 function withBracketedNames(parsed: ParsedRequest, req: Request, operation: Operation | undefined): ParsedRequest {
-  const names = (operation?.parameters ?? [])
-    .map((p) => p as OpenAPIV3.ParameterObject)
-    .filter((p) => p.in === 'query' && typeof p.name === 'string' && p.name.includes('['))
+  const names = parametersIn(operation, 'query')
+    .filter((p) => typeof p.name === 'string' && p.name.includes('['))
     .map((p) => p.name);
   if (names.length === 0) return parsed;
   const raw = typeof req.query === 'string' ? req.query : (req.path.split('?')[1] ?? '');
@@ -122,13 +127,9 @@ function withBracketedNames(parsed: ParsedRequest, req: Request, operation: Oper
  * own name, so the members no other parameter declares are gathered under it.
  */
 function withExplodedObjects(parsed: ParsedRequest, operation: Operation | undefined): ParsedRequest {
-  const query = (operation?.parameters ?? []).map((p) => p as OpenAPIV3.ParameterObject).filter((p) => p.in === 'query');
+  const query = parametersIn(operation, 'query');
   const objects = query.filter(
-    (p) =>
-      (p.schema as OpenAPIV3.SchemaObject | undefined)?.type === 'object' &&
-      (p.style ?? 'form') === 'form' &&
-      p.explode !== false &&
-      p.content === undefined,
+    (p) => schemaType(p) === 'object' && (p.style ?? 'form') === 'form' && p.explode !== false && p.content === undefined,
   );
   const given = parsed.query as Record<string, unknown>;
   if (objects.length === 0 || objects.some((p) => given[p.name] !== undefined)) return parsed;
@@ -156,14 +157,9 @@ function withExplodedObjects(parsed: ParsedRequest, operation: Operation | undef
  * splits every such parameter at its commas (Rudder's `format=csv`, a string, came out `['csv']`).
  */
 function withUnsplitScalars(parsed: ParsedRequest, operation: Operation | undefined): ParsedRequest {
-  const scalars = (operation?.parameters ?? [])
-    .map((p) => p as OpenAPIV3.ParameterObject)
-    .filter(
-      (p) =>
-        p.in === 'query' &&
-        p.explode === false &&
-        !['array', 'object'].includes(String((p.schema as OpenAPIV3.SchemaObject | undefined)?.type)),
-    );
+  const scalars = parametersIn(operation, 'query').filter(
+    (p) => p.explode === false && schemaType(p) !== 'array' && schemaType(p) !== 'object',
+  );
   const given = parsed.query as Record<string, unknown>;
   if (!scalars.some((p) => Array.isArray(given[p.name]))) return parsed;
   const query = { ...given };
@@ -176,9 +172,7 @@ function withUnsplitScalars(parsed: ParsedRequest, operation: Operation | undefi
 
 /** A path parameter that is an array is its comma-separated items (style `simple`, TfL's `/Line/Mode/{modes}`). */
 function withPathArrays(parsed: ParsedRequest, operation: Operation | undefined): ParsedRequest {
-  const arrays = (operation?.parameters ?? [])
-    .map((p) => p as OpenAPIV3.ParameterObject)
-    .filter((p) => p.in === 'path' && (p.schema as OpenAPIV3.SchemaObject | undefined)?.type === 'array');
+  const arrays = parametersIn(operation, 'path').filter((p) => schemaType(p) === 'array');
   const given = parsed.params as Record<string, unknown>;
   if (!arrays.some((p) => typeof given[p.name] === 'string')) return parsed;
   const params = { ...given };
