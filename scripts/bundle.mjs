@@ -1,26 +1,29 @@
-// `make build`, after tsc: bundles the command (dist/src/cli.js and everything it imports) into that
-// file, with esbuild. Resolving and reading the ~600 files of the server's module graph (express,
-// openapi-backend, ajv, pino…) one by one was most of `apitwin serve`'s cold start.
+// `make build`, after tsc: bundles the command (dist/src/cli.js as tsc wrote it, and everything it
+// imports) into one CommonJS file, dist/src/cli.bundle.cjs, with esbuild; puts the launcher
+// (scripts/cli-launcher.mjs) at dist/src/cli.js; and runs the command once (a twin of the Pet Store,
+// answering a few requests) to keep the code V8 compiled in that run (dist/src/cli.bundle.cjs.cache).
+// Resolving and reading the ~600 files of the server's module graph (express, openapi-backend, ajv,
+// pino…) one by one, and then compiling them, was most of `apitwin serve`'s cold start.
+//
+// CommonJS, not an ES module, so that the launcher can hand V8 the cached code (vm.Script's
+// `cachedData`; Node 20 has no compile cache for modules). What the command imports only when a run
+// needs it (`import()`: the twin of any spec for `serve --spec`, the admin API's sampler) stays
+// lazy: esbuild runs such a module's code only at its import.
 //
 // The output is minified (whitespace and syntax, names kept for stack traces): V8 scans every byte
-// of a chunk it loads, and the source text was most of what a start compiled. iconv-lite (body-parser's
-// character sets, 550 kB of tables of which a UTF-8 body needs none) and mime-db (a JSON file Node
-// parses faster than V8 compiles it as code) are loaded from node_modules; both are direct
-// dependencies so that they resolve from here however npm lays the tree out.
-//
-// What the command imports only when a run needs it (`import()`: the twin of any spec for
-// `serve --spec`, the admin API's sampler) goes to chunks beside it (dist/src/chunk-*.js), loaded
-// with the import, and so do the packages those parts import. Left outside the bundle, loaded from
+// of the bundle it compiles without a cache. iconv-lite (body-parser's character sets, 550 kB of
+// tables of which a UTF-8 body needs none) and mime-db (a JSON file Node parses faster than V8
+// compiles it as code) are loaded from node_modules; both are direct dependencies so that they
+// resolve from here however npm lays the tree out. Left outside the bundle, loaded from
 // node_modules when used: better-sqlite3 (a native addon, for --store sqlite:), the packages only
 // some runs need (yaml, swagger-parser, swagger2openapi, Ajv's standalone compiler), and what the
 // code loads through createRequire (node-sql-parser, swagger-ui-dist, the generated validators).
-// openapi-sampler, which every generic twin uses, is bundled: imported from outside as CommonJS,
-// its source would be lexed for exports at each start. `apitwin contract` imports
-// dist/contract-tests/cli.js, which stays as tsc wrote it, like the rest of dist/ (the typed
-// client, the contract suite). The bundle and its
-// chunks sit where dist/src/cli.js was, so paths found from their own URL (the project root,
-// ../contract-tests) are the same.
-import { writeFileSync } from 'node:fs';
+// `apitwin contract` imports dist/contract-tests/cli.js, which stays as tsc wrote it, like the rest
+// of dist/ (the typed client, the contract suite). The bundle sits where dist/src/cli.js was, so
+// paths found from its own URL (the project root, ../contract-tests) are the same.
+import { spawn } from 'node:child_process';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -53,39 +56,131 @@ const quickOpenapiBackend = {
   },
 };
 
+/**
+ * Modules that every start loaded but few runs use, given stand-ins that load them at their first use:
+ * mime-types (express, body-parser and send require it at their top; loading it reads mime-db and
+ * indexes its 2,500 types, a tenth of a cold start, while the twins write their Content-Type
+ * themselves) and iconv-lite (raw-body's, for bodies in other character sets than UTF-8).
+ */
+const LAZY = ['mime-types', 'iconv-lite'];
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY.join('|')})$`);
+    b.onResolve({ filter }, (args) => (args.namespace === 'lazy' ? undefined : { path: args.path, namespace: 'lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+      loader: 'js',
+      resolveDir: root,
+      contents: `let real; const load = () => (real ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => ({ ...Reflect.getOwnPropertyDescriptor(load(), key), configurable: true }),
+});`,
+    }));
+  },
+};
+
+/** The packages left outside the bundle, loaded from node_modules when a run needs them. */
+const EXTERNAL = [
+  'iconv-lite',
+  'mime-db',
+  'better-sqlite3',
+  'yaml',
+  '@apidevtools/swagger-parser',
+  'swagger2openapi',
+  'ajv/dist/standalone/index.js',
+];
+/**
+ * `await import('yaml')` of a package outside the bundle becomes a require() at that point: code
+ * compiled from V8's cache has no module loader behind its import() on Node 20 (the host options
+ * that name it are not in the cache), and these packages are all CommonJS.
+ */
+const externalImportsAsRequire = {
+  name: 'external-imports-as-require',
+  setup(b) {
+    const filter = new RegExp(`^(${EXTERNAL.map((e) => e.replace(/[./]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, namespace: 'require-external' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'require-external' }, (args) => ({
+      loader: 'js',
+      resolveDir: root,
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+    }));
+  },
+};
+
+const entry = join(outdir, 'cli.js');
+const launcher = join(root, 'scripts', 'cli-launcher.mjs');
+if (readFileSync(entry, 'utf8') === readFileSync(launcher, 'utf8')) {
+  throw new Error('dist/src/cli.js is already the launcher: run tsc (make build) before bundling');
+}
+const bundle = join(outdir, 'cli.bundle.cjs');
 const { outputFiles } = await build({
-  entryPoints: [join(outdir, 'cli.js')],
-  outdir,
-  entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
-  splitting: true,
+  entryPoints: [entry],
+  outfile: bundle,
   write: false,
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
-  external: [
-    'iconv-lite',
-    'mime-db',
-    'better-sqlite3',
-    'yaml',
-    '@apidevtools/swagger-parser',
-    'swagger2openapi',
-    'ajv/dist/standalone/index.js',
-  ],
-  // The CommonJS packages inside call require() for Node's built-in modules, which an ES module has not.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+  external: EXTERNAL,
+  // The code finds files from its own URL (import.meta.url), which CommonJS spells __filename.
+  define: { 'import.meta.url': '__apitwinModuleUrl' },
+  banner: { js: "const __apitwinModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   minifyWhitespace: true,
   minifySyntax: true,
-  plugins: [quickOpenapiBackend],
+  plugins: [quickOpenapiBackend, lazyModules, externalImportsAsRequire],
   logLevel: 'warning',
 });
 // ASCII only: esbuild escapes strings, but comments keep their characters, and one character outside
-// ASCII makes Node decode, and V8 scan, the whole file as UTF-16. In a comment the escape is only text.
+// ASCII makes V8 read the whole file as UTF-16. In a comment the escape is only text. The shebang
+// goes: the launcher wraps the bundle in a function.
 for (const output of outputFiles) {
   writeFileSync(
     output.path,
-    output.text.replace(/[^ -~\t\n\r]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    output.text.replace(/^#!.*\n/, '').replace(/[^ -~\t\n\r]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
   );
 }
+// What earlier builds left: the chunks of the ES module bundle.
+for (const name of readdirSync(outdir)) if (/^chunk-\w+\.js$/.test(name)) rmSync(join(outdir, name));
+copyFileSync(launcher, entry);
+
+/** The warm-up run: a twin of the Pet Store answers a few requests, and V8's compiled code is kept when it exits. */
+async function warmUp() {
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+  const cache = `${bundle}.cache`;
+  rmSync(cache, { force: true });
+  const spec = join(root, 'contract-tests', 'fixtures', 'petstore.yaml');
+  const child = spawn(process.execPath, [entry, 'serve', '--spec', spec, '--port', String(port), '--log-level', 'silent'], {
+    env: { ...process.env, APITWIN_CODE_CACHE_OUT: cache },
+    stdio: 'inherit',
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const base = `http://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries++) {
+    try {
+      await fetch(`${base}/`);
+      break;
+    } catch (err) {
+      if (tries > 600 || child.exitCode !== null) throw new Error(`the warm-up twin did not answer: ${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  await fetch(`${base}/pets`);
+  await fetch(`${base}/pets`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name":"Rex"}' });
+  await fetch(`${base}/pets/1`);
+  child.kill('SIGTERM');
+  await exited;
+  return cache;
+}
+const cache = await warmUp();
+process.stdout.write(`the command → dist/src/cli.js, cli.bundle.cjs (${Math.round(readFileSync(bundle).length / 1024)} kB), and V8's code of a run → ${cache.slice(root.length + 1)}\n`);

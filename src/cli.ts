@@ -165,11 +165,20 @@ interface ContractModule {
   runContractCli: (argv: string[]) => Promise<number>;
 }
 
+/**
+ * How an ES module is imported from here. The built command is a CommonJS bundle that its launcher
+ * (scripts/cli-launcher.mjs) compiles from V8's cache, and such code has no module loader behind its
+ * own import() on Node 20: the launcher lends its import() under this key.
+ */
+const LENT_IMPORT = Symbol.for('apitwin.import');
+const importModule = (specifier: string): Promise<unknown> =>
+  ((globalThis as { [LENT_IMPORT]?: (s: string) => Promise<unknown> })[LENT_IMPORT] ?? ((s: string) => import(s)))(specifier);
+
 /** contract-tests/cli is loaded only when asked for (it is another module, built beside this one in dist/). */
 async function loadContractCli(): Promise<ContractModule | undefined> {
   const url = new URL('../contract-tests/cli.js', import.meta.url);
   try {
-    const mod = (await import(url.href)) as Partial<ContractModule>;
+    const mod = (await importModule(url.href)) as Partial<ContractModule>;
     return typeof mod.runContractCli === 'function' ? (mod as ContractModule) : undefined;
   } catch (err) {
     // Only the module itself missing means "not in this build"; a broken import inside it is an error to show.

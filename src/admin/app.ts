@@ -20,10 +20,9 @@ import { FaultRules } from './faults.js';
 import { handlers } from './handlers.js';
 import { interceptMiddleware, type TwinHooks } from './intercept.js';
 import { type ApiName, Journal, journalMiddleware } from './journal.js';
+import { ADMIN_PREFIX } from './prefix.js';
 import { DocumentedResponses } from './responses.js';
 
-/** Where the admin API is mounted on each port: a prefix neither twin's API uses. */
-export const ADMIN_PREFIX = '/__apitwin';
 
 const PROBLEM_JSON = 'application/problem+json';
 

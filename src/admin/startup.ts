@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import type { Config } from '../config.js';
 import type { MaxscaleModel } from '../maxscale/model.js';
-import { ADMIN_PREFIX } from './app.js';
+import { ADMIN_PREFIX } from './prefix.js';
 
 /** Credentials anyone can read: apitwin's default admin and the documented example user (data/maxscale.json). */
 export const WELL_KNOWN_CREDENTIALS: readonly (readonly [string, string])[] = [
