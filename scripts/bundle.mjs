@@ -101,9 +101,7 @@ const externalImportsAsRequire = {
   name: 'external-imports-as-require',
   setup(b) {
     const filter = new RegExp(`^(${EXTERNAL.map((e) => e.replace(/[./]/g, '\\$&')).join('|')})$`);
-    b.onResolve({ filter }, (args) =>
-      args.kind === 'dynamic-import' ? { path: args.path, namespace: 'require-external' } : undefined,
-    );
+    b.onResolve({ filter }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'require-external' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'require-external' }, (args) => ({
       loader: 'js',
       resolveDir: root,
@@ -183,4 +181,6 @@ async function warmUp() {
   return cache;
 }
 const cache = await warmUp();
-process.stdout.write(`the command → dist/src/cli.js, cli.bundle.cjs (${Math.round(readFileSync(bundle).length / 1024)} kB), and V8's code of a run → ${cache.slice(root.length + 1)}\n`);
+process.stdout.write(
+  `the command → dist/src/cli.js, cli.bundle.cjs (${Math.round(readFileSync(bundle).length / 1024)} kB), and V8's code of a run → ${cache.slice(root.length + 1)}\n`,
+);

@@ -9,8 +9,8 @@
 // version or V8 flags), the bundle is compiled as usual: the cache is only ever a speed-up.
 import { readFileSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
-import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 const bundle = fileURLToPath(new URL('./cli.bundle.cjs', import.meta.url));
 const cacheFile = `${bundle}.cache`;

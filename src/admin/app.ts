@@ -23,7 +23,6 @@ import { type ApiName, Journal, journalMiddleware } from './journal.js';
 import { ADMIN_PREFIX } from './prefix.js';
 import { DocumentedResponses } from './responses.js';
 
-
 const PROBLEM_JSON = 'application/problem+json';
 
 /** An ApiError as an RFC 9457 problem details document. */
