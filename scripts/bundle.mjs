@@ -23,6 +23,7 @@
 // paths found from its own URL (the project root, ../contract-tests) are the same.
 import { spawn } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,24 +36,28 @@ const outdir = join(root, 'dist', 'src');
  * openapi-backend as the twins run it (`quick`, given the document as an object: `indexedBackend`)
  * never validates the document (openapi-schema-validator, with the OpenAPI 2.0 and 3.0 meta-schemas)
  * nor dereferences it asynchronously (its own json-schema-ref-parser, with js-yaml): it dereferences
- * synchronously, and only starts a `parse` of the object it already has. Those modules, a third of the
- * chunk every start loads, are given stand-ins that say so if ever called.
+ * synchronously, and only starts a `parse` of the object it already has. Nor does it mock responses
+ * (mock-json-schema): the twins build their own. Those modules, a third of what every start loaded,
+ * are given stand-ins that say so if ever called. The lodash it imports is the part of lodash it
+ * uses (scripts/lodash-subset.cjs).
  */
 const quickOpenapiBackend = {
   name: 'quick-openapi-backend',
   setup(b) {
     const fromBackend = (importer) => /[\\/]openapi-backend[\\/][^\\/]+\.js$/.test(importer);
-    b.onResolve({ filter: /^(\.\/refparser|openapi-schema-validator)$/ }, (args) =>
+    b.onResolve({ filter: /^(\.\/refparser|openapi-schema-validator|mock-json-schema)$/ }, (args) =>
       fromBackend(args.importer) ? { path: args.path, namespace: 'quick-openapi-backend' } : undefined,
     );
+    b.onResolve({ filter: /^lodash$/ }, (args) =>
+      fromBackend(args.importer) ? { path: join(root, 'scripts', 'lodash-subset.cjs') } : undefined,
+    );
     const unused = (what) => `throw new Error('${what} is left out of the apitwin bundle: openapi-backend runs in quick mode')`;
-    b.onLoad({ filter: /.*/, namespace: 'quick-openapi-backend' }, (args) => ({
-      loader: 'js',
-      contents:
-        args.path === './refparser'
-          ? `exports.parse = async (doc) => doc; exports.dereference = async () => { ${unused('json-schema-ref-parser')} }; exports.resolve = exports.dereference;`
-          : `module.exports = { default: class { constructor() { ${unused('openapi-schema-validator')} } } };`,
-    }));
+    const standIns = {
+      './refparser': `exports.parse = async (doc) => doc; exports.dereference = async () => { ${unused('json-schema-ref-parser')} }; exports.resolve = exports.dereference;`,
+      'openapi-schema-validator': `module.exports = { default: class { constructor() { ${unused('openapi-schema-validator')} } } };`,
+      'mock-json-schema': `exports.mock = () => { ${unused('mock-json-schema')} };`,
+    };
+    b.onLoad({ filter: /.*/, namespace: 'quick-openapi-backend' }, (args) => ({ loader: 'js', contents: standIns[args.path] }));
   },
 };
 
@@ -60,24 +65,55 @@ const quickOpenapiBackend = {
  * Modules that every start loaded but few runs use, given stand-ins that load them at their first use:
  * mime-types (express, body-parser and send require it at their top; loading it reads mime-db and
  * indexes its 2,500 types, a tenth of a cold start, while the twins write their Content-Type
- * themselves) and iconv-lite (raw-body's, for bodies in other character sets than UTF-8).
+ * themselves), iconv-lite (raw-body's, for bodies in other character sets than UTF-8), zlib
+ * (body-parser's, for compressed bodies), qs (body-parser's, for form bodies), http-errors (whose
+ * load builds a class for every status, for errors the twins mostly build themselves) and pino
+ * (not loaded by a silent twin, src/log.ts). A stand-in lists the module's names as they are at
+ * build time, so that even esbuild's import of a CommonJS module (which copies its names) does not
+ * load it; a module that is a function is stood in for by a function.
  */
-const LAZY = ['mime-types', 'iconv-lite'];
+const LAZY = ['mime-types', 'iconv-lite', 'zlib', 'node:zlib', 'qs', 'http-errors', 'pino'];
+const requireHere = createRequire(join(root, 'package.json'));
 const lazyModules = {
   name: 'lazy-modules',
   setup(b) {
     const filter = new RegExp(`^(${LAZY.join('|')})$`);
     b.onResolve({ filter }, (args) => (args.namespace === 'lazy' ? undefined : { path: args.path, namespace: 'lazy' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
+      const real = requireHere(args.path);
+      return {
+        loader: 'js',
+        resolveDir: root,
+        contents: `let real; const load = () => (real ??= require(${JSON.stringify(args.path)}));
+const names = ${JSON.stringify(Object.getOwnPropertyNames(real))};
+module.exports = new Proxy(${typeof real === 'function' ? '(...args) => load()(...args)' : '{}'}, {
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
+  get: (_, key) => (key === '__esModule' ? ${real.__esModule === true} : load()[key]),
+  has: (_, key) => names.includes(key),
+  ownKeys: () => names,
+  getOwnPropertyDescriptor: (_, key) =>
+    names.includes(key) ? { configurable: true, enumerable: true, get: () => load()[key] } : undefined,
+});`,
+      };
+    });
+  },
+};
+
+/**
+ * debug, which express, router, body-parser and finalhandler each call at their top for a logger of
+ * their own: it writes nothing unless DEBUG names what to write when the process starts, and then
+ * loading it (supports-color, node:tty, node:os) is all it does. Without DEBUG, its loggers are no-ops.
+ */
+const debugWhenAsked = {
+  name: 'debug-when-asked',
+  setup(b) {
+    b.onResolve({ filter: /^debug$/ }, (args) =>
+      args.namespace === 'debug-when-asked' ? undefined : { path: args.path, namespace: 'debug-when-asked' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'debug-when-asked' }, () => ({
       loader: 'js',
       resolveDir: root,
-      contents: `let real; const load = () => (real ??= require(${JSON.stringify(args.path)}));
-module.exports = new Proxy({}, {
-  get: (_, key) => load()[key],
-  has: (_, key) => key in load(),
-  ownKeys: () => Reflect.ownKeys(load()),
-  getOwnPropertyDescriptor: (_, key) => ({ ...Reflect.getOwnPropertyDescriptor(load(), key), configurable: true }),
-});`,
+      contents: `module.exports = process.env.DEBUG ? require('debug') : () => () => {};`,
     }));
   },
 };
@@ -127,11 +163,17 @@ const { outputFiles } = await build({
   external: EXTERNAL,
   // The code finds files from its own URL (import.meta.url), which CommonJS spells __filename.
   define: { 'import.meta.url': '__apitwinModuleUrl' },
-  banner: { js: "const __apitwinModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // The bundle is the function the launcher calls, as Node wraps a CommonJS module, so that V8 compiles
+  // the file's text as it is read and not a copy with the wrapper around it. Strict, as the ES module
+  // bundle it replaces was.
+  banner: {
+    js: "(function (exports, require, module, __filename, __dirname) {'use strict';const __apitwinModuleUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
+  footer: { js: '})' },
   legalComments: 'none',
   minifyWhitespace: true,
   minifySyntax: true,
-  plugins: [quickOpenapiBackend, lazyModules, externalImportsAsRequire],
+  plugins: [quickOpenapiBackend, lazyModules, debugWhenAsked, externalImportsAsRequire],
   logLevel: 'warning',
 });
 // ASCII only: esbuild escapes strings, but comments keep their characters, and one character outside

@@ -26,7 +26,8 @@ if (!cacheOut) {
   }
 }
 // latin1: the bundle is ASCII (scripts/bundle.mjs escapes everything else), and a one-byte read needs no decoding.
-const script = new vm.Script(Module.wrap(readFileSync(bundle, 'latin1')), {
+// The bundle is a function expression of CommonJS's parameters (scripts/bundle.mjs).
+const script = new vm.Script(readFileSync(bundle, 'latin1'), {
   filename: bundle,
   cachedData,
 });

@@ -14,7 +14,7 @@
  * 11,422 operations of Microsoft Graph, and loading it is a tenth of a
  * second of a cold start), and swagger2openapi only for a Swagger 2.0 one.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { OpenAPIV3 } from 'openapi-types';
 import { normalizeForAjv } from '../spec/normalize.js';
 
@@ -69,7 +69,8 @@ async function readSource(source: string): Promise<string> {
     if (!res.ok) throw new Error(`${source} answered HTTP ${res.status}`);
     return res.text();
   }
-  return readFile(source.startsWith('file:') ? new URL(source) : source, 'utf8');
+  // Read before the twin serves, when nothing waits on it: synchronously, without node:fs/promises (and the readline it loads).
+  return readFileSync(source.startsWith('file:') ? new URL(source) : source, 'utf8');
 }
 
 /**
