@@ -32,7 +32,7 @@ lint: install ## Biome, Redocly lint of the specs, and tsc --noEmit
 typecheck: install ## tsc --noEmit only
 	npx tsc -p tsconfig.json --noEmit
 
-build: install ## Compile to dist/ (tsc); bundle the command into dist/src/cli.js (a fast cold start); compile Dredd's transactions of our specs
+build: install ## Compile to dist/ (tsc); bundle the command into one file with the code V8 compiled in a run of it (a fast cold start); compile Dredd's transactions of our specs
 	rm -rf dist
 	npx tsc -p tsconfig.build.json
 	node scripts/bundle.mjs
