@@ -124,3 +124,27 @@ describe('mutationsOf', () => {
     }
   });
 });
+
+describe('a required query parameter left out', () => {
+  const param: OpenAPIV3.ParameterObject = { name: 'export', in: 'query', required: true, schema: { type: 'string', enum: ['true'] } };
+  const get = (operationId: string, parameters: OpenAPIV3.ParameterObject[] = []) => ({
+    get: { operationId, parameters, responses: { '200': { description: 'ok' }, '400': { description: 'invalid' } } },
+  });
+  const mutationsFor = async (paths: OpenAPIV3.PathsObject, operationId: string) => {
+    const spec = await buildSpecModel('query', { openapi: '3.0.3', info: { title: 'Query', version: '1' }, paths });
+    const op = spec.operations.find((o) => o.id === operationId);
+    assert.ok(op);
+    const ctx = { spec, fresh: (s: string) => s, freshPort: () => 1 } as unknown as RunContext;
+    return mutationsOf(ctx, op).map((m) => m.description);
+  };
+  const missing = 'missing required query parameter export';
+
+  test('is an invalid request', async () => {
+    assert.ok((await mutationsFor({ '/apis/{apiId}': get('exportApi', [param]) }, 'exportApi')).includes(missing));
+  });
+
+  test("is not, where the path without it is another operation's (Azure's `/apis/{apiId}#export=true` beside `/apis/{apiId}`)", async () => {
+    const paths = { '/apis/{apiId}': get('getApi'), '/apis/{apiId}#export=true': get('exportApi', [param]) };
+    assert.ok(!(await mutationsFor(paths, 'exportApi')).includes(missing));
+  });
+});
