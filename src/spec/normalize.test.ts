@@ -74,6 +74,16 @@ const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
     { schema: { type: 'integer', minimum: 0, exclusiveMinimum: true } },
     { schema: { type: 'integer', exclusiveMinimum: 0 } },
   ],
+  [
+    "an enum of the items' values on the array itself is the items' enum (DRACOON's grantTypes)",
+    { schema: { type: 'array', enum: ['implicit', 'password'], items: { type: 'string' } } },
+    { schema: { type: 'array', items: { type: 'string', enum: ['implicit', 'password'] } } },
+  ],
+  [
+    'an enum of arrays on an array is left as it is: it admits those arrays',
+    { schema: { type: 'array', enum: [['a'], ['b']] } },
+    { schema: { type: 'array', enum: [['a'], ['b']] } },
+  ],
 ];
 
 for (const [name, doc, want] of cases) {

@@ -57,6 +57,17 @@ export function normalizeForAjv(doc: unknown): void {
       record.anyOf = [...record.anyOf, { type: 'null' }];
       delete record.type;
     }
+    // An enum of the items' values written on the array itself (DRACOON's `grantTypes`): no array
+    // equals a string, so no value could pass as written; what the authors mean is the items' enum.
+    if (record.type === 'array' && Array.isArray(record.enum) && record.enum.every((v) => !Array.isArray(v))) {
+      const items =
+        record.items && typeof record.items === 'object' && !Array.isArray(record.items) ? (record.items as Record<string, unknown>) : {};
+      if (!('$ref' in items)) {
+        items.enum ??= record.enum;
+        record.items = items;
+        delete record.enum;
+      }
+    }
     if (typeof record.$ref === 'string' && record.$ref.includes('/oneOf/')) refsIntoOneOf.push(record as { $ref: string });
     if (typeof record.nullable === 'boolean' && record.type === undefined && !('$ref' in record)) delete record.nullable;
     // OpenAPI 3.0's boolean exclusiveMaximum/Minimum beside maximum/minimum is JSON Schema's number form.
