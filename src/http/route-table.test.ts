@@ -157,6 +157,22 @@ test("a template with a trailing slash is routed and read as the request path is
   assert.deepEqual(router.parseRequest(req, router.matchOperation(req)).params, { planId: 'p1' });
 });
 
+test("a path written with a trailing slash goes to the operation whose path has it, where another's has not (useapi.net's /jobs/ beside /jobs)", () => {
+  const definition = {
+    openapi: '3.0.3',
+    info: { title: 'Jobs', version: '1' },
+    paths: {
+      '/jobs': { get: { operationId: 'listJobs', responses: { '200': { description: 'ok' } } } },
+      '/jobs/': { get: { operationId: 'getJob', responses: { '200': { description: 'ok' } } } },
+    },
+  } as OpenAPIV3.Document;
+  const router = new IndexedRouter(definition);
+  const op = (path: string) => router.matchOperation({ method: 'get', path, headers: {} })?.operationId;
+  assert.equal(op('/jobs'), 'listJobs');
+  assert.equal(op('/jobs/'), 'getJob');
+  assert.equal(op('/jobs/?jobid=1'), 'getJob');
+});
+
 test("of two templates alike (The Noun Project's /collection/{id} and /collection/{slug}), a path goes to the one whose parameter takes its value", () => {
   const param = (name: string, schema: OpenAPIV3.SchemaObject): OpenAPIV3.ParameterObject => ({ name, in: 'path', required: true, schema });
   const definition = {

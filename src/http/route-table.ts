@@ -187,6 +187,11 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
   private readonly operations: Operation[];
   private readonly byId = new Map<string, Operation>();
   private readonly exact = new Map<string, Operation>();
+  /**
+   * Operations whose path differs from another's only by a trailing slash (useapi.net's `/jobs/`,
+   * which requires `jobid`, beside `/jobs`): a request path written with the slash is theirs.
+   */
+  private readonly slashed = new Map<string, Operation>();
   private readonly templates: Template[];
   /**
    * Templates whose path parameters openapi-backend's matcher (bath) misreads: a segment of several
@@ -244,6 +249,10 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
       const key = `${op.method} ${matched(op.path)}`;
       if (!this.exact.has(key)) this.exact.set(key, op);
     }
+    for (const op of operations) {
+      const taken = this.exact.get(`${op.method} ${matched(op.path)}`);
+      if (taken && taken !== op && taken.path !== op.path && op.path.endsWith('/')) this.slashed.set(`${op.method} ${op.path}`, op);
+    }
     // Most specific first (the most literal characters), stable like lodash's orderBy.
     const specificity = (op: Operation) => op.path.replace(/\{.*?\}/g, '').length;
     this.templates = operations
@@ -280,6 +289,12 @@ export class IndexedRouter extends OpenAPIRouter<OpenAPIV3.Document> {
   /** Routes a method and a path once: the operation, or whether the path is known at all (405 vs 404). */
   route(method: string, path: string): Route {
     const m = method.trim().toLowerCase();
+    if (this.slashed.size > 0) {
+      const q = path.indexOf('?');
+      const written = (q < 0 ? path : path.slice(0, q)).trim();
+      const operation = this.slashed.get(`${m} ${written.startsWith('/') ? written : `/${written}`}`);
+      if (operation) return { operation, pathKnown: true };
+    }
     const relative = this.relative(path);
     const exact = this.exact.get(`${m} ${relative}`);
     if (exact) return { operation: exact, pathKnown: true };
