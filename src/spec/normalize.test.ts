@@ -80,6 +80,11 @@ const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
     { schema: { type: 'array', items: { type: 'string', enum: ['implicit', 'password'] } } },
   ],
   [
+    "an enum that lists a value twice lists it once (ix-api's downgrade_allowed)",
+    { schema: { type: 'string', enum: ['true', 'true'] } },
+    { schema: { type: 'string', enum: ['true'] } },
+  ],
+  [
     'an enum of arrays on an array is left as it is: it admits those arrays',
     { schema: { type: 'array', enum: [['a'], ['b']] } },
     { schema: { type: 'array', enum: [['a'], ['b']] } },

@@ -57,6 +57,12 @@ export function normalizeForAjv(doc: unknown): void {
       record.anyOf = [...record.anyOf, { type: 'null' }];
       delete record.type;
     }
+    // An enum that lists a value twice (ix-api's `enum: ["true", "true"]`) admits what it admits once:
+    // Ajv refuses to compile it, and the whole operation's request went unchecked.
+    if (Array.isArray(record.enum)) {
+      const once = [...new Map(record.enum.map((v) => [JSON.stringify(v), v])).values()];
+      if (once.length < record.enum.length) record.enum = once;
+    }
     // An enum of the items' values written on the array itself (DRACOON's `grantTypes`): no array
     // equals a string, so no value could pass as written; what the authors mean is the items' enum.
     if (record.type === 'array' && Array.isArray(record.enum) && record.enum.every((v) => !Array.isArray(v))) {
