@@ -148,3 +148,23 @@ describe('a required query parameter left out', () => {
     assert.ok(!(await mutationsFor(paths, 'exportApi')).includes(missing));
   });
 });
+
+test("a GET that documents a body gets no broken bodies: fetch sends none with a GET (Interactive Brokers' /secdef)", async () => {
+  const spec = await buildSpecModel('get-body', {
+    openapi: '3.0.3',
+    info: { title: 'Get body', version: '1' },
+    paths: {
+      '/secdef': {
+        get: {
+          operationId: 'getSecdef',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' }, example: { conid: 1 } } } },
+          responses: { '200': { description: 'ok' }, '400': { description: 'invalid' } },
+        },
+      },
+    },
+  });
+  const op = spec.operations[0];
+  assert.ok(op);
+  const ctx = { spec, fresh: (s: string) => s, freshPort: () => 1 } as unknown as RunContext;
+  assert.deepEqual(mutationsOf(ctx, op), []);
+});

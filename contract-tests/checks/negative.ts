@@ -130,7 +130,10 @@ export function bodyMutations(schema: OpenAPIV3.SchemaObject | undefined, exampl
 export function mutationsOf(ctx: RunContext, op: OperationInfo): Mutation[] {
   const out: Mutation[] = [];
   const json = exampleBody(op, 'application/json') ?? exampleBody(op);
-  if (op.requestBody && json && op.requestSchema) {
+  // Fetch sends no body with a GET or a HEAD (engine/http.ts), however the spec documents one
+  // (Interactive Brokers' `GET /secdef`): a broken body would go as no body at all.
+  const bodyless = /^(GET|HEAD)$/i.test(op.method);
+  if (op.requestBody && json && op.requestSchema && !bodyless) {
     const base = json.value;
     if (op.kind === 'create') freshen(ctx, base);
     // An RPC command names an object nothing has, so an invalid request wrongly accepted changes nothing.
