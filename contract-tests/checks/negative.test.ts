@@ -64,6 +64,25 @@ describe('bodyMutations', () => {
   });
 });
 
+describe('breaks, given the example a change was made from', () => {
+  // Velo's payee: the example's dateOfBirth is not in the date format the schema asks, and `name`
+  // lists properties without `type: object`, so a string there is a value the schema takes.
+  const schema: OpenAPIV3.SchemaObject = {
+    type: 'object',
+    properties: {
+      dateOfBirth: { type: 'string', format: 'date' },
+      name: { properties: { firstName: { type: 'string' } }, required: ['firstName'] },
+    },
+  };
+  const example = { dateOfBirth: '1985-01-01T00:00:00Z', name: { firstName: 'Bob' } };
+
+  test('counts only what the example does not already break', () => {
+    assert.equal(breaks(schema, { ...example, name: 'Bob' }, example), false);
+    assert.equal(breaks(schema, { ...example, name: {} }, example), true);
+    assert.equal(breaks(schema, { ...example, dateOfBirth: 1 }, example), true);
+  });
+});
+
 describe('breaks on a recursive schema', () => {
   // A recursive `$ref` dereferenced is a cycle of objects (DynamoDB's AttributeValue: M and L hold
   // AttributeValues), which Ajv cannot compile: no mutation can be shown to break it.

@@ -149,7 +149,7 @@ export function mutationsOf(ctx: RunContext, op: OperationInfo): Mutation[] {
     const isForm = /^(application\/x-www-form-urlencoded|multipart\/form-data)$/i.test(json.mediaType.split(';')[0]?.trim() ?? '');
     for (const m of isJson || isForm ? bodyMutations(op.requestSchema, base) : []) {
       if (!isJson && !/^(missing required field|value outside the enum)/.test(m.description)) continue;
-      if (breaks(op.requestSchema, m.body)) out.push({ ...m, contentType: json.mediaType });
+      if (breaks(op.requestSchema, m.body, base)) out.push({ ...m, contentType: json.mediaType });
     }
     if (isJson) {
       out.push({ description: 'malformed JSON', raw: `${(JSON.stringify(base) ?? '{}').slice(0, -1)},`, contentType: json.mediaType });

@@ -61,10 +61,19 @@ export function schemaErrors(schema: Schema, value: unknown): ErrorObject[] | un
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
-/** Whether a value breaks a schema (mutations that do not are dropped). */
-export function breaks(schema: Schema, value: unknown): boolean {
+/**
+ * Whether a value breaks a schema (mutations that do not are dropped); given the value it was made
+ * from, whether it breaks it somewhere that one does not. An example the schema already refuses
+ * (Velo's `dateOfBirth` in a format it does not meet) would otherwise make every change of it count
+ * as breaking, even one the schema takes (a string where `properties` name no `type`).
+ */
+export function breaks(schema: Schema, value: unknown, from?: unknown): boolean {
   const errors = schemaErrors(schema, value);
-  return errors !== undefined && errors.length > 0;
+  if (errors === undefined || errors.length === 0) return false;
+  if (from === undefined) return true;
+  const where = (e: ErrorObject) => `${e.instancePath} ${e.schemaPath}`;
+  const before = new Set((schemaErrors(schema, from) ?? []).map(where));
+  return errors.some((e) => !before.has(where(e)));
 }
 
 /** The path of an Ajv instance path, array indexes as numbers. */
