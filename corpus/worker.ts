@@ -13,6 +13,7 @@ import { runSuite } from '../contract-tests/engine/run.js';
 import type { CaseResult } from '../contract-tests/engine/types.js';
 import { createGenericApp } from '../src/generic/app.js';
 import { loadAnySpec } from '../src/generic/load.js';
+import { projectRoot } from '../src/spec/load.js';
 import { lightCheck } from './light.js';
 import { emptyResult, type SpecResult } from './result.js';
 
@@ -110,7 +111,9 @@ export async function runJob(job: SpecJob): Promise<SpecResult> {
     result.reasons.push(...failureLines(outcome.results));
     return result;
   } catch (err) {
-    result.reasons.push(`error: ${((err as Error).stack ?? String(err)).replace(/\s+/g, ' ').slice(0, 400)}`);
+    // The stack's files named from the project root: the results are committed, this machine's paths are not.
+    const stack = ((err as Error).stack ?? String(err)).replaceAll(`${projectRoot()}/`, '');
+    result.reasons.push(`error: ${stack.replace(/\s+/g, ' ').slice(0, 400)}`);
     return result;
   } finally {
     result.durationMs = Math.round(performance.now() - started);
