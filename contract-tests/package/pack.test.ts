@@ -70,6 +70,16 @@ async function serve(): Promise<{ child: ChildProcess; maxscale: string; pip: st
   return { child, ...urls };
 }
 
+/** The installed `apitwin contract ARGS --quiet`: its pass and fail counts, or its output where it fails. */
+async function contract(args: string[]): Promise<{ passed: number; failed: number }> {
+  const { stdout } = await run(bin, ['contract', ...args, '--quiet'], { cwd: app, maxBuffer: 1 << 26 }).catch(
+    (err: { stdout?: string; stderr?: string }) => {
+      throw new Error(`apitwin contract failed:\n${err.stdout?.slice(-5000)}\n${err.stderr}`);
+    },
+  );
+  return summaryOf(stdout);
+}
+
 /** Every collection of the MaxScale twin, read in full, without what changes by itself (uptime, clocks). */
 async function maxscaleState(base: string): Promise<unknown> {
   const auth = { Authorization: `Basic ${Buffer.from('admin:mariadb').toString('base64')}` };
@@ -152,13 +162,7 @@ console.log(r.data.data.map((s) => s.id).join(','));`;
   test('apitwin contract passes against the served MaxScale twin, leaves its state as it was, and a second run (from the sources) gives the same counts', async () => {
     assert.ok(twin);
     const before = await maxscaleState(twin.maxscale);
-    const first = await run(bin, ['contract', '--api', 'maxscale', '--target', twin.maxscale, '--quiet'], {
-      cwd: app,
-      maxBuffer: 1 << 26,
-    }).catch((err: { stdout?: string; stderr?: string }) => {
-      throw new Error(`apitwin contract failed:\n${err.stdout?.slice(-5000)}\n${err.stderr}`);
-    });
-    const counts = summaryOf(first.stdout);
+    const counts = await contract(['--api', 'maxscale', '--target', twin.maxscale]);
     assert.equal(counts.failed, 0);
     assert.ok(counts.passed > 900, `only ${counts.passed} passed`);
     assert.deepEqual(await maxscaleState(twin.maxscale), before, 'the run changed the twin');
@@ -170,13 +174,7 @@ console.log(r.data.data.map((s) => s.id).join(','));`;
 
   test('apitwin contract passes against the served pip-sessions twin', async () => {
     assert.ok(twin);
-    const { stdout } = await run(bin, ['contract', '--api', 'pip-sessions', '--target', twin.pip, '--quiet'], {
-      cwd: app,
-      maxBuffer: 1 << 26,
-    }).catch((err: { stdout?: string; stderr?: string }) => {
-      throw new Error(`apitwin contract failed:\n${err.stdout?.slice(-5000)}\n${err.stderr}`);
-    });
-    const counts = summaryOf(stdout);
+    const counts = await contract(['--api', 'pip-sessions', '--target', twin.pip]);
     assert.equal(counts.failed, 0);
     assert.ok(counts.passed > 100);
   });
@@ -187,13 +185,7 @@ console.log(r.data.data.map((s) => s.id).join(','));`;
     const spec = join(root, 'contract-tests', 'fixtures', 'petstore.yaml');
     const petstore = await start<{ api: string }>(['--spec', spec, '--port', '0']);
     try {
-      const { stdout } = await run(bin, ['contract', '--spec', spec, '--target', petstore.urls.api, '--quiet'], {
-        cwd: app,
-        maxBuffer: 1 << 26,
-      }).catch((err: { stdout?: string; stderr?: string }) => {
-        throw new Error(`apitwin contract failed:\n${err.stdout?.slice(-5000)}\n${err.stderr}`);
-      });
-      const counts = summaryOf(stdout);
+      const counts = await contract(['--spec', spec, '--target', petstore.urls.api]);
       assert.equal(counts.failed, 0);
       assert.ok(counts.passed > 20, `only ${counts.passed} passed`);
     } finally {
