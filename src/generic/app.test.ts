@@ -59,6 +59,19 @@ describe('the Pet Store fixture served as a generic twin', () => {
     assert.equal(res.body.name, 'doggie');
   });
 
+  test("what a create's answer fills in that the request did not send is what a read and a list show", async () => {
+    generic.twin.reset();
+    const created = await call('post', '/pets', { name: 'rex' });
+    assert.equal(created.status, 201);
+    const path = `/pets/${created.body.id}`;
+    assert.deepEqual((await call('get', path)).body, created.body);
+    const listed = await call('get', '/pets');
+    assert.deepEqual(
+      listed.body.find((p: { id: number }) => p.id === created.body.id),
+      created.body,
+    );
+  });
+
   test('a created pet is read back, listed, replaced, deleted, and then a 404 in the documented error schema', async () => {
     generic.twin.reset();
     const created = await call('post', '/pets', { name: 'rex', tags: ['puppy'] });

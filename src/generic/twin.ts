@@ -280,6 +280,11 @@ export class GenericTwin {
         const object = { ...body, [resource.idProp]: newId };
         store.put(collection, idKey(newId), object);
         const created = this.answer(op, object, 'create');
+        // What the answer filled in that the request did not send (the Pet Store's `tags`, from the
+        // create's example) is the object's from now on: a read or a list shows what the create answered.
+        if (isObject(created.body) && created.body[resource.idProp] === newId) {
+          store.put(collection, idKey(newId), { ...structuredClone(created.body), ...object });
+        }
         // Where the new object is (RFC 9110 §10.2.2), for a client whose create answers no body.
         const location = resource.group.itemPath.replace(/\{([^}]+)\}/g, (_, name: string) =>
           encodeURIComponent(String(name === resource.group.itemParam ? newId : params[name])),
