@@ -95,13 +95,20 @@ describe('breaks on a recursive schema', () => {
   });
 });
 
+/** What negative_data_rejection sends for one operation of a spec of these paths: each invalid request's description. */
+async function descriptionsOf(paths: OpenAPIV3.PathsObject, operationId: string): Promise<string[]> {
+  const spec = await buildSpecModel('paths', { openapi: '3.0.3', info: { title: 'Paths', version: '1' }, paths });
+  const op = spec.operations.find((o) => o.id === operationId);
+  assert.ok(op);
+  const ctx = { spec, fresh: (s: string) => s, freshPort: () => 1 } as unknown as RunContext;
+  return mutationsOf(ctx, op).map((m) => m.description);
+}
+
 describe('mutationsOf', () => {
   /** The invalid requests for the one operation of a spec whose body takes these media types. */
-  const mutationsFor = async (content: Record<string, OpenAPIV3.MediaTypeObject>) => {
-    const spec = await buildSpecModel('media', {
-      openapi: '3.0.3',
-      info: { title: 'Media', version: '1' },
-      paths: {
+  const mutationsFor = (content: Record<string, OpenAPIV3.MediaTypeObject>) =>
+    descriptionsOf(
+      {
         '/avatars': {
           post: {
             operationId: 'uploadAvatar',
@@ -110,12 +117,8 @@ describe('mutationsOf', () => {
           },
         },
       },
-    });
-    const op = spec.operations[0];
-    assert.ok(op);
-    const ctx = { spec, fresh: (s: string) => s, freshPort: () => 1 } as unknown as RunContext;
-    return mutationsOf(ctx, op).map((m) => m.description);
-  };
+      'uploadAvatar',
+    );
   const textPlain = 'a body sent as text/plain, an undocumented Content-Type';
 
   test('sends a text/plain body where the operation documents only JSON', async () => {
@@ -149,41 +152,25 @@ describe('a required query parameter left out', () => {
   const get = (operationId: string, parameters: OpenAPIV3.ParameterObject[] = []) => ({
     get: { operationId, parameters, responses: { '200': { description: 'ok' }, '400': { description: 'invalid' } } },
   });
-  const mutationsFor = async (paths: OpenAPIV3.PathsObject, operationId: string) => {
-    const spec = await buildSpecModel('query', { openapi: '3.0.3', info: { title: 'Query', version: '1' }, paths });
-    const op = spec.operations.find((o) => o.id === operationId);
-    assert.ok(op);
-    const ctx = { spec, fresh: (s: string) => s, freshPort: () => 1 } as unknown as RunContext;
-    return mutationsOf(ctx, op).map((m) => m.description);
-  };
   const missing = 'missing required query parameter export';
 
   test('is an invalid request', async () => {
-    assert.ok((await mutationsFor({ '/apis/{apiId}': get('exportApi', [param]) }, 'exportApi')).includes(missing));
+    assert.ok((await descriptionsOf({ '/apis/{apiId}': get('exportApi', [param]) }, 'exportApi')).includes(missing));
   });
 
   test("is not, where the path without it is another operation's (Azure's `/apis/{apiId}#export=true` beside `/apis/{apiId}`)", async () => {
     const paths = { '/apis/{apiId}': get('getApi'), '/apis/{apiId}#export=true': get('exportApi', [param]) };
-    assert.ok(!(await mutationsFor(paths, 'exportApi')).includes(missing));
+    assert.ok(!(await descriptionsOf(paths, 'exportApi')).includes(missing));
   });
 });
 
 test("a GET that documents a body gets no broken bodies: fetch sends none with a GET (Interactive Brokers' /secdef)", async () => {
-  const spec = await buildSpecModel('get-body', {
-    openapi: '3.0.3',
-    info: { title: 'Get body', version: '1' },
-    paths: {
-      '/secdef': {
-        get: {
-          operationId: 'getSecdef',
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' }, example: { conid: 1 } } } },
-          responses: { '200': { description: 'ok' }, '400': { description: 'invalid' } },
-        },
-      },
+  const secdef = {
+    get: {
+      operationId: 'getSecdef',
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' }, example: { conid: 1 } } } },
+      responses: { '200': { description: 'ok' }, '400': { description: 'invalid' } },
     },
-  });
-  const op = spec.operations[0];
-  assert.ok(op);
-  const ctx = { spec, fresh: (s: string) => s, freshPort: () => 1 } as unknown as RunContext;
-  assert.deepEqual(mutationsOf(ctx, op), []);
+  } as OpenAPIV3.PathItemObject;
+  assert.deepEqual(await descriptionsOf({ '/secdef': secdef }, 'getSecdef'), []);
 });
